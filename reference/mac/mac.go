@@ -1,0 +1,174 @@
+// Package mac is the HMAC core of the kmsmac reference endpoint: the table
+// that maps each AWS KMS HMAC key spec to its MAC algorithm, hash and digest
+// length, and keyed MAC computation as defined in RFC 2104.
+//
+// A Key precomputes the inner and outer hash states once, so computing a MAC
+// costs the hash of the message and nothing more (no per-call key schedule).
+//
+// The one thing callers get wrong: a MAC must be checked with Key.Verify,
+// which compares the full digest in constant time. A truncated or extended
+// tag is invalid, as it is in AWS KMS; never compare with bytes.Equal or
+// accept a prefix.
+package mac
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding"
+	"fmt"
+	"hash"
+	"sync"
+)
+
+// Spec describes one HMAC key spec and the single MAC algorithm it supports.
+type Spec struct {
+	KeySpec   string // HMAC_224, HMAC_256, HMAC_384, HMAC_512
+	Algorithm string // HMAC_SHA_224 ... HMAC_SHA_512
+	Size      int    // digest length in bytes
+	BlockSize int    // hash block size in bytes
+	// MinImport and MaxImport bound the length of imported key material:
+	// digest size up to block size (rules.md IMP-12).
+	MinImport, MaxImport int
+
+	newHash func() hash.Hash
+	pool    *sync.Pool
+}
+
+// Specs lists the four HMAC key specs in ascending digest size.
+var Specs = []*Spec{
+	newSpec("HMAC_224", "HMAC_SHA_224", sha256.New224),
+	newSpec("HMAC_256", "HMAC_SHA_256", sha256.New),
+	newSpec("HMAC_384", "HMAC_SHA_384", sha512.New384),
+	newSpec("HMAC_512", "HMAC_SHA_512", sha512.New),
+}
+
+func newSpec(keySpec, alg string, h func() hash.Hash) *Spec {
+	probe := h()
+	s := &Spec{
+		KeySpec:   keySpec,
+		Algorithm: alg,
+		Size:      probe.Size(),
+		BlockSize: probe.BlockSize(),
+		newHash:   h,
+	}
+	s.MinImport, s.MaxImport = s.Size, s.BlockSize
+	s.pool = &sync.Pool{New: func() any { return h() }}
+	return s
+}
+
+// ByKeySpec returns the spec named by a KeySpec value such as "HMAC_256".
+func ByKeySpec(keySpec string) (*Spec, bool) {
+	for _, s := range Specs {
+		if s.KeySpec == keySpec {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+// ByAlgorithm returns the spec whose algorithm is alg, such as "HMAC_SHA_256".
+func ByAlgorithm(alg string) (*Spec, bool) {
+	for _, s := range Specs {
+		if s.Algorithm == alg {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+// Algorithms returns the four MAC algorithm names.
+func Algorithms() []string {
+	out := make([]string, len(Specs))
+	for i, s := range Specs {
+		out[i] = s.Algorithm
+	}
+	return out
+}
+
+// Key is HMAC key material bound to one spec, with its inner and outer hash
+// states precomputed. A Key is immutable and safe for concurrent use.
+type Key struct {
+	spec         *Spec
+	inner, outer []byte // marshalled hash states after absorbing ipad / opad
+}
+
+// NewKey binds material to spec. Any length is accepted, as RFC 2104 allows:
+// keys longer than the block size are hashed first. Callers that must enforce
+// the KMS import lengths check Spec.MinImport and Spec.MaxImport themselves.
+func NewKey(spec *Spec, material []byte) (*Key, error) {
+	if spec == nil {
+		return nil, fmt.Errorf("mac: nil spec")
+	}
+	k := material
+	if len(k) > spec.BlockSize {
+		h := spec.newHash()
+		h.Write(k)
+		k = h.Sum(nil)
+	}
+	ipad := make([]byte, spec.BlockSize)
+	opad := make([]byte, spec.BlockSize)
+	copy(ipad, k)
+	copy(opad, k)
+	for i := range ipad {
+		ipad[i] ^= 0x36
+		opad[i] ^= 0x5c
+	}
+	inner, err := absorb(spec, ipad)
+	if err != nil {
+		return nil, err
+	}
+	outer, err := absorb(spec, opad)
+	if err != nil {
+		return nil, err
+	}
+	return &Key{spec: spec, inner: inner, outer: outer}, nil
+}
+
+func absorb(spec *Spec, pad []byte) ([]byte, error) {
+	h := spec.newHash()
+	h.Write(pad)
+	m, ok := h.(encoding.BinaryMarshaler)
+	if !ok {
+		return nil, fmt.Errorf("mac: %s hash state cannot be saved", spec.Algorithm)
+	}
+	return m.MarshalBinary()
+}
+
+// Spec returns the key's spec.
+func (k *Key) Spec() *Spec { return k.spec }
+
+// Sum appends the MAC of msg to dst and returns the result.
+func (k *Key) Sum(dst, msg []byte) []byte {
+	h := k.spec.pool.Get().(hash.Hash)
+	defer k.spec.pool.Put(h)
+	var buf [sha512.Size]byte
+	restore(h, k.inner)
+	h.Write(msg)
+	in := h.Sum(buf[:0])
+	restore(h, k.outer)
+	h.Write(in)
+	return h.Sum(dst)
+}
+
+// Verify reports whether tag is exactly the MAC of msg. The comparison covers
+// the full digest in constant time; any other length is invalid.
+func (k *Key) Verify(msg, tag []byte) bool {
+	var buf [sha512.Size]byte
+	return hmac.Equal(k.Sum(buf[:0], msg), tag)
+}
+
+func restore(h hash.Hash, state []byte) {
+	if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(state); err != nil {
+		// The state was produced by the same hash type: failure is a bug.
+		panic("mac: restoring hash state: " + err.Error())
+	}
+}
+
+// Sum is a one-shot RFC 2104 HMAC for callers without a prepared Key, such
+// as tests that compute an expected tag from imported key material.
+func Sum(spec *Spec, material, msg []byte) []byte {
+	m := hmac.New(spec.newHash, material)
+	m.Write(msg)
+	return m.Sum(nil)
+}

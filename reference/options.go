@@ -1,0 +1,30 @@
+package reference
+
+import (
+	"io"
+	"time"
+)
+
+// Options configure a reference Service or Server. The zero value is usable.
+type Options struct {
+	Region  string // default "us-east-1"
+	Account string // default "111122223333"
+	// Log receives one line per request (operation, status, duration);
+	// never key material or messages. Nil logs nothing.
+	Log io.Writer
+	// Now is the clock, for key creation dates and import expiry; nil means time.Now.
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.Region == "" {
+		o.Region = "us-east-1"
+	}
+	if o.Account == "" {
+		o.Account = "111122223333"
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
