@@ -1,0 +1,43 @@
+# kmsmac — common tasks. `make help` lists them.
+GO        ?= go
+ADDR      ?= 127.0.0.1:4599
+FUZZTIME  ?= 20s
+BENCHTIME ?= 1s
+
+.PHONY: help build test race lint fuzz serve conform conform-moto bench perf-report clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
+
+build: ## build ./bin/kmsmac
+	$(GO) build -o bin/kmsmac ./cmd/kmsmac
+
+test: ## run every test (race detector on), the conformance suite against the embedded reference included
+	$(GO) test -race -count=1 ./...
+
+lint: ## gofmt + go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+fuzz: ## fuzz the reference endpoint's request handling for $(FUZZTIME)
+	$(GO) test -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME) ./reference
+
+serve: ## run the reference endpoint on $(ADDR)
+	$(GO) run ./cmd/kmsmac serve --addr $(ADDR)
+
+conform: ## run the conformance suite against the embedded reference, as a user would
+	@mkdir -p reports
+	$(GO) run ./cmd/kmsmac conform --format progress --report reports/reference.md
+
+conform-moto: ## run the conformance suite against moto_server (deviations expected; the run must complete)
+	bash scripts/conform-moto.sh
+
+bench: ## HMAC core and endpoint benchmarks (Go benchmark format)
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./reference/mac ./bench/...
+
+perf-report: ## benchmark the reference, the floor server and moto_server side by side into docs/perf.md
+	bash scripts/perf-report.sh
+
+clean:
+	rm -rf bin reports

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's log goroutines and
+// the test reading it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var listeningRE = regexp.MustCompile(`^kmsmac reference endpoint listening on (http://127\.0\.0\.1:\d+) \(region (\S+), account (\d+)\)$`)
+
+// startServe runs serve in-process and returns its URL once it listens.
+func startServe(t *testing.T, args ...string) (url string, stdout, stderr *syncBuffer, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr = &syncBuffer{}, &syncBuffer{}
+	exit := make(chan int, 1)
+	go func() { exit <- serve(ctx, args, stdout, stderr) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if m := listeningRE.FindStringSubmatch(strings.TrimSpace(stdout.String())); m != nil {
+			url = m[1]
+			break
+		}
+		select {
+		case code := <-exit:
+			cancel()
+			t.Fatalf("serve exited %d before listening; stderr: %s", code, stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("serve did not print its URL; stdout %q", stdout)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	var once sync.Once
+	code := -1
+	stop = func() int {
+		once.Do(func() {
+			cancel()
+			select {
+			case code = <-exit:
+			case <-time.After(10 * time.Second):
+				t.Error("serve did not stop within 10s")
+			}
+		})
+		return code
+	}
+	t.Cleanup(func() { stop() })
+	return url, stdout, stderr, stop
+}
+
+func post(t *testing.T, url, target, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url+"/", strings.NewReader(body))
+	req.Header.Set("X-Amz-Target", target)
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s: body %q is not JSON", target, b)
+	}
+	return resp.StatusCode, m
+}
+
+func TestServe(t *testing.T) {
+	url, stdout, stderr, stop := startServe(t, "--addr", "127.0.0.1:0", "--region", "eu-west-3", "--account", "123456789012")
+	m := listeningRE.FindStringSubmatch(strings.TrimSpace(stdout.String()))
+	if m[2] != "eu-west-3" || m[3] != "123456789012" {
+		t.Errorf("listening line %q", stdout)
+	}
+
+	st, out := post(t, url, "TrentService.CreateKey", `{"KeySpec":"HMAC_256","KeyUsage":"GENERATE_VERIFY_MAC"}`)
+	if st != 200 {
+		t.Fatalf("CreateKey: %d %v", st, out)
+	}
+	arn, _ := out["KeyMetadata"].(map[string]any)["Arn"].(string)
+	if !strings.HasPrefix(arn, "arn:aws:kms:eu-west-3:123456789012:key/") {
+		t.Errorf("key ARN %q does not use the flags' region and account", arn)
+	}
+	secret := "c2VjcmV0LW1lc3NhZ2U=" // base64 of a message that must not be logged
+	st, out = post(t, url, "TrentService.GenerateMac", `{"KeyId":"`+arn+`","Message":"`+secret+`","MacAlgorithm":"HMAC_SHA_256"}`)
+	if st != 200 || out["Mac"] == nil {
+		t.Fatalf("GenerateMac: %d %v", st, out)
+	}
+	st, out = post(t, url, "TrentService.GenerateMac", `{"KeyId":"alias/missing","Message":"`+secret+`","MacAlgorithm":"HMAC_SHA_256"}`)
+	if st != 400 || out["__type"] != "NotFoundException" {
+		t.Fatalf("GenerateMac on a missing alias: %d %v", st, out)
+	}
+
+	if code := stop(); code != 0 {
+		t.Errorf("exit %d after cancel, want 0; stderr %s", code, stderr)
+	}
+	if !strings.Contains(stdout.String(), "shutting down") {
+		t.Errorf("no shutdown line on stdout: %q", stdout)
+	}
+	log := stderr.String()
+	for _, want := range []string{" CreateKey 200 ", " GenerateMac 200 ", " GenerateMac 400 "} {
+		if !strings.Contains(log, want) {
+			t.Errorf("request log lacks %q:\n%s", want, log)
+		}
+	}
+	if n := strings.Count(log, "\n"); n != 3 {
+		t.Errorf("%d log lines, want one per request (3):\n%s", n, log)
+	}
+	for _, leak := range []string{secret, "secret-message", "alias/missing", "does not exist"} {
+		if strings.Contains(log, leak) {
+			t.Errorf("request log contains %q:\n%s", leak, log)
+		}
+	}
+	if _, err := http.Post(url+"/", "application/json", nil); err == nil {
+		t.Error("server still answers after shutdown")
+	}
+}
+
+func TestServeQuiet(t *testing.T) {
+	url, _, stderr, stop := startServe(t, "--addr", "127.0.0.1:0", "--quiet")
+	if st, _ := post(t, url, "TrentService.ListKeys", `{}`); st != 200 {
+		t.Fatalf("ListKeys: %d", st)
+	}
+	if code := stop(); code != 0 || stderr.String() != "" {
+		t.Errorf("exit %d, stderr %q; want 0 and nothing logged", code, stderr)
+	}
+}
+
+func TestServeUsageErrors(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	cases := []struct {
+		name string
+		args []string
+		want int
+		msg  string
+	}{
+		{"help", []string{"-h"}, 0, "Usage: kmsmac serve"},
+		{"unknown flag", []string{"--port", "1"}, 2, "flag provided but not defined"},
+		{"extra argument", []string{"--addr", "127.0.0.1:0", "now"}, 2, `unexpected argument "now"`},
+		{"bad region", []string{"--addr", "127.0.0.1:0", "--region", "US East"}, 2, "invalid --region"},
+		{"bad account", []string{"--addr", "127.0.0.1:0", "--account", "42"}, 2, "invalid --account"},
+		{"bad address", []string{"--addr", "nowhere"}, 2, "cannot listen on nowhere"},
+		{"address in use", []string{"--addr", busy.Addr().String()}, 2, "address already in use"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if got := serve(ctx, c.args, &stdout, &stderr); got != c.want {
+				t.Errorf("exit %d, want %d; stderr %s", got, c.want, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), c.msg) {
+				t.Errorf("stderr %q lacks %q", stderr.String(), c.msg)
+			}
+			if strings.Contains(stdout.String(), "listening") {
+				t.Errorf("printed a listening line on a usage error: %q", stdout.String())
+			}
+		})
+	}
+}

@@ -1,0 +1,240 @@
+package reference
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/kmsmac/kmsmac/reference/store"
+)
+
+// emptyResponse is the body of operations without output members.
+var emptyResponse = []byte("{}")
+
+// requireKeyID validates a required KeyId member (1..2048 characters).
+func requireKeyID(v *violations, id *string) {
+	v.str("keyId", id, true, 1, 2048)
+}
+
+// update runs fn on the key under the store's write lock and turns a key
+// that vanished in between into the KID-7 error.
+func (s *Service) update(k *store.Key, fn func(m *store.Mutable) error) error {
+	err := s.store.Update(k.ID, func(_ *store.Key, m *store.Mutable) error { return fn(m) })
+	if errors.Is(err, store.ErrNotFound) {
+		return errKeyNotFound(k.ARN)
+	}
+	return err
+}
+
+type describeKeyRequest struct {
+	KeyId       *string  `json:"KeyId"`
+	GrantTokens []string `json:"GrantTokens"`
+}
+
+// describeKey works in every key state (DK-5) and accepts aliases.
+func (s *Service) describeKey(_ context.Context, body []byte) ([]byte, error) {
+	var req describeKeyRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	requireKeyID(&v, req.KeyId)
+	v.grantTokens(req.GrantTokens)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	view, err := s.resolve(*req.KeyId, withAliases)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkGrantTokens(req.GrantTokens); err != nil {
+		return nil, err
+	}
+	k, m, ok := s.store.Snapshot(view.Key.ID)
+	if !ok {
+		return nil, errKeyNotFound(view.Key.ARN)
+	}
+	return marshal(struct {
+		KeyMetadata keyMetadata `json:"KeyMetadata"`
+	}{s.metadata(k, m)})
+}
+
+type listRequest struct {
+	Limit  *int64  `json:"Limit"`
+	Marker *string `json:"Marker"`
+}
+
+func (s *Service) listKeys(_ context.Context, body []byte) ([]byte, error) {
+	var req listRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	v.intRange("limit", req.Limit, 1, 1000)
+	v.str("marker", req.Marker, false, 1, 1024)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	limit := 100
+	if req.Limit != nil {
+		limit = int(*req.Limit)
+	}
+	marker := ""
+	if req.Marker != nil {
+		marker = *req.Marker
+	}
+	keys, next, ok := s.store.ListKeys(marker, limit)
+	if !ok {
+		return nil, errInvalidMarker()
+	}
+	type entry struct {
+		KeyId  string `json:"KeyId"`
+		KeyArn string `json:"KeyArn"`
+	}
+	out := struct {
+		Keys       []entry `json:"Keys"`
+		NextMarker string  `json:"NextMarker,omitempty"`
+		Truncated  bool    `json:"Truncated"`
+	}{Keys: make([]entry, 0, len(keys)), NextMarker: next, Truncated: next != ""}
+	for _, k := range keys {
+		out.Keys = append(out.Keys, entry{k.ID, k.ARN})
+	}
+	return marshal(out)
+}
+
+type keyIDRequest struct {
+	KeyId *string `json:"KeyId"`
+}
+
+// keyOnlyRequest decodes a body whose only member is KeyId and resolves it
+// as a key ID or key ARN.
+func (s *Service) keyOnlyRequest(body []byte) (*store.Key, error) {
+	var req keyIDRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	requireKeyID(&v, req.KeyId)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	view, err := s.resolve(*req.KeyId, keysOnly)
+	if err != nil {
+		return nil, err
+	}
+	return view.Key, nil
+}
+
+// enableKey: Enabled and Disabled keys become Enabled; other states fail
+// as in the key-state table.
+func (s *Service) enableKey(_ context.Context, body []byte) ([]byte, error) {
+	k, err := s.keyOnlyRequest(body)
+	if err != nil {
+		return nil, err
+	}
+	err = s.update(k, func(m *store.Mutable) error {
+		switch m.State {
+		case store.Enabled, store.Disabled:
+			m.State = store.Enabled
+			return nil
+		}
+		return stateErr(k.ARN, m.State)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return emptyResponse, nil
+}
+
+func (s *Service) disableKey(_ context.Context, body []byte) ([]byte, error) {
+	k, err := s.keyOnlyRequest(body)
+	if err != nil {
+		return nil, err
+	}
+	err = s.update(k, func(m *store.Mutable) error {
+		switch m.State {
+		case store.Enabled, store.Disabled:
+			m.State = store.Disabled
+			return nil
+		}
+		return stateErr(k.ARN, m.State)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return emptyResponse, nil
+}
+
+type scheduleKeyDeletionRequest struct {
+	KeyId               *string `json:"KeyId"`
+	PendingWindowInDays *int64  `json:"PendingWindowInDays"`
+}
+
+// scheduleKeyDeletion: 7-30 days, default 30 (STATE-12). The reference
+// never actually deletes the key when the date passes.
+func (s *Service) scheduleKeyDeletion(_ context.Context, body []byte) ([]byte, error) {
+	var req scheduleKeyDeletionRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	requireKeyID(&v, req.KeyId)
+	v.intRange("pendingWindowInDays", req.PendingWindowInDays, 7, 30)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	view, err := s.resolve(*req.KeyId, keysOnly)
+	if err != nil {
+		return nil, err
+	}
+	k := view.Key
+	days := 30
+	if req.PendingWindowInDays != nil {
+		days = int(*req.PendingWindowInDays)
+	}
+	var when time.Time
+	err = s.update(k, func(m *store.Mutable) error {
+		switch m.State {
+		case store.PendingDeletion, store.PendingReplicaDeletion, store.Creating, store.Updating:
+			return stateErr(k.ARN, m.State)
+		}
+		when = s.opts.Now().Add(time.Duration(days) * 24 * time.Hour)
+		m.State, m.DeletionDate, m.PendingWindowDays = store.PendingDeletion, when, days
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return marshal(struct {
+		KeyId               string `json:"KeyId"`
+		DeletionDate        epoch  `json:"DeletionDate"`
+		KeyState            string `json:"KeyState"`
+		PendingWindowInDays int    `json:"PendingWindowInDays"`
+	}{k.ARN, epoch(when), string(store.PendingDeletion), days})
+}
+
+// cancelKeyDeletion leaves the key Disabled (STATE-11), or PendingImport
+// when it has no key material.
+func (s *Service) cancelKeyDeletion(_ context.Context, body []byte) ([]byte, error) {
+	k, err := s.keyOnlyRequest(body)
+	if err != nil {
+		return nil, err
+	}
+	err = s.update(k, func(m *store.Mutable) error {
+		if m.State != store.PendingDeletion {
+			return errInvalidState(k.ARN + " is not pending deletion.")
+		}
+		m.State = store.Disabled
+		if !m.HasMaterial {
+			m.State = store.PendingImport
+		}
+		m.DeletionDate, m.PendingWindowDays = time.Time{}, 0
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return marshal(struct {
+		KeyId string `json:"KeyId"`
+	}{k.ARN})
+}

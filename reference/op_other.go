@@ -1,0 +1,317 @@
+package reference
+
+import (
+	"context"
+
+	"github.com/kmsmac/kmsmac/reference/store"
+)
+
+// Other cryptographic operations. The reference implements them only far
+// enough to give the errors KMS gives for HMAC keys (rules.md §18); for any
+// other key they answer UnsupportedOperationException.
+
+type signRequest struct {
+	KeyId            *string  `json:"KeyId"`
+	Message          blob     `json:"Message"`
+	MessageType      *string  `json:"MessageType"`
+	SigningAlgorithm *string  `json:"SigningAlgorithm"`
+	GrantTokens      []string `json:"GrantTokens"`
+	DryRun           *bool    `json:"DryRun"`
+}
+
+type verifyRequest struct {
+	KeyId            *string  `json:"KeyId"`
+	Message          blob     `json:"Message"`
+	MessageType      *string  `json:"MessageType"`
+	Signature        blob     `json:"Signature"`
+	SigningAlgorithm *string  `json:"SigningAlgorithm"`
+	GrantTokens      []string `json:"GrantTokens"`
+	DryRun           *bool    `json:"DryRun"`
+}
+
+type encryptRequest struct {
+	KeyId               *string           `json:"KeyId"`
+	Plaintext           blob              `json:"Plaintext"`
+	EncryptionContext   map[string]string `json:"EncryptionContext"`
+	GrantTokens         []string          `json:"GrantTokens"`
+	EncryptionAlgorithm *string           `json:"EncryptionAlgorithm"`
+	DryRun              *bool             `json:"DryRun"`
+}
+
+type recipientInfo struct {
+	KeyEncryptionAlgorithm *string `json:"KeyEncryptionAlgorithm"`
+	AttestationDocument    blob    `json:"AttestationDocument"`
+}
+
+type generateDataKeyRequest struct {
+	KeyId             *string           `json:"KeyId"`
+	EncryptionContext map[string]string `json:"EncryptionContext"`
+	NumberOfBytes     *int64            `json:"NumberOfBytes"`
+	KeySpec           *string           `json:"KeySpec"`
+	GrantTokens       []string          `json:"GrantTokens"`
+	Recipient         *recipientInfo    `json:"Recipient"`
+	DryRun            *bool             `json:"DryRun"`
+}
+
+type generateDataKeyWithoutPlaintextRequest struct {
+	KeyId             *string           `json:"KeyId"`
+	EncryptionContext map[string]string `json:"EncryptionContext"`
+	KeySpec           *string           `json:"KeySpec"`
+	NumberOfBytes     *int64            `json:"NumberOfBytes"`
+	GrantTokens       []string          `json:"GrantTokens"`
+	DryRun            *bool             `json:"DryRun"`
+}
+
+type generateDataKeyPairRequest struct {
+	EncryptionContext map[string]string `json:"EncryptionContext"`
+	KeyId             *string           `json:"KeyId"`
+	KeyPairSpec       *string           `json:"KeyPairSpec"`
+	GrantTokens       []string          `json:"GrantTokens"`
+	Recipient         *recipientInfo    `json:"Recipient"`
+	DryRun            *bool             `json:"DryRun"`
+}
+
+type generateDataKeyPairWithoutPlaintextRequest struct {
+	EncryptionContext map[string]string `json:"EncryptionContext"`
+	KeyId             *string           `json:"KeyId"`
+	KeyPairSpec       *string           `json:"KeyPairSpec"`
+	GrantTokens       []string          `json:"GrantTokens"`
+	DryRun            *bool             `json:"DryRun"`
+}
+
+type decryptRequest struct {
+	CiphertextBlob      blob              `json:"CiphertextBlob"`
+	EncryptionContext   map[string]string `json:"EncryptionContext"`
+	GrantTokens         []string          `json:"GrantTokens"`
+	KeyId               *string           `json:"KeyId"`
+	EncryptionAlgorithm *string           `json:"EncryptionAlgorithm"`
+	Recipient           *recipientInfo    `json:"Recipient"`
+	DryRun              *bool             `json:"DryRun"`
+	DryRunModifiers     []string          `json:"DryRunModifiers"`
+}
+
+type reEncryptRequest struct {
+	CiphertextBlob                 blob              `json:"CiphertextBlob"`
+	SourceEncryptionContext        map[string]string `json:"SourceEncryptionContext"`
+	SourceKeyId                    *string           `json:"SourceKeyId"`
+	DestinationKeyId               *string           `json:"DestinationKeyId"`
+	DestinationEncryptionContext   map[string]string `json:"DestinationEncryptionContext"`
+	SourceEncryptionAlgorithm      *string           `json:"SourceEncryptionAlgorithm"`
+	DestinationEncryptionAlgorithm *string           `json:"DestinationEncryptionAlgorithm"`
+	GrantTokens                    []string          `json:"GrantTokens"`
+	DryRun                         *bool             `json:"DryRun"`
+	DryRunModifiers                []string          `json:"DryRunModifiers"`
+}
+
+type getPublicKeyRequest struct {
+	KeyId       *string  `json:"KeyId"`
+	GrantTokens []string `json:"GrantTokens"`
+}
+
+// notImplemented is the answer for keys the reference has no crypto for.
+func notImplemented(op string) error {
+	return errUnsupported("The kmsmac reference implements " + op + " only to report the errors KMS gives for HMAC keys.")
+}
+
+// usageOp is the common path of Sign, Verify, Encrypt and the data-key
+// operations: validate KeyId and grant tokens, resolve the key (aliases
+// allowed), check tokens and state as GenerateMac does, then refuse an HMAC
+// key on usage (XOP-1, XOP-2).
+func (s *Service) usageOp(op string, keyID *string, grantTokens []string, v violations) ([]byte, error) {
+	requireKeyID(&v, keyID)
+	v.grantTokens(grantTokens)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	view, err := s.resolveForCrypto(*keyID, grantTokens)
+	if err != nil {
+		return nil, err
+	}
+	if view.Key.KeyUsage == "GENERATE_VERIFY_MAC" {
+		return nil, errUsageNotValid(view.Key.ARN, view.Key.KeyUsage, op)
+	}
+	return nil, notImplemented(op)
+}
+
+// resolveForCrypto resolves a KeyId of a cryptographic operation and checks
+// grant tokens and key state, in the same order as macOp.
+func (s *Service) resolveForCrypto(keyID string, grantTokens []string) (store.View, error) {
+	view, err := s.resolve(keyID, withAliases)
+	if err != nil {
+		return store.View{}, err
+	}
+	if err := s.checkGrantTokens(grantTokens); err != nil {
+		return store.View{}, err
+	}
+	if err := cryptoStateErr(view.Key.ARN, view.State); err != nil {
+		return store.View{}, err
+	}
+	return view, nil
+}
+
+func (s *Service) sign(_ context.Context, body []byte) ([]byte, error) {
+	var req signRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	v.blob("message", req.Message.b, req.Message.present, true, true, 1, 4096)
+	if req.SigningAlgorithm == nil {
+		v.null("signingAlgorithm")
+	}
+	return s.usageOp("Sign", req.KeyId, req.GrantTokens, v)
+}
+
+func (s *Service) verify(_ context.Context, body []byte) ([]byte, error) {
+	var req verifyRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	v.blob("message", req.Message.b, req.Message.present, true, true, 1, 4096)
+	v.blob("signature", req.Signature.b, req.Signature.present, true, false, 1, 6144)
+	if req.SigningAlgorithm == nil {
+		v.null("signingAlgorithm")
+	}
+	return s.usageOp("Verify", req.KeyId, req.GrantTokens, v)
+}
+
+func (s *Service) encrypt(_ context.Context, body []byte) ([]byte, error) {
+	var req encryptRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	v.blob("plaintext", req.Plaintext.b, req.Plaintext.present, true, true, 1, 4096)
+	return s.usageOp("Encrypt", req.KeyId, req.GrantTokens, v)
+}
+
+func (s *Service) generateDataKey(_ context.Context, body []byte) ([]byte, error) {
+	var req generateDataKeyRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	v.intRange("numberOfBytes", req.NumberOfBytes, 1, 1024)
+	return s.usageOp("GenerateDataKey", req.KeyId, req.GrantTokens, v)
+}
+
+func (s *Service) generateDataKeyWithoutPlaintext(_ context.Context, body []byte) ([]byte, error) {
+	var req generateDataKeyWithoutPlaintextRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	v.intRange("numberOfBytes", req.NumberOfBytes, 1, 1024)
+	return s.usageOp("GenerateDataKeyWithoutPlaintext", req.KeyId, req.GrantTokens, v)
+}
+
+func (s *Service) generateDataKeyPair(_ context.Context, body []byte) ([]byte, error) {
+	var req generateDataKeyPairRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	if req.KeyPairSpec == nil {
+		v.null("keyPairSpec")
+	}
+	return s.usageOp("GenerateDataKeyPair", req.KeyId, req.GrantTokens, v)
+}
+
+func (s *Service) generateDataKeyPairWithoutPlaintext(_ context.Context, body []byte) ([]byte, error) {
+	var req generateDataKeyPairWithoutPlaintextRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	if req.KeyPairSpec == nil {
+		v.null("keyPairSpec")
+	}
+	return s.usageOp("GenerateDataKeyPairWithoutPlaintext", req.KeyId, req.GrantTokens, v)
+}
+
+// decrypt: an HMAC key named in KeyId is the "incorrect key" (XOP-3).
+// Without KeyId the ciphertext would name the key, and the reference makes
+// no ciphertexts.
+func (s *Service) decrypt(_ context.Context, body []byte) ([]byte, error) {
+	var req decryptRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	v.blob("ciphertextBlob", req.CiphertextBlob.b, req.CiphertextBlob.present, true, false, 1, 6144)
+	v.grantTokens(req.GrantTokens)
+	v.str("keyId", req.KeyId, false, 1, 2048)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if req.KeyId == nil {
+		return nil, notImplemented("Decrypt")
+	}
+	view, err := s.resolveForCrypto(*req.KeyId, req.GrantTokens)
+	if err != nil {
+		return nil, err
+	}
+	if view.Key.KeyUsage == "GENERATE_VERIFY_MAC" {
+		return nil, errIncorrectKey()
+	}
+	return nil, notImplemented("Decrypt")
+}
+
+// reEncrypt: an HMAC source key is the "incorrect key" (XOP-4); an HMAC
+// destination key fails on usage.
+func (s *Service) reEncrypt(_ context.Context, body []byte) ([]byte, error) {
+	var req reEncryptRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	v.blob("ciphertextBlob", req.CiphertextBlob.b, req.CiphertextBlob.present, true, false, 1, 6144)
+	v.str("sourceKeyId", req.SourceKeyId, false, 1, 2048)
+	v.str("destinationKeyId", req.DestinationKeyId, true, 1, 2048)
+	v.grantTokens(req.GrantTokens)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if req.SourceKeyId != nil {
+		view, err := s.resolveForCrypto(*req.SourceKeyId, req.GrantTokens)
+		if err != nil {
+			return nil, err
+		}
+		if view.Key.KeyUsage == "GENERATE_VERIFY_MAC" {
+			return nil, errIncorrectKey()
+		}
+	}
+	dst, err := s.resolveForCrypto(*req.DestinationKeyId, req.GrantTokens)
+	if err != nil {
+		return nil, err
+	}
+	if dst.Key.KeyUsage == "GENERATE_VERIFY_MAC" {
+		return nil, errUsageNotValid(dst.Key.ARN, dst.Key.KeyUsage, "ReEncrypt")
+	}
+	return nil, notImplemented("ReEncrypt")
+}
+
+// getPublicKey: HMAC keys have no public key. The error type is not
+// recorded (XOP-5, AMB-15); UnsupportedOperationException is what the
+// model lists for keys without one.
+func (s *Service) getPublicKey(_ context.Context, body []byte) ([]byte, error) {
+	var req getPublicKeyRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	requireKeyID(&v, req.KeyId)
+	v.grantTokens(req.GrantTokens)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	view, err := s.resolveForCrypto(*req.KeyId, req.GrantTokens)
+	if err != nil {
+		return nil, err
+	}
+	if view.Key.KeyUsage == "GENERATE_VERIFY_MAC" {
+		return nil, errUnsupported(view.Key.ARN + " key spec " + view.Key.KeySpec + " has no public key; GetPublicKey is not valid for HMAC KMS keys.")
+	}
+	return nil, notImplemented("GetPublicKey")
+}

@@ -1,0 +1,110 @@
+package reference
+
+import (
+	"context"
+	"strings"
+
+	"github.com/kmsmac/kmsmac/reference/store"
+)
+
+// Key rotation. HMAC keys cannot rotate (ROT-1, ROT-2). The reference keeps
+// a rotation flag for symmetric AWS_KMS keys and never rotates anything.
+
+type enableKeyRotationRequest struct {
+	KeyId                *string `json:"KeyId"`
+	RotationPeriodInDays *int64  `json:"RotationPeriodInDays"`
+}
+
+// rotationUnsupported is the refusal for keys that cannot rotate. AWS's
+// text for HMAC keys is not recorded (ROT-1); this one names the spec.
+func rotationUnsupported(k *store.Key) error {
+	if k.KeySpec == "SYMMETRIC_DEFAULT" && k.Origin == "AWS_KMS" {
+		return nil
+	}
+	if k.KeySpec == "SYMMETRIC_DEFAULT" {
+		return errUnsupported(k.ARN + " origin is " + k.Origin + " which is not valid for this operation.")
+	}
+	return errUnsupported(k.ARN + " key spec " + k.KeySpec + " does not support key rotation.")
+}
+
+func (s *Service) enableKeyRotation(_ context.Context, body []byte) ([]byte, error) {
+	var req enableKeyRotationRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	requireKeyID(&v, req.KeyId)
+	v.intRange("rotationPeriodInDays", req.RotationPeriodInDays, 90, 2560)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	view, err := s.resolve(*req.KeyId, keysOnly)
+	if err != nil {
+		return nil, err
+	}
+	return s.setRotation(view.Key, true)
+}
+
+func (s *Service) disableKeyRotation(_ context.Context, body []byte) ([]byte, error) {
+	k, err := s.keyOnlyRequest(body)
+	if err != nil {
+		return nil, err
+	}
+	return s.setRotation(k, false)
+}
+
+func (s *Service) setRotation(k *store.Key, on bool) ([]byte, error) {
+	if err := rotationUnsupported(k); err != nil {
+		return nil, err
+	}
+	err := s.update(k, func(m *store.Mutable) error {
+		if err := cryptoStateErr(k.ARN, m.State); err != nil {
+			return err
+		}
+		m.RotationEnabled = on
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return emptyResponse, nil
+}
+
+// getKeyRotationStatus on an HMAC key is UnsupportedOperationException,
+// one of the two behaviours the docs allow (AMB-13).
+func (s *Service) getKeyRotationStatus(_ context.Context, body []byte) ([]byte, error) {
+	k, err := s.keyOnlyRequest(body)
+	if err != nil {
+		return nil, err
+	}
+	if err := rotationUnsupported(k); err != nil {
+		return nil, err
+	}
+	_, m, ok := s.store.Snapshot(k.ID)
+	if !ok {
+		return nil, errKeyNotFound(k.ARN)
+	}
+	out := struct {
+		KeyRotationEnabled   bool   `json:"KeyRotationEnabled"`
+		KeyId                string `json:"KeyId"`
+		RotationPeriodInDays int    `json:"RotationPeriodInDays,omitempty"`
+	}{KeyRotationEnabled: m.RotationEnabled, KeyId: k.ARN}
+	if m.RotationEnabled {
+		out.RotationPeriodInDays = 365
+	}
+	return marshal(out)
+}
+
+// rotateKeyOnDemand: for a non-symmetric key real AWS sent
+// UnsupportedOperationException with an empty message (ROT-2); HMAC keys
+// get the same. The reference does not rotate symmetric keys either.
+func (s *Service) rotateKeyOnDemand(_ context.Context, body []byte) ([]byte, error) {
+	k, err := s.keyOnlyRequest(body)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasPrefix(k.KeySpec, "SYMMETRIC") {
+		return nil, errUnsupported("")
+	}
+	return nil, errUnsupported("The kmsmac reference does not implement RotateKeyOnDemand.")
+}

@@ -1,0 +1,134 @@
+package reference
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/kmsmac/kmsmac/reference/awsjson"
+)
+
+// Server is the reference endpoint on HTTP: a Service behind the awsJson1_1
+// transport, for `kmsmac serve` and for other projects' Go tests, the way
+// httptest.NewServer is used:
+//
+//	srv := reference.NewServer(reference.Options{})
+//	defer srv.Close()
+//	client := kms.NewFromConfig(cfg, func(o *kms.Options) {
+//		o.BaseEndpoint = aws.String(srv.URL())
+//	})
+//
+// It speaks plain HTTP and does not check SigV4 signatures, so any static
+// credentials work. Each Server has its own empty key store.
+type Server struct {
+	svc  *Service
+	ln   net.Listener
+	hs   *http.Server
+	url  string
+	done chan struct{} // closed when Serve returns
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Timeouts and limits of the HTTP server. Requests are small (the transport
+// caps bodies at awsjson.DefaultMaxBody), so slow clients are cut off early.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 64 << 10
+	shutdownTimeout   = 5 * time.Second
+)
+
+// NewServer starts a Server on 127.0.0.1 and a free port. Like
+// httptest.NewServer it panics if it cannot listen; use Start to get an
+// error instead.
+func NewServer(opts Options) *Server {
+	s, err := Start("127.0.0.1:0", opts)
+	if err != nil {
+		panic(fmt.Sprintf("reference: failed to listen on a port: %v", err))
+	}
+	return s
+}
+
+// Start starts a Server listening on addr (host:port; port 0 picks a free
+// one). The server runs until Close.
+func Start(addr string, opts Options) (*Server, error) {
+	opts = opts.withDefaults()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	svc := NewService(opts)
+	errLog := opts.Log
+	if errLog == nil {
+		errLog = io.Discard
+	}
+	s := &Server{
+		svc: svc,
+		ln:  ln,
+		hs: &http.Server{
+			Handler:           awsjson.NewHandler(svc, awsjson.HandlerOptions{Log: opts.Log, Now: opts.Now}),
+			ReadHeaderTimeout: readHeaderTimeout,
+			ReadTimeout:       readTimeout,
+			WriteTimeout:      writeTimeout,
+			IdleTimeout:       idleTimeout,
+			MaxHeaderBytes:    maxHeaderBytes,
+			ErrorLog:          log.New(errLog, "http: ", 0),
+		},
+		url:  "http://" + urlHost(ln.Addr()),
+		done: make(chan struct{}),
+	}
+	go func() {
+		defer close(s.done)
+		s.hs.Serve(ln) // returns ErrServerClosed on Close
+	}()
+	return s, nil
+}
+
+// urlHost is the host:port a client should dial: a server on an unspecified
+// address (":4599", "0.0.0.0:4599", "[::]:4599") is reachable on loopback.
+func urlHost(a net.Addr) string {
+	ta, ok := a.(*net.TCPAddr)
+	if !ok {
+		return a.String()
+	}
+	ip := ta.IP
+	if ip == nil || ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	return net.JoinHostPort(ip.String(), strconv.Itoa(ta.Port))
+}
+
+// URL is the endpoint's base URL, e.g. http://127.0.0.1:41234, for an SDK's
+// BaseEndpoint or the aws CLI's --endpoint-url.
+func (s *Server) URL() string { return s.url }
+
+// Service is the Service behind the server, for direct calls and controls.
+func (s *Server) Service() *Service { return s.svc }
+
+// Close stops the server: it stops accepting, lets requests in flight finish
+// (up to a few seconds), then closes every connection. It is safe to call
+// more than once; later calls return the first result.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		err := s.hs.Shutdown(ctx)
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = s.hs.Close()
+		}
+		<-s.done
+		s.closeErr = err
+	})
+	return s.closeErr
+}

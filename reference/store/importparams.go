@@ -1,0 +1,90 @@
+package store
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// ImportParams are what GetParametersForImport handed out: the token is
+// bound to one key, one wrapping key and one wrapping algorithm until
+// ExpiresAt.
+type ImportParams struct {
+	Token        string // opaque random bytes, as a Go string
+	KeyID        string
+	WrappingSpec string // RSA_2048, RSA_3072, RSA_4096
+	Algorithm    string // RSAES_OAEP_SHA_1, ...
+	ExpiresAt    time.Time
+	Private      *rsa.PrivateKey
+}
+
+// WrappingBits maps the wrapping key specs to RSA modulus sizes.
+var WrappingBits = map[string]int{"RSA_2048": 2048, "RSA_3072": 3072, "RSA_4096": 4096}
+
+// wrappingKeys generates each RSA wrapping key once, on first use, and
+// reuses it: RSA-4096 generation takes seconds.
+type wrappingKeys struct {
+	mu   sync.Mutex
+	once map[string]*onceKey
+}
+
+type onceKey struct {
+	once sync.Once
+	key  *rsa.PrivateKey
+	err  error
+}
+
+// WrappingKey returns the endpoint's RSA wrapping key of this spec, with its
+// public half as DER SubjectPublicKeyInfo.
+func (s *Store) WrappingKey(spec string) (*rsa.PrivateKey, []byte, error) {
+	bits, ok := WrappingBits[spec]
+	if !ok {
+		return nil, nil, fmt.Errorf("store: unknown wrapping key spec %q", spec)
+	}
+	w := &s.wrapping
+	w.mu.Lock()
+	if w.once == nil {
+		w.once = make(map[string]*onceKey)
+	}
+	o := w.once[spec]
+	if o == nil {
+		o = &onceKey{}
+		w.once[spec] = o
+	}
+	w.mu.Unlock()
+	o.once.Do(func() { o.key, o.err = rsa.GenerateKey(rand.Reader, bits) })
+	if o.err != nil {
+		return nil, nil, o.err
+	}
+	der, err := x509.MarshalPKIXPublicKey(&o.key.PublicKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	return o.key, der, nil
+}
+
+// AddImport records parameters. Parameters expired for more than a day are
+// purged on the way, so the map stays bounded while a recently expired token
+// is still recognised as expired rather than unknown.
+func (s *Store) AddImport(p *ImportParams) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	for t, old := range s.imports {
+		if now.Sub(old.ExpiresAt) > 24*time.Hour {
+			delete(s.imports, t)
+		}
+	}
+	s.imports[p.Token] = p
+}
+
+// Import returns the parameters issued with this token, expired or not.
+func (s *Store) Import(token string) (*ImportParams, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, ok := s.imports[token]
+	return p, ok
+}

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"time"
+
+	"github.com/kmsmac/kmsmac/reference/mac"
+)
+
+// State is a KMS key state (KeyMetadata.KeyState).
+type State string
+
+// The KMS key states. Unavailable exists only for custom key stores, which
+// the reference does not have.
+const (
+	Creating               State = "Creating"
+	Enabled                State = "Enabled"
+	Disabled               State = "Disabled"
+	PendingDeletion        State = "PendingDeletion"
+	PendingReplicaDeletion State = "PendingReplicaDeletion"
+	PendingImport          State = "PendingImport"
+	Unavailable            State = "Unavailable"
+	Updating               State = "Updating"
+)
+
+// Expiration models of imported key material.
+const (
+	MaterialExpires       = "KEY_MATERIAL_EXPIRES"
+	MaterialDoesNotExpire = "KEY_MATERIAL_DOES_NOT_EXPIRE"
+)
+
+// Key is one KMS key. The exported fields are fixed at creation.
+type Key struct {
+	ID          string // UUID, or mrk- + 32 hex for multi-Region keys
+	ARN         string
+	KeySpec     string // HMAC_256, SYMMETRIC_DEFAULT, RSA_2048, ...
+	KeyUsage    string // GENERATE_VERIFY_MAC, ENCRYPT_DECRYPT, ...
+	Origin      string // AWS_KMS or EXTERNAL
+	Created     time.Time
+	MultiRegion bool
+
+	seq int // position in creation order, for ListKeys markers
+	m   Mutable
+}
+
+// Mutable is the part of a key that operations change.
+type Mutable struct {
+	State       State
+	Description string
+	Policy      string
+	Tags        []Tag
+
+	DeletionDate      time.Time // set while PendingDeletion
+	PendingWindowDays int       // set while PendingDeletion
+	RotationEnabled   bool      // symmetric keys only
+
+	// MAC is the precomputed HMAC state; nil for non-HMAC keys and for
+	// EXTERNAL keys without material.
+	MAC *mac.Key
+	// HasMaterial reports key material is present (AWS_KMS keys always,
+	// EXTERNAL keys after import until deleted or expired).
+	HasMaterial bool
+	// Imported is a digest of the first material imported into an
+	// EXTERNAL key: later imports must carry the same bytes (IMP-10).
+	Imported        [32]byte
+	EverImported    bool
+	ExpirationModel string    // "" when no material is imported
+	ValidTo         time.Time // zero unless ExpirationModel is KEY_MATERIAL_EXPIRES
+}
+
+// Tag is a key tag.
+type Tag struct {
+	Key, Value string
+}
+
+// expired reports whether imported material has passed its ValidTo.
+func (m *Mutable) expired(now time.Time) bool {
+	return m.HasMaterial && m.ExpirationModel == MaterialExpires && !m.ValidTo.IsZero() && !now.Before(m.ValidTo)
+}
+
+// DropMaterial removes imported material: the key goes to PendingImport
+// (unless it is pending deletion) and loses its expiration model.
+func (m *Mutable) DropMaterial() {
+	m.MAC = nil
+	m.HasMaterial = false
+	m.ExpirationModel = ""
+	m.ValidTo = time.Time{}
+	if m.State != PendingDeletion && m.State != PendingReplicaDeletion {
+		m.State = PendingImport
+	}
+}
+
+// effective applies material expiry to a copy without touching the key.
+func (m Mutable) effective(now time.Time) Mutable {
+	if m.expired(now) {
+		m.DropMaterial()
+	}
+	return m
+}

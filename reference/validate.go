@@ -1,0 +1,116 @@
+package reference
+
+import (
+	"strconv"
+	"strings"
+)
+
+// violations collects framework constraint failures so that one
+// ValidationException reports all of them (rules.md VAL-FMT-1..4,
+// MAC-REQ-3): "1 validation error detected: X" or
+// "N validation errors detected: X; Y".
+type violations []string
+
+func (v *violations) add(value, member, constraint string) {
+	*v = append(*v, value+" at '"+member+"' failed to satisfy constraint: "+constraint)
+}
+
+// null records a missing required member.
+func (v *violations) null(member string) {
+	v.add("Value null", member, "Member must not be null")
+}
+
+// str checks a required or optional string's length (in characters, as
+// the framework counts them).
+func (v *violations) str(member string, s *string, required bool, minLen, maxLen int) {
+	if s == nil {
+		if required {
+			v.null(member)
+		}
+		return
+	}
+	n := len([]rune(*s))
+	switch {
+	case n < minLen:
+		v.add(quote(*s), member, "Member must have length greater than or equal to "+strconv.Itoa(minLen))
+	case n > maxLen:
+		v.add(quote(*s), member, "Member must have length less than or equal to "+strconv.Itoa(maxLen))
+	}
+}
+
+// blob checks a blob's decoded length. Sensitive blobs are reported without
+// their value (VAL-FMT-2); others as the Java buffer AWS prints (VM-SIZE-2).
+func (v *violations) blob(member string, b []byte, present, required, sensitive bool, minLen, maxLen int) {
+	if !present {
+		if required {
+			v.null(member)
+		}
+		return
+	}
+	value := "Value"
+	if !sensitive {
+		n := strconv.Itoa(len(b))
+		value = "Value 'java.nio.HeapByteBuffer[pos=0 lim=" + n + " cap=" + n + "]'"
+	}
+	switch {
+	case len(b) < minLen:
+		v.add(value, member, "Member must have length greater than or equal to "+strconv.Itoa(minLen))
+	case len(b) > maxLen:
+		v.add(value, member, "Member must have length less than or equal to "+strconv.Itoa(maxLen))
+	}
+}
+
+// enum checks an enum member against its allowed values, listed in the
+// order AWS lists them (VAL-FMT-3: compare as sets).
+func (v *violations) enum(member string, s *string, required bool, allowed []string) {
+	if s == nil {
+		if required {
+			v.null(member)
+		}
+		return
+	}
+	for _, a := range allowed {
+		if *s == a {
+			return
+		}
+	}
+	v.add(quote(*s), member, "Member must satisfy enum value set: ["+strings.Join(allowed, ", ")+"]")
+}
+
+// intRange checks an optional integer.
+func (v *violations) intRange(member string, n *int64, minV, maxV int64) {
+	if n == nil {
+		return
+	}
+	switch {
+	case *n < minV:
+		v.add(quote(strconv.FormatInt(*n, 10)), member, "Member must have value greater than or equal to "+strconv.FormatInt(minV, 10))
+	case *n > maxV:
+		v.add(quote(strconv.FormatInt(*n, 10)), member, "Member must have value less than or equal to "+strconv.FormatInt(maxV, 10))
+	}
+}
+
+// grantTokens checks the GrantTokens list: at most 10 elements, each 1..8192
+// characters, elements named Coral-style 'grantTokens.N.member' (MAC-GT-2/3).
+func (v *violations) grantTokens(toks []string) {
+	if len(toks) > 10 {
+		v.add(quote("["+strings.Join(toks, ", ")+"]"), "grantTokens", "Member must have length less than or equal to 10")
+	}
+	for i, t := range toks {
+		t := t
+		v.str("grantTokens."+strconv.Itoa(i+1)+".member", &t, false, 1, 8192)
+	}
+}
+
+// err returns the ValidationException, or nil when nothing was violated.
+func (v violations) err() error {
+	switch len(v) {
+	case 0:
+		return nil
+	case 1:
+		return errValidation("1 validation error detected: " + v[0])
+	}
+	return errValidation(strconv.Itoa(len(v)) + " validation errors detected: " + strings.Join(v, "; "))
+}
+
+func quote(s string) string { return "Value '" + s + "'" }

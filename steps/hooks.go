@@ -1,0 +1,140 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+)
+
+// stepSets are the step-definition groups; each topic file adds its own
+// in init with registerSteps.
+var stepSets []func(*godog.ScenarioContext)
+
+func registerSteps(f func(*godog.ScenarioContext)) { stepSets = append(stepSets, f) }
+
+// collector gathers scenario results in the order scenarios start.
+type collector struct {
+	mu    sync.Mutex
+	order []string
+	byID  map[string]*ScenarioResult
+	start map[string]time.Time
+}
+
+func newCollector() *collector {
+	return &collector{byID: map[string]*ScenarioResult{}, start: map[string]time.Time{}}
+}
+
+func (c *collector) put(id string, r *ScenarioResult) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.byID[id]; !ok {
+		c.order = append(c.order, id)
+		c.start[id] = time.Now()
+	}
+	c.byID[id] = r
+}
+
+func (c *collector) results() []ScenarioResult {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]ScenarioResult, 0, len(c.order))
+	for _, id := range c.order {
+		out = append(out, *c.byID[id])
+	}
+	return out
+}
+
+// initScenario wires hooks and steps for one scenario.
+func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector) {
+	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
+		w := newWorld(t, o)
+		w.Scenario, w.URI = s.Name, s.Uri
+		for _, tag := range s.Tags {
+			w.Tags[tag.Name] = true
+			if id := strings.TrimPrefix(tag.Name, "@"); RuleTag.MatchString(id) {
+				w.Rules = append(w.Rules, id)
+			}
+		}
+		w.ev = scenarioEvidence(w.Rules, w.Tags["@unverified"])
+		r := &ScenarioResult{Feature: s.Uri, Name: s.Name, Rules: w.Rules, Status: Failed,
+			Reason: "scenario did not finish"}
+		ctx = context.WithValue(ctx, worldKey{}, w)
+		if w.Tags["@reference-only"] && !t.Reference {
+			r.Status, r.Reason = Skipped, "@reference-only: needs the KmsmacReference controls of the embedded reference"
+			c.put(s.Id, r)
+			return ctx, godog.ErrSkip
+		}
+		c.put(s.Id, r)
+		return ctx, nil
+	})
+	sc.After(func(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
+		w, ok := ctx.Value(worldKey{}).(*World)
+		if !ok {
+			return ctx, nil
+		}
+		c.mu.Lock()
+		r := c.byID[s.Id]
+		start := c.start[s.Id]
+		c.mu.Unlock()
+		if r == nil || r.Status == Skipped {
+			return ctx, nil
+		}
+		w.runCleanup(ctx)
+		r.Duration = time.Since(start)
+		r.Expected, r.Soft, r.Cleanup = w.expected, w.soft, w.cleaned
+		if w.last != nil {
+			r.Observed, r.Request = w.last.Summary(), w.last.RequestLine()
+		}
+		switch {
+		case err != nil && !errors.Is(err, godog.ErrSkip):
+			r.Status, r.Reason = Failed, strings.TrimSpace(err.Error())
+		case len(w.soft) > 0:
+			r.Status, r.Reason = Deviation, strings.Join(w.soft, "; ")
+		default:
+			r.Status, r.Reason = Passed, ""
+		}
+		c.put(s.Id, r)
+		return ctx, nil // cleanup problems are reported, never change the verdict
+	})
+	for _, f := range stepSets {
+		f(sc)
+	}
+}
+
+// runCleanup deletes aliases, runs registered cleanups, then schedules
+// created keys for deletion (7 days) unless --keep-keys.
+func (w *World) runCleanup(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	for _, a := range w.ownAlias {
+		o := w.Target.Raw.Send(ctx, "DeleteAlias", mustJSON(map[string]any{"AliasName": a}))
+		if !o.OK() && o.Type != "NotFoundException" {
+			w.cleaned = append(w.cleaned, fmt.Sprintf("DeleteAlias %s: %s", a, o.Summary()))
+		}
+	}
+	for i := len(w.cleanup) - 1; i >= 0; i-- {
+		if err := w.cleanup[i](ctx); err != nil {
+			w.cleaned = append(w.cleaned, err.Error())
+		}
+	}
+	if w.Opts.KeepKeys {
+		return
+	}
+	for _, k := range w.ownKeys {
+		o := w.Target.Raw.Send(ctx, "ScheduleKeyDeletion", mustJSON(map[string]any{"KeyId": k, "PendingWindowInDays": 7}))
+		if !o.OK() && !alreadyGone(o) {
+			w.cleaned = append(w.cleaned, fmt.Sprintf("ScheduleKeyDeletion %s: %s", k, o.Summary()))
+		}
+	}
+}
+
+// alreadyGone: the scenario itself scheduled the deletion, or the key vanished.
+func alreadyGone(o *Outcome) bool {
+	return o.Type == "NotFoundException" ||
+		(o.Type == "KMSInvalidStateException" && strings.Contains(o.Message, "pending deletion"))
+}

@@ -1,0 +1,84 @@
+package steps
+
+import (
+	"io"
+	"io/fs"
+	"testing"
+	"time"
+)
+
+// Options configure one conformance run. The zero value runs every
+// scenario against the embedded reference, silently.
+type Options struct {
+	// Target: Endpoint is a URL (http://127.0.0.1:4566); AWS uses the SDK's
+	// default configuration chain. Neither means the embedded reference.
+	Endpoint string
+	AWS      bool
+	Region   string // default: AWS_REGION / AWS_DEFAULT_REGION, then us-east-1
+
+	Tags   string    // godog tag expression, e.g. "@GM-OK-1,@VM-OK-1 && ~@slow"
+	Format string    // godog formatters, comma-separated: "progress", "junit:out.xml"
+	Output io.Writer // where formatters without a file write; nil discards
+	FS     fs.FS     // features; nil means the embedded features.FS
+
+	Strict      bool          // unverified deviations fail the run
+	KeepKeys    bool          // do not schedule created keys for deletion
+	Timeout     time.Duration // whole run; 0 means none
+	PollTimeout time.Duration // per state wait; default 30s
+	Concurrency int           // scenarios at once; >1 only with progress output
+
+	VectorsDir string // Wycheproof directory, for the vector scenarios
+	Seed       int64  // property-test seed; 0 picks one
+
+	TestingT *testing.T // run scenarios as subtests (go test)
+}
+
+// Status of one scenario.
+type Status string
+
+const (
+	Passed    Status = "passed"
+	Failed    Status = "failed"
+	Deviation Status = "unverified deviation"
+	Skipped   Status = "skipped"
+)
+
+// ScenarioResult is one scenario's verdict with its evidence.
+type ScenarioResult struct {
+	Feature  string // feature file
+	Name     string
+	Rules    []string // rule ids from its tags
+	Status   Status
+	Reason   string   // why skipped, or the failure text
+	Expected []string // what the scenario asserted
+	Observed string   // the last outcome
+	Request  string   // the last request, elided
+	Soft     []string // unverified deviations
+	Cleanup  []string // cleanup problems (never change Status)
+	Duration time.Duration
+}
+
+// Result of a run.
+type Result struct {
+	Target    string
+	Scenarios []ScenarioResult
+	Wall      time.Duration
+	Strict    bool
+	Seed      int64
+}
+
+// Counts tallies scenarios by status.
+func (r Result) Counts() map[Status]int {
+	c := map[Status]int{}
+	for _, s := range r.Scenarios {
+		c[s.Status]++
+	}
+	return c
+}
+
+// OK reports whether the run passes: nothing failed, and with Strict no
+// unverified deviation either.
+func (r Result) OK() bool {
+	c := r.Counts()
+	return c[Failed] == 0 && (!r.Strict || c[Deviation] == 0)
+}

@@ -1,0 +1,14 @@
+// Package vectors holds the known-answer tests for the HMAC algorithms of
+// AWS KMS: RFC 4231 (all seven test cases for HMAC-SHA-224/256/384/512,
+// embedded as project data in rfc4231.txt) and a loader for the Wycheproof
+// hmac_sha{224,256,384,512}_test.json files from a directory.
+//
+// Algorithms are named as KMS names them (HMAC_SHA_256), so a vector can go
+// straight into a GenerateMac or VerifyMac request.
+//
+// The one thing users get wrong: KMS accepts only the full MAC. RFC 4231
+// case 5 and Wycheproof's short-tag groups are truncated tags that a plain
+// HMAC library calls "valid"; VerifyMac must refuse them. Use
+// WycheproofTest.WantValid, not the file's own result, to decide what a KMS
+// endpoint should answer.
+package vectors

@@ -1,0 +1,189 @@
+package vectors
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kmsmac/kmsmac/reference/mac"
+)
+
+// defaultDir is where the repository's CI keeps the Wycheproof files,
+// relative to this package directory.
+const defaultDir = "../../shared/vectors/wycheproof"
+
+func wycheproofOrSkip(t *testing.T) []WycheproofTest {
+	t.Helper()
+	dir, err := WycheproofDir(defaultDir)
+	if errors.Is(err, ErrNoVectors) {
+		t.Skipf("Wycheproof vectors absent (set $%s): %v", EnvDir, err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests, err := LoadWycheproof(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tests
+}
+
+// Wycheproof hmac_sha{224,256,384,512}_test.json (C2SP/wycheproof
+// testvectors_v1): a full-length tag verifies exactly when Wycheproof says
+// valid; a shorter tag never verifies, as in KMS, even when Wycheproof (which
+// allows truncation) calls it valid.
+func TestWycheproofCore(t *testing.T) {
+	tests := wycheproofOrSkip(t)
+	perAlg := map[string]int{}
+	var valid, refusedShort int
+	for _, tc := range tests {
+		perAlg[tc.Algorithm]++
+		t.Run(tc.Name(), func(t *testing.T) {
+			spec, ok := mac.ByAlgorithm(tc.Algorithm)
+			if !ok {
+				t.Fatalf("no spec for %s", tc.Algorithm)
+			}
+			key, err := mac.NewKey(spec, tc.Key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			full := key.Sum(nil, tc.Msg)
+			if got := key.Verify(tc.Msg, tc.Tag); got != tc.WantValid() {
+				t.Fatalf("Verify = %v, want %v (Wycheproof %v, tag %d of %d bytes)", got, tc.WantValid(), tc.Valid, len(tc.Tag), spec.Size)
+			}
+			switch {
+			case tc.Valid && tc.FullLength():
+				valid++
+				if !bytes.Equal(full, tc.Tag) {
+					t.Fatalf("MAC %x, want %x", full, tc.Tag)
+				}
+			case tc.Valid:
+				// A valid truncated tag is a prefix of the full MAC, and the
+				// full MAC is what verifies.
+				refusedShort++
+				if !bytes.HasPrefix(full, tc.Tag) {
+					t.Fatalf("MAC %x does not start with the valid truncated tag %x", full, tc.Tag)
+				}
+				if !key.Verify(tc.Msg, full) {
+					t.Fatal("full MAC refused")
+				}
+			default:
+				if bytes.Equal(full[:len(tc.Tag)], tc.Tag) {
+					t.Fatalf("invalid tag %x equals the MAC prefix", tc.Tag)
+				}
+			}
+		})
+	}
+	for _, alg := range mac.Algorithms() {
+		if perAlg[alg] < 100 {
+			t.Errorf("%s: only %d tests loaded", alg, perAlg[alg])
+		}
+	}
+	if valid == 0 || refusedShort == 0 {
+		t.Errorf("valid full-length %d, valid truncated %d: both must occur", valid, refusedShort)
+	}
+	t.Logf("%d Wycheproof tests: %d valid full-length, %d valid truncated (refused)", len(tests), valid, refusedShort)
+}
+
+func TestGroupByKey(t *testing.T) {
+	tests := wycheproofOrSkip(t)
+	groups := GroupByKey(tests)
+	n := 0
+	for _, g := range groups {
+		for _, tc := range g.Tests {
+			if tc.Algorithm != g.Algorithm || !bytes.Equal(tc.Key, g.Key) {
+				t.Fatalf("%s is in the group of another key", tc.Name())
+			}
+		}
+		n += len(g.Tests)
+	}
+	if n != len(tests) || len(groups) >= len(tests) {
+		t.Fatalf("%d groups hold %d of %d tests", len(groups), n, len(tests))
+	}
+}
+
+func TestWycheproofDir(t *testing.T) {
+	empty := t.TempDir()
+	full := t.TempDir()
+	if err := os.WriteFile(filepath.Join(full, WycheproofFiles["HMAC_SHA_256"]), []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(EnvDir, "")
+	if d, err := WycheproofDir(empty, full); err != nil || d != full {
+		t.Errorf("candidates: %q, %v; want %q", d, err, full)
+	}
+	if _, err := WycheproofDir(empty); !errors.Is(err, ErrNoVectors) {
+		t.Errorf("no candidate holds files: %v", err)
+	}
+	t.Setenv(EnvDir, full)
+	if d, err := WycheproofDir(empty); err != nil || d != full {
+		t.Errorf("env: %q, %v; want %q", d, err, full)
+	}
+	t.Setenv(EnvDir, empty)
+	if _, err := WycheproofDir(full); !errors.Is(err, ErrNoVectors) || !strings.Contains(err.Error(), EnvDir) {
+		t.Errorf("env pointing at an empty dir: %v", err)
+	}
+}
+
+func TestLoadWycheproofMissingFile(t *testing.T) {
+	dir := t.TempDir()
+	_, err := LoadWycheproof(dir)
+	if err == nil || !strings.Contains(err.Error(), "hmac_sha224_test.json") {
+		t.Fatalf("err = %v, want one naming the missing file", err)
+	}
+}
+
+func TestParseWycheproofErrors(t *testing.T) {
+	const okTest = `{"tcId": 3, "comment": "c", "flags": [], "key": "0011", "msg": "", "tag": "aabb", "result": "valid"}`
+	wrap := func(alg, groupType string, tests ...string) string {
+		return `{"algorithm": "` + alg + `", "testGroups": [{"type": "` + groupType +
+			`", "keySize": 16, "tagSize": 16, "tests": [` + strings.Join(tests, ",") + `]}]}`
+	}
+	if got, err := ParseWycheproof([]byte(wrap("HMACSHA256", "MacTest", okTest)), "f.json"); err != nil || len(got) != 1 || !got[0].Valid || got[0].WantValid() {
+		t.Fatalf("valid input: %+v, %v", got, err)
+	}
+	bad := func(field, value string) string {
+		return strings.Replace(okTest, field, value, 1)
+	}
+	tests := []struct {
+		name, in string
+		want     []string
+	}{
+		{"not json", "{", []string{"f.json", "not a Wycheproof JSON"}},
+		{"wrong type", `{"algorithm": 5}`, []string{"f.json", "not a Wycheproof JSON"}},
+		{"unknown algorithm", wrap("HMACSHA1", "MacTest", okTest), []string{"f.json", "HMACSHA1"}},
+		{"group type", wrap("HMACSHA256", "AeadTest", okTest), []string{"f.json", "MacTest"}},
+		{"no tests", wrap("HMACSHA256", "MacTest"), []string{"f.json", "no tests"}},
+		{"bad tag hex", wrap("HMACSHA256", "MacTest", bad(`"tag": "aabb"`, `"tag": "zz"`)), []string{"f.json", "test 3", "tag"}},
+		{"missing key", wrap("HMACSHA256", "MacTest", bad(`"key": "0011", `, ``)), []string{"f.json", "test 3", `"key"`}},
+		{"result", wrap("HMACSHA256", "MacTest", bad(`"valid"`, `"acceptable"`)), []string{"test 3", "acceptable"}},
+		{"key size", wrap("HMACSHA256", "MacTest", bad(`"0011"`, `"001122"`)), []string{"test 3", "keySize"}},
+		{"tag size", wrap("HMACSHA256", "MacTest", bad(`"aabb"`, `"aa"`)), []string{"test 3", "tagSize"}},
+		{"no id", wrap("HMACSHA256", "MacTest", bad(`"tcId": 3, `, ``)), []string{"f.json", "tcId"}},
+		{"repeated id", wrap("HMACSHA256", "MacTest", okTest, okTest), []string{"test 3", "repeated"}},
+		{"count", strings.Replace(wrap("HMACSHA256", "MacTest", okTest), `{"algorithm"`, `{"numberOfTests": 2, "algorithm"`, 1), []string{"numberOfTests says 2"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseWycheproof([]byte(tc.in), "f.json")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Fatalf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func FuzzParseWycheproof(f *testing.F) {
+	f.Add([]byte(`{"algorithm":"HMACSHA256","testGroups":[{"type":"MacTest","keySize":8,"tagSize":8,"tests":[{"tcId":1,"key":"00","msg":"","tag":"00","result":"valid"}]}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = ParseWycheproof(data, "fuzz.json")
+	})
+}
