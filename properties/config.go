@@ -29,6 +29,10 @@ type Config struct {
 	Wait time.Duration
 	// Log, if set, gets one line per check with the seed before it starts.
 	Log io.Writer
+	// Capabilities the endpoint lacks (DESIGN tags @import, @grants,
+	// @aliases): Model then generates no such commands, and a Fixture made
+	// by a check imports no material when NoImport is set.
+	NoImport, NoGrants, NoAliases bool
 }
 
 func (c Config) seed() int64 {
@@ -89,10 +93,19 @@ func (r Result) String() string {
 
 // check runs prop with cfg and turns gopter's result into a Result.
 func check(name string, cfg Config, defTests int, prop gopter.Prop) Result {
+	return checkSized(name, cfg, defTests, 0, prop)
+}
+
+// checkSized is check with gopter's MaxSize set (0: gopter's default); for
+// command sequences it bounds their length.
+func checkSized(name string, cfg Config, defTests, maxSize int, prop gopter.Prop) Result {
 	seed := cfg.seed()
 	params := gopter.DefaultTestParametersWithSeed(seed)
 	params.MinSuccessfulTests = cfg.tests(defTests)
 	params.MaxShrinkCount = 200
+	if maxSize > 0 {
+		params.MaxSize = maxSize
+	}
 	if cfg.Log != nil {
 		fmt.Fprintf(cfg.Log, "property %s: seed %d, %d tests\n", name, seed, params.MinSuccessfulTests)
 	}
@@ -106,7 +119,7 @@ func check(name string, cfg Config, defTests int, prop gopter.Prop) Result {
 	for _, a := range tr.Args {
 		label := a.Label
 		if label == "" {
-			label = "arg"
+			label = "input"
 		}
 		r.Counterexample = append(r.Counterexample, label+": "+a.ArgFormatted)
 		r.Original = append(r.Original, label+": "+a.OrigArgFormatted)

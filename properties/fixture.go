@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -20,8 +21,10 @@ import (
 type Fixture struct {
 	// Keys maps a key spec (HMAC_256) to the ARNs of two AWS_KMS keys.
 	Keys map[string][]string
-	// Imported maps a key spec to a key with known material.
-	Imported map[string]ImportedKey
+	// Imported maps a key spec to a key with known material; empty when
+	// the endpoint could not import (ImportErr says why).
+	Imported  map[string]ImportedKey
+	ImportErr error
 
 	client  *kms.Client
 	created []string
@@ -36,10 +39,24 @@ type ImportedKey struct {
 // harnessTag marks every key the properties create (DESIGN: tag every key).
 var harnessTag = []types.Tag{{TagKey: aws.String("kmsmac"), TagValue: aws.String("properties")}}
 
-// NewFixture creates the keys of a Fixture. On error the keys created so far
-// are scheduled for deletion.
+// NewFixture creates the keys of a Fixture. If importing fails the Fixture
+// has no imported keys and records ImportErr; any other error schedules the
+// keys created so far for deletion and is returned.
 func NewFixture(ctx context.Context, client *kms.Client) (*Fixture, error) {
-	f := &Fixture{Keys: map[string][]string{}, Imported: map[string]ImportedKey{}, client: client}
+	return newFixture(ctx, client, nil)
+}
+
+// errNoImport marks a Fixture made for an endpoint without import.
+var errNoImport = errors.New("import disabled (endpoint lacks the import capability)")
+
+// NewFixtureWithoutImport creates only the AWS_KMS keys, for endpoints that
+// cannot import key material; ImportErr says so.
+func NewFixtureWithoutImport(ctx context.Context, client *kms.Client) (*Fixture, error) {
+	return newFixture(ctx, client, errNoImport)
+}
+
+func newFixture(ctx context.Context, client *kms.Client, importErr error) (*Fixture, error) {
+	f := &Fixture{Keys: map[string][]string{}, Imported: map[string]ImportedKey{}, client: client, ImportErr: importErr}
 	for _, spec := range mac.Specs {
 		for range 2 {
 			id, err := f.createKey(ctx, spec.KeySpec, types.OriginTypeAwsKms)
@@ -48,6 +65,9 @@ func NewFixture(ctx context.Context, client *kms.Client) (*Fixture, error) {
 				return nil, err
 			}
 			f.Keys[spec.KeySpec] = append(f.Keys[spec.KeySpec], id)
+		}
+		if f.ImportErr != nil {
+			continue
 		}
 		material := make([]byte, spec.Size)
 		if _, err := rand.Read(material); err != nil {
@@ -59,8 +79,9 @@ func NewFixture(ctx context.Context, client *kms.Client) (*Fixture, error) {
 			err = ImportMaterial(ctx, client, id, material)
 		}
 		if err != nil {
-			f.Close(ctx)
-			return nil, err
+			// Emulators without import still get the other checks.
+			f.ImportErr, f.Imported = err, map[string]ImportedKey{}
+			continue
 		}
 		f.Imported[spec.KeySpec] = ImportedKey{KeyID: id, Material: material}
 	}
@@ -151,9 +172,63 @@ func fixture(ctx context.Context, client *kms.Client, cfg Config) (*Fixture, fun
 	if cfg.Fixture != nil {
 		return cfg.Fixture, func() {}, nil
 	}
-	f, err := NewFixture(ctx, client)
+	newFixture := NewFixture
+	if cfg.NoImport {
+		newFixture = NewFixtureWithoutImport
+	}
+	f, err := newFixture(ctx, client)
+	if err == nil && cfg.Wait > 0 {
+		err = f.WaitReady(ctx, cfg.Wait)
+	}
 	if err != nil {
+		if f != nil {
+			_ = f.Close(context.WithoutCancel(ctx))
+		}
 		return nil, nil, err
 	}
 	return f, func() { _ = f.Close(context.WithoutCancel(ctx)) }, nil
+}
+
+// WaitReady polls until GenerateMac works with every fixture key, for at
+// most d: on eventually consistent endpoints a new key may not be found at
+// once (rules.md EC-1).
+func (f *Fixture) WaitReady(ctx context.Context, d time.Duration) error {
+	var ids []string
+	for _, keys := range f.Keys {
+		ids = append(ids, keys...)
+	}
+	for _, k := range f.Imported {
+		ids = append(ids, k.KeyID)
+	}
+	deadline := time.Now().Add(d)
+	for _, id := range ids {
+		out, err := f.client.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
+		spec := ""
+		if err == nil && out.KeyMetadata != nil {
+			spec = string(out.KeyMetadata.KeySpec)
+		}
+		s, ok := mac.ByKeySpec(spec)
+		for {
+			var o Outcome
+			if ok {
+				_, o, _ = generate(ctx, f.client, id, s.Algorithm, []byte("kmsmac"), nil)
+			} else {
+				o = fromSDK(err)
+			}
+			if o.OK() {
+				break
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("key %s not usable after %s: %s", id, d, o)
+			}
+			time.Sleep(500 * time.Millisecond)
+			if !ok {
+				out, err = f.client.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
+				if err == nil && out.KeyMetadata != nil {
+					s, ok = mac.ByKeySpec(string(out.KeyMetadata.KeySpec))
+				}
+			}
+		}
+	}
+	return nil
 }

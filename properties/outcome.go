@@ -107,8 +107,12 @@ func fromSDK(err error) Outcome {
 	if errors.As(err, &ae) {
 		o.Code, o.Message = normaliseType(ae.ErrorCode()), ae.ErrorMessage()
 	}
-	if o.Status == 0 || o.Code == "" {
-		o.Err = err
+	switch {
+	case o.Status == 0:
+		o.Err = err // no HTTP answer at all
+	case o.Code == "":
+		// An answer whose body has no error code (e.g. an HTML 500 page).
+		o.Code, o.Message = "(no error code)", truncate(err.Error(), 300)
 	}
 	return o
 }

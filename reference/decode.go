@@ -26,16 +26,10 @@ func decode(body []byte, dst any) error {
 	if err := json.Unmarshal(trimmed, &members); err != nil {
 		return errSerialization("The request body is not valid JSON.")
 	}
-	known := fieldNames(reflect.TypeOf(dst).Elem())
-	for name := range members {
-		if _, ok := known[name]; !ok {
-			return errSerialization("Unknown member '" + name + "' in the request.")
-		}
+	if err := checkMembers(members, reflect.TypeOf(dst).Elem()); err != nil {
+		return err
 	}
-	// DisallowUnknownFields guards nested structures (Tags, Constraints).
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
+	if err := json.Unmarshal(trimmed, dst); err != nil {
 		return serializationError(err)
 	}
 	return nil
@@ -51,9 +45,6 @@ func serializationError(err error) error {
 			return errSerialization("The request body has a value of the wrong type.")
 		}
 		return errSerialization("The value of member '" + field + "' has the wrong type: expected " + jsonKind(te.Type) + ".")
-	}
-	if strings.Contains(err.Error(), "unknown field") {
-		return errSerialization("The request has an unknown member in a nested structure.")
 	}
 	if strings.Contains(err.Error(), "base64") {
 		return errSerialization("A blob member is not valid base64.")
@@ -83,19 +74,66 @@ func jsonKind(t reflect.Type) string {
 	return t.String()
 }
 
+// checkMembers verifies that every member name of an object is a field of
+// struct type t, exactly, and recurses into nested structures (Tags,
+// Constraints, Recipient) so they are strict too.
+func checkMembers(members map[string]json.RawMessage, t reflect.Type) error {
+	known := fieldNames(t)
+	for name, raw := range members {
+		ft, ok := known[name]
+		if !ok {
+			return errSerialization("Unknown member '" + name + "' in the request.")
+		}
+		if err := checkNested(raw, ft); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkNested applies checkMembers to struct values and lists of them.
+// Values of the wrong JSON type are left to the decoder to report.
+func checkNested(raw json.RawMessage, t reflect.Type) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t.Kind() == reflect.Struct && t != blobType:
+		var m map[string]json.RawMessage
+		if json.Unmarshal(raw, &m) != nil {
+			return nil
+		}
+		return checkMembers(m, t)
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
+		var list []json.RawMessage
+		if json.Unmarshal(raw, &list) != nil {
+			return nil
+		}
+		for _, e := range list {
+			if err := checkNested(e, t.Elem()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+var blobType = reflect.TypeOf(blob{})
+
 var fieldCache sync.Map // reflect.Type → map[string]struct{}
 
-// fieldNames returns the exact JSON member names of a request struct.
-func fieldNames(t reflect.Type) map[string]struct{} {
+// fieldNames maps the exact JSON member names of a request struct to
+// their field types.
+func fieldNames(t reflect.Type) map[string]reflect.Type {
 	if m, ok := fieldCache.Load(t); ok {
-		return m.(map[string]struct{})
+		return m.(map[string]reflect.Type)
 	}
-	m := make(map[string]struct{}, t.NumField())
+	m := make(map[string]reflect.Type, t.NumField())
 	for i := range t.NumField() {
-		tag := t.Field(i).Tag.Get("json")
-		name, _, _ := strings.Cut(tag, ",")
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name != "" && name != "-" {
-			m[name] = struct{}{}
+			m[name] = f.Type
 		}
 	}
 	fieldCache.Store(t, m)

@@ -103,3 +103,5 @@ func jsonStr(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+type awsError = awsjson.Error

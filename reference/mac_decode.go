@@ -20,8 +20,22 @@ type generateMacRequest struct {
 }
 
 // decodeMacRequest decodes a GenerateMac (verify=false) or VerifyMac body.
-// It is kept apart so that a faster hand-written decoder can replace it.
-func decodeMacRequest(body []byte, verify bool) (macRequest, error) {
+// The hand-written fast path takes the shape SDKs send; anything else goes
+// to the strict decoder, so errors are exactly the strict decoder's. The
+// request may point into the returned scratch: use it only until
+// sc.release(). sc is never nil, even on error.
+func decodeMacRequest(body []byte, verify bool) (req macRequest, sc *macScratch, err error) {
+	sc = getMacScratch()
+	if fastDecodeMac(body, verify, sc, &req) {
+		return req, sc, nil
+	}
+	req, err = decodeMacStrict(body, verify)
+	return req, sc, err
+}
+
+// decodeMacStrict is the encoding/json decoder: the reference behaviour
+// the fast path must match.
+func decodeMacStrict(body []byte, verify bool) (macRequest, error) {
 	if verify {
 		var r macRequest
 		err := decode(body, &r)

@@ -185,11 +185,11 @@ func (s *Service) importKeyMaterial(_ context.Context, body []byte) ([]byte, err
 		if err := importableKey(k, m.State, "ImportKeyMaterial"); err != nil {
 			return err
 		}
-		if m.EverImported && m.Imported != digest {
+		if m.Imported != nil && *m.Imported != digest {
 			// IMP-10; message not recorded.
 			return awsjsonClient("IncorrectKeyMaterialException", "The key material does not match the key material previously imported into "+k.ARN+".")
 		}
-		m.Imported, m.EverImported = digest, true
+		m.Imported = &digest
 		m.MAC, m.HasMaterial = mk, true
 		m.ExpirationModel, m.ValidTo = model, validTo
 		if m.State == store.PendingImport {

@@ -31,7 +31,8 @@ func (s *Service) verifyMac(_ context.Context, body []byte) ([]byte, error) {
 // looks at the key's state. DryRun comes last so that a DryRun call reports
 // whatever the real call would fail with (DRY-6).
 func (s *Service) macOp(body []byte, verify bool) ([]byte, error) {
-	req, err := decodeMacRequest(body, verify)
+	req, sc, err := decodeMacRequest(body, verify)
+	defer sc.release()
 	if err != nil {
 		return nil, err
 	}
@@ -90,8 +91,7 @@ func (s *Service) macOp(body []byte, verify bool) ([]byte, error) {
 	if req.DryRun != nil && *req.DryRun {
 		return nil, errDryRun()
 	}
-	var buf [64]byte
-	return macResponse(k.ARN, view.MAC.Sum(buf[:0], req.Message.b), alg), nil
+	return macResponse(k.ARN, view.MAC.Sum(sc.tag[:0], req.Message.b), alg), nil
 }
 
 // macResponse writes the response by hand: the ARN and algorithm hold no

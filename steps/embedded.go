@@ -1,9 +1,12 @@
 package steps
 
-import "errors"
+import "github.com/kmsmac/kmsmac/reference"
 
 // startReference starts the embedded reference endpoint on 127.0.0.1:0.
-// TODO(h3): switch to reference.NewServer once reference/server.go lands.
 func startReference(region string) (url string, closeFn func() error, err error) {
-	return "", nil, errors.New("the embedded reference is not built yet")
+	s, err := reference.Start("127.0.0.1:0", reference.Options{Region: region})
+	if err != nil {
+		return "", nil, err
+	}
+	return s.URL(), s.Close, nil
 }

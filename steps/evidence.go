@@ -127,6 +127,7 @@ func (w *World) Check(k Kind, ok bool, expected, observed string) error {
 		return nil
 	}
 	if w.ev.hard(k) {
+		w.Expect(expected)
 		return w.Failure(expected, observed)
 	}
 	d := fmt.Sprintf("%s: expected %s, observed %s", k, expected, observed)
@@ -141,11 +142,13 @@ func (w *World) Check(k Kind, ok bool, expected, observed string) error {
 // Failure formats a failed expectation on one screen: request, expected,
 // observed, and the evidence behind the expectation.
 func (w *World) Failure(expected, observed string) error {
-	return &failure{text: fmt.Sprintf("\n  request:  %s\n  expected: %s\n  observed: %s\n  evidence: %s",
-		w.last.RequestLine(), expected, observed, orDash(w.ev.desc))}
+	return &failure{expected: expected, observed: observed,
+		text: fmt.Sprintf("\n  request:  %s\n  expected: %s\n  observed: %s\n  evidence: %s",
+			w.last.RequestLine(), expected, observed, orDash(w.ev.desc))}
 }
 
-type failure struct{ text string }
+// failure is a failed expectation; the report shows its parts separately.
+type failure struct{ text, expected, observed string }
 
 func (f *failure) Error() string { return f.text }
 

@@ -93,6 +93,12 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 		switch {
 		case err != nil && !errors.Is(err, godog.ErrSkip):
 			r.Status, r.Reason = Failed, strings.TrimSpace(err.Error())
+			var f *failure
+			if errors.As(err, &f) {
+				r.Observed, r.Short = f.observed, "expected "+f.expected+"; observed "+f.observed
+			} else {
+				r.Observed, r.Short = r.Reason, firstLine(r.Reason)
+			}
 		case len(w.soft) > 0:
 			r.Status, r.Reason = Deviation, strings.Join(w.soft, "; ")
 		default:
@@ -126,7 +132,14 @@ func (w *World) runCleanup(ctx context.Context) {
 		return
 	}
 	for _, k := range w.ownKeys {
-		o := w.Target.Raw.Send(ctx, "ScheduleKeyDeletion", mustJSON(map[string]any{"KeyId": k, "PendingWindowInDays": 7}))
+		del := mustJSON(map[string]any{"KeyId": k, "PendingWindowInDays": 7})
+		o := w.Target.Raw.Send(ctx, "ScheduleKeyDeletion", del)
+		if o.Type == "KMSInvalidStateException" && !alreadyGone(o) && w.Target.Reference {
+			// A state forced through the controls (Creating, Updating, ...)
+			// refuses deletion; the reference can be told to let go.
+			w.Target.Raw.Send(ctx, "KmsmacReference.SetKeyState", mustJSON(map[string]any{"KeyId": k, "KeyState": "Disabled"}))
+			o = w.Target.Raw.Send(ctx, "ScheduleKeyDeletion", del)
+		}
 		if !o.OK() && !alreadyGone(o) {
 			w.cleaned = append(w.cleaned, fmt.Sprintf("ScheduleKeyDeletion %s: %s", k, o.Summary()))
 		}
@@ -137,4 +150,9 @@ func (w *World) runCleanup(ctx context.Context) {
 func alreadyGone(o *Outcome) bool {
 	return o.Type == "NotFoundException" ||
 		(o.Type == "KMSInvalidStateException" && strings.Contains(o.Message, "pending deletion"))
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
 }

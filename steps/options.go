@@ -50,6 +50,7 @@ type ScenarioResult struct {
 	Rules    []string // rule ids from its tags
 	Status   Status
 	Reason   string   // why skipped, or the failure text
+	Short    string   // the failure in one line: expected and observed
 	Expected []string // what the scenario asserted
 	Observed string   // the last outcome
 	Request  string   // the last request, elided

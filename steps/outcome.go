@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -115,9 +116,22 @@ func (o *Outcome) Summary() string {
 	case o.Type != "":
 		s += " (no message)"
 	default:
-		s += " body " + clip(string(Elide(o.Body)), 300)
+		s += " body " + bodyHint(o.Body)
 	}
 	return s
+}
+
+var htmlTitle = regexp.MustCompile(`(?is)<title>(.*?)</title>`)
+
+// bodyHint shortens a non-JSON error body (e.g. an HTML error page).
+func bodyHint(b []byte) string {
+	if len(b) == 0 {
+		return "(empty)"
+	}
+	if m := htmlTitle.FindSubmatch(b); m != nil {
+		return fmt.Sprintf("(HTML page %q, %d bytes)", strings.TrimSpace(string(m[1])), len(b))
+	}
+	return clip(strings.Join(strings.Fields(string(Elide(b))), " "), 200)
 }
 
 // RequestLine is the request in one line with secrets and bulk elided.

@@ -12,7 +12,7 @@ import (
 func (w *World) WaitForState(ctx context.Context, keyRef, state string) error {
 	id := keyRef
 	if k, ok := w.keys[keyRef]; ok {
-		id = k.ARN
+		id = k.ID
 	}
 	deadline := time.Now().Add(w.Target.PollTimeout)
 	delay := 50 * time.Millisecond
@@ -30,6 +30,39 @@ func (w *World) WaitForState(ctx context.Context, keyRef, state string) error {
 		}
 		if time.Now().Add(delay).After(deadline) {
 			return fmt.Errorf("key %s did not reach state %s within %s (DescribeKey shows %s)", keyRef, state, w.Target.PollTimeout, seen)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, 2*time.Second)
+	}
+}
+
+// WaitForAlias polls ListAliases until the scenario alias points at the
+// scenario key (UpdateAlias is eventually consistent too).
+func (w *World) WaitForAlias(ctx context.Context, alias, key string) error {
+	k, err := w.Key(key)
+	if err != nil {
+		return err
+	}
+	name := w.Alias(alias)
+	deadline := time.Now().Add(w.Target.PollTimeout)
+	delay := 50 * time.Millisecond
+	for {
+		o := w.Target.Raw.Send(ctx, "ListAliases", mustJSON(map[string]any{"KeyId": k.ID}))
+		if v, ok := o.Member("Aliases"); ok {
+			list, _ := v.([]any)
+			for _, e := range list {
+				if m, _ := e.(map[string]any); m != nil && m["AliasName"] == name {
+					w.SetAliasTarget(alias, k)
+					return nil
+				}
+			}
+		}
+		if time.Now().Add(delay).After(deadline) {
+			return fmt.Errorf("alias %s did not point at key %s within %s (ListAliases: %s)", name, key, w.Target.PollTimeout, o.Summary())
 		}
 		select {
 		case <-ctx.Done():

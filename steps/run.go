@@ -3,7 +3,9 @@ package steps
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -20,6 +22,9 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
+	}
+	if err := ValidateTags(o.Tags); err != nil {
+		return Result{}, &SetupError{err}
 	}
 	t, err := NewTarget(ctx, o)
 	if err != nil {
@@ -66,4 +71,22 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		return Result{}, &SetupError{errors.New("godog rejected the options (tags expression, formatter or feature files); see the message above")}
 	}
 	return Result{Target: t.Name, Scenarios: c.results(), Wall: time.Since(start), Strict: o.Strict, Seed: o.Seed}, nil
+}
+
+var tagName = regexp.MustCompile(`^~?@?[^\s@~,&]+$`)
+
+// ValidateTags checks a godog tag expression ("@a,@b && ~@c") before
+// godog sees it: godog panics on an empty operand.
+func ValidateTags(expr string) error {
+	if strings.TrimSpace(expr) == "" {
+		return nil
+	}
+	for _, and := range strings.Split(expr, "&&") {
+		for _, tag := range strings.Split(and, ",") {
+			if !tagName.MatchString(strings.TrimSpace(tag)) {
+				return fmt.Errorf("--tags %q: %q is not a tag (write @tag, ~@tag, a,b for or, a && b for and)", expr, strings.TrimSpace(tag))
+			}
+		}
+	}
+	return nil
 }

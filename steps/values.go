@@ -3,6 +3,7 @@ package steps
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -98,6 +99,17 @@ func (w *World) Value(ctx context.Context, expr string) (any, error) {
 			return nil, fmt.Errorf("chars:%s: want a length", arg)
 		}
 		return strings.Repeat("a", n), nil
+	case "sha256":
+		d := sha256.Sum256([]byte(arg))
+		return base64.StdEncoding.EncodeToString(d[:]), nil
+	case "base64-text":
+		// WIRE-5: the base64 text of N bytes sent as the blob itself, so the
+		// endpoint decodes about 4N/3 bytes.
+		n, err := strconv.Atoi(arg)
+		if err != nil || n < 0 {
+			return nil, fmt.Errorf("base64-text:%s: want a byte count", arg)
+		}
+		return base64.StdEncoding.EncodeToString([]byte(base64.StdEncoding.EncodeToString(Pattern(n)))), nil
 	case "b64":
 		return arg, nil
 	case "str":
@@ -156,7 +168,13 @@ func (w *World) tokens(arg string) (any, error) {
 		n, _ = strconv.Atoi(m[2])
 	}
 	var tok string
-	if m[1] == "fake" {
+	if l, ok := strings.CutPrefix(m[1], "len="); ok {
+		k, err := strconv.Atoi(l)
+		if err != nil || k < 0 {
+			return nil, fmt.Errorf("tokens:%s: want len=N", arg)
+		}
+		tok = strings.Repeat("t", k)
+	} else if m[1] == "fake" {
 		tok = FakeGrantToken
 	} else {
 		g, err := w.Grant(m[1])
@@ -190,11 +208,12 @@ func (w *World) AliasARN(ctx context.Context, name string) (string, error) {
 	return fmt.Sprintf("arn:%s:kms:%s:%s:%s", p, w.Target.Region, a, w.Alias(name)), nil
 }
 
-var placeholder = regexp.MustCompile(`<(key-arn|key-id|alias-arn|alias|region|account|partition)(?::([^>]+))?>`)
+var placeholder = regexp.MustCompile(`<(key-arn|key-id|alias-arn|alias|other-region|region|account|partition)(?::([^>]+))?>`)
 
 // Resolve replaces placeholders: <key-arn> (the key the last request
 // named), <key-arn:K>, <key-id:K>, <alias:A>, <alias-arn:A>, <region>,
-// <account>, <partition>.
+// <other-region> (a region that is not the endpoint's), <account>,
+// <partition>.
 func (w *World) Resolve(ctx context.Context, s string) (string, error) {
 	var firstErr error
 	out := placeholder.ReplaceAllStringFunc(s, func(ph string) string {
@@ -212,6 +231,11 @@ func (w *World) placeholder(ctx context.Context, kind, name string) (string, err
 	switch kind {
 	case "region":
 		return w.Target.Region, nil
+	case "other-region":
+		if w.Target.Region == "eu-west-1" {
+			return "us-east-1", nil
+		}
+		return "eu-west-1", nil
 	case "account", "partition":
 		p, a, err := w.Target.Identity(ctx)
 		if kind == "account" {

@@ -31,7 +31,7 @@ type World struct {
 	soft     []string
 	cleanup  []func(context.Context) error
 	cleaned  []string // cleanup problems
-	ownKeys  []string // key ARNs to schedule for deletion
+	ownKeys  []string // key ids to schedule for deletion
 	ownAlias []string // alias names to delete
 }
 
@@ -203,8 +203,11 @@ func (w *World) after(ctx context.Context, op string, req map[string]any, o *Out
 	}
 	switch op {
 	case "CreateKey":
+		// Harness calls use the key id: some emulators take no ARN there.
+		if id, ok := o.Member("KeyMetadata.KeyId"); ok {
+			w.TrackKey(fmt.Sprint(id))
+		}
 		if arn, ok := o.Member("KeyMetadata.Arn"); ok {
-			w.TrackKey(fmt.Sprint(arn))
 			w.Target.Learn(fmt.Sprint(arn))
 		}
 		return nil

@@ -7,8 +7,11 @@
 // benchstat compares endpoints and runs.
 //
 // Two clients: "sdk" (aws-sdk-go-v2, what users run, with retries off) and
-// "raw" (pre-built requests on a tuned keep-alive transport, as light as
-// possible, to find the endpoint's limit rather than the client's).
+// "raw", as light as possible, to find the endpoint's limit rather than the
+// client's: each worker writes a pre-built (signed once) request whole on
+// its own keep-alive HTTP/1.1 connection and parses the answer in place;
+// for https endpoints or --sign each it uses net/http on a keep-alive
+// transport sized to the concurrency.
 //
 // The one thing users get wrong: a load test measures the client as much as
 // the server. Read client-cpu-ns/op: when the driver's CPU per request times

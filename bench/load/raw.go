@@ -28,6 +28,13 @@ type rawClient struct {
 	region string
 	creds  aws.CredentialsProvider
 	signer *v4.Signer
+	conns  *connSet // the workers' fast-path connections
+}
+
+// fast reports whether workers use h1conn: plain HTTP, and no per-request
+// signing (which needs a fresh header per request).
+func (c *rawClient) fast() bool {
+	return strings.HasPrefix(c.url, "http://") && c.sign != "each"
 }
 
 // newTransport is a keep-alive transport sized for the worker count, so no

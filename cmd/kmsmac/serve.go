@@ -35,6 +35,11 @@ var (
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			fs.SetOutput(stdout) // asked-for help is output, not an error
+		}
+	}
 	addr := fs.String("addr", "127.0.0.1:4599", "listen address `host:port`; port 0 picks a free port")
 	region := fs.String("region", "us-east-1", "AWS `region` the endpoint pretends to be (appears in key ARNs)")
 	account := fs.String("account", "111122223333", "12-digit AWS `account` id that owns every key")

@@ -183,8 +183,11 @@ func TestServeUsageErrors(t *testing.T) {
 			if got := serve(ctx, c.args, &stdout, &stderr); got != c.want {
 				t.Errorf("exit %d, want %d; stderr %s", got, c.want, stderr.String())
 			}
-			if !strings.Contains(stderr.String(), c.msg) {
-				t.Errorf("stderr %q lacks %q", stderr.String(), c.msg)
+			if got := stderr.String() + stdout.String(); !strings.Contains(got, c.msg) {
+				t.Errorf("output %q lacks %q", got, c.msg)
+			}
+			if c.want == 0 && !strings.Contains(stdout.String(), c.msg) {
+				t.Errorf("help went to stderr, want stdout")
 			}
 			if strings.Contains(stdout.String(), "listening") {
 				t.Errorf("printed a listening line on a usage error: %q", stdout.String())

@@ -11,7 +11,9 @@ type Error struct {
 	// NoMessage omits the message member entirely (KMSInvalidMacException
 	// carries only __type, rules.md WIRE-10).
 	NoMessage bool
-	Status    int // 400 for client errors, 500 for server faults (WIRE-11)
+	// Status is 400 for client errors, 500 for server faults (WIRE-11).
+	// 0 is sent as 400; any other non-4xx/5xx value as 500.
+	Status int
 }
 
 func (e *Error) Error() string {

@@ -27,8 +27,10 @@ const (
 )
 
 // Caller runs one operation. op is the X-Amz-Target with "TrentService."
-// removed, or the whole target for any other prefix. A failure should be a
-// *Error; any other error becomes a 500 KMSInternalException.
+// removed, or the whole target for any other prefix. body is valid only
+// during the call (the handler reuses its buffer), so Call must not keep it
+// or return a slice of it. A failure should be a *Error; any other error
+// becomes a 500 KMSInternalException.
 type Caller interface {
 	Call(ctx context.Context, op string, body []byte) ([]byte, error)
 }
@@ -42,26 +44,20 @@ type HandlerOptions struct {
 	// duration; never bodies, messages or key material. Nil logs nothing.
 	// Writes are serialised, so any io.Writer is safe.
 	Log io.Writer
-	// Now is the clock for durations and log timestamps; nil means time.Now.
-	Now func() time.Time
 }
 
 type handler struct {
 	c       Caller
 	maxBody int64
-	now     func() time.Time
 	log     *logger
 	bufs    sync.Pool // *bytes.Buffer for request bodies
 }
 
 // NewHandler returns the awsJson1_1 HTTP handler in front of c.
 func NewHandler(c Caller, o HandlerOptions) http.Handler {
-	h := &handler{c: c, maxBody: o.MaxBody, now: o.Now}
+	h := &handler{c: c, maxBody: o.MaxBody}
 	if h.maxBody <= 0 {
 		h.maxBody = DefaultMaxBody
-	}
-	if h.now == nil {
-		h.now = time.Now
 	}
 	if o.Log != nil {
 		h.log = &logger{w: o.Log}
@@ -71,7 +67,7 @@ func NewHandler(c Caller, o HandlerOptions) http.Handler {
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := h.now()
+	start := time.Now() // the real clock, even when the service's is faked
 	id := newRequestID()
 	hdr := w.Header()
 	hdr["Content-Type"] = []string{ContentType}
@@ -80,7 +76,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	target := r.Header.Get("X-Amz-Target")
 	status := h.serve(w, r, target)
 	if h.log != nil {
-		h.log.request(start, id, target, status, h.now().Sub(start))
+		h.log.request(start, id, target, status, time.Since(start))
 	}
 }
 
@@ -186,7 +182,9 @@ func (h *handler) putBuf(b *bytes.Buffer) {
 // operation maps an X-Amz-Target to the op passed to the Caller.
 func operation(target string) (string, bool) {
 	if op, ok := strings.CutPrefix(target, TargetPrefix); ok {
-		return op, op != ""
+		// KMS operation names have no dot; this also keeps
+		// "TrentService.KmsmacReference.X" from reaching a control.
+		return op, op != "" && !strings.Contains(op, ".")
 	}
 	// Other prefixes (e.g. KmsmacReference.SetKeyState) go through whole;
 	// the Caller decides whether it knows them.

@@ -111,6 +111,7 @@ func TestHandler(t *testing.T) {
 		{name: "wrong path", path: "/keys", target: "TrentService.Echo", body: `{}`, wantSt: 400, wantTy: "UnknownOperationException", wantMsg: "path /keys"},
 		{name: "missing target", body: `{}`, wantSt: 400, wantTy: "UnknownOperationException", wantMsg: "missing X-Amz-Target"},
 		{name: "bare prefix", target: "TrentService.", body: `{}`, wantSt: 400, wantTy: "UnknownOperationException", wantMsg: "names no operation"},
+		{name: "dotted op", target: "TrentService.KmsmacReference.SetKeyState", body: `{}`, wantSt: 400, wantTy: "UnknownOperationException", wantMsg: "names no operation"},
 		{name: "control chars in target echoed safely", target: "TrentService.\x7f", body: `{}`, wantSt: 400, wantTy: "UnknownOperationException", wantOp: "\x7f"},
 		{name: "missing content type", noCT: true, target: "TrentService.Echo", body: `{}`, wantSt: 400, wantTy: "SerializationException", wantMsg: "unsupported Content-Type"},
 		{name: "text/plain", ct: "text/plain", target: "TrentService.Echo", body: `{}`, wantSt: 400, wantTy: "SerializationException", wantMsg: `"text/plain"`},

@@ -31,7 +31,7 @@ const (
 // Key is one KMS key. The exported fields are fixed at creation.
 type Key struct {
 	ID          string // UUID, or mrk- + 32 hex for multi-Region keys
-	ARN         string
+	ARN         string // the service makes ID a substring of ARN, to save memory
 	KeySpec     string // HMAC_256, SYMMETRIC_DEFAULT, RSA_2048, ...
 	KeyUsage    string // GENERATE_VERIFY_MAC, ENCRYPT_DECRYPT, ...
 	Origin      string // AWS_KMS or EXTERNAL
@@ -46,23 +46,23 @@ type Key struct {
 type Mutable struct {
 	State       State
 	Description string
-	Policy      string
+	Policy      string // "" means the default key policy
 	Tags        []Tag
 
 	DeletionDate      time.Time // set while PendingDeletion
 	PendingWindowDays int       // set while PendingDeletion
-	RotationEnabled   bool      // symmetric keys only
 
 	// MAC is the precomputed HMAC state; nil for non-HMAC keys and for
 	// EXTERNAL keys without material.
 	MAC *mac.Key
 	// HasMaterial reports key material is present (AWS_KMS keys always,
 	// EXTERNAL keys after import until deleted or expired).
-	HasMaterial bool
+	HasMaterial     bool
+	RotationEnabled bool // symmetric keys only
 	// Imported is a digest of the first material imported into an
-	// EXTERNAL key: later imports must carry the same bytes (IMP-10).
-	Imported        [32]byte
-	EverImported    bool
+	// EXTERNAL key (nil before): later imports must carry the same bytes
+	// (IMP-10). A pointer keeps never-imported keys small.
+	Imported        *[32]byte
 	ExpirationModel string    // "" when no material is imported
 	ValidTo         time.Time // zero unless ExpirationModel is KEY_MATERIAL_EXPIRES
 }

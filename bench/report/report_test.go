@@ -1,0 +1,164 @@
+package report
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"testing"
+)
+
+// lines makes a driver output with reps repetitions per endpoint.
+func lines(rps map[string][]float64) string {
+	var b strings.Builder
+	b.WriteString("goos: linux\ngoarch: amd64\ncpu: Test CPU\n")
+	for _, e := range []string{"reference", "floor", "moto"} {
+		for _, v := range rps[e] {
+			fmt.Fprintf(&b, "BenchmarkGenerateMac/endpoint=%s/alg=HMAC_SHA_256/size=4096/c=64/client=raw\t%d\t%.0f ns/op\t%.1f req/s\t100000 p50-ns\t%d p99-ns\t0 errors\t50000 client-cpu-ns/op\n",
+				e, int(v), 1e9/v, v, int(1e9/v*10))
+		}
+	}
+	return b.String()
+}
+
+func TestReadGroupsRepetitions(t *testing.T) {
+	in := lines(map[string][]float64{"reference": {100, 120, 110}, "floor": {50, 55}}) +
+		"some noise line\nBenchmarkCore/alg=HMAC_SHA_256/size=4096/keying=pre-2 \t 1000\t 2500 ns/op\t1600 MB/s\n"
+	bs, err := Read(strings.NewReader(in), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bs) != 3 {
+		t.Fatalf("%d benchmarks, want 3", len(bs))
+	}
+	ref := bs[0]
+	if ref.Get("endpoint") != "reference" || ref.Base != "GenerateMac" || len(ref.Values["req/s"]) != 3 || ref.Values["p50-ns"][0] != 100000 {
+		t.Fatalf("reference parsed as %+v", ref)
+	}
+	if ref.Setting("endpoint") != bs[1].Setting("endpoint") {
+		t.Errorf("settings differ: %q %q", ref.Setting("endpoint"), bs[1].Setting("endpoint"))
+	}
+	if bs[2].Name != "Core/alg=HMAC_SHA_256/size=4096/keying=pre" || bs[2].Values["ns/op"][0] != 2500 {
+		t.Errorf("core parsed as %q %v", bs[2].Name, bs[2].Values)
+	}
+	if ref.Config["cpu"] != "Test CPU" {
+		t.Errorf("config %v", ref.Config)
+	}
+	if _, err := Read(strings.NewReader("BenchmarkX 12 abc ns/op\n"), "bad"); err == nil {
+		t.Error("malformed line accepted")
+	}
+}
+
+func TestSummarizeAndRatio(t *testing.T) {
+	s := Summarize([]float64{3, 1, 2, 10})
+	if s.Median != 2.5 || s.Min != 1 || s.Max != 10 || s.N != 4 {
+		t.Fatalf("%+v", s)
+	}
+	if s := Summarize(nil); !math.IsNaN(s.Median) {
+		t.Fatalf("empty median %v", s.Median)
+	}
+	r := RatioOf(Stat{Median: 150, Min: 140, Max: 160}, Stat{Median: 100, Min: 80, Max: 100})
+	if r.Median != 1.5 || r.Lo != 1.4 || r.Hi != 2 {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestMarkdownStatesRatios(t *testing.T) {
+	bs, err := Read(strings.NewReader(lines(map[string][]float64{
+		"reference": {3000, 3100, 2900, 3050, 2950}, "floor": {2000, 2000, 1900, 2100, 2050}, "moto": {100, 98, 102, 100, 99},
+	})), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, svg := Markdown(bs, Options{SVG: "perf.svg"})
+	for _, want := range []string{
+		"| GenerateMac · HMAC_SHA_256 · 4096 B · c=64 · raw | 1.50× (1.38–1.63) | 30× (28–32) |",
+		"reference / floor", "reference / moto", "![Throughput", "(perf.svg)", "Test CPU", "| 3,000 (2,900–3,100) |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	checkSVG(t, svg, []string{"reference", "floor", "moto", "3,000", "2,000"})
+}
+
+// checkSVG asserts the chart is well-formed XML holding the given texts
+// and one bar per endpoint per panel.
+func checkSVG(t *testing.T, svg string, texts []string) {
+	t.Helper()
+	d := xml.NewDecoder(strings.NewReader(svg))
+	var alltext bytes.Buffer
+	rects := 0
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("SVG is not well-formed: %v", err)
+		}
+		switch x := tok.(type) {
+		case xml.StartElement:
+			if x.Name.Local == "rect" {
+				rects++
+			}
+		case xml.CharData:
+			alltext.Write(x)
+			alltext.WriteByte('\n')
+		}
+	}
+	for _, s := range texts {
+		if !strings.Contains(alltext.String(), s) {
+			t.Errorf("chart lacks %q", s)
+		}
+	}
+	if want := 1 + 2*3; rects != want { // background + 2 panels × 3 endpoints
+		t.Errorf("%d rects, want %d", rects, want)
+	}
+}
+
+func TestChartEscapesAndHandlesEmpty(t *testing.T) {
+	svg := Chart([]Group{{Setting: `<b>&"x"`, Rows: []Row{{Endpoint: "a<b", Thr: Summarize(nil), P99: Summarize(nil)}}}})
+	if err := xml.Unmarshal([]byte(svg), new(struct{})); err != nil {
+		t.Fatalf("invalid SVG with odd names: %v\n%s", err, svg)
+	}
+}
+
+func TestCompare(t *testing.T) {
+	mk := func(center float64) []*Bench {
+		var vs []float64
+		for i := range 8 {
+			vs = append(vs, center+float64(i))
+		}
+		return []*Bench{{Name: "GenerateMac/c=1", Base: "GenerateMac", Units: []string{"req/s"}, Values: map[string][]float64{"req/s": vs}}}
+	}
+	var b bytes.Buffer
+	if n := Compare(&b, mk(100), mk(200)); n != 1 || !strings.Contains(b.String(), "+96.62%") {
+		t.Errorf("doubling not reported (changed=%d):\n%s", n, b.String())
+	}
+	b.Reset()
+	if n := Compare(&b, mk(100), mk(100)); n != 0 || !strings.Contains(b.String(), "~") {
+		t.Errorf("identical runs reported as changed (%d):\n%s", n, b.String())
+	}
+	b.Reset()
+	other := mk(100)
+	other[0].Name = "VerifyMac/c=1"
+	Compare(&b, mk(100), other)
+	if !strings.Contains(b.String(), "no benchmark name appears in both") {
+		t.Errorf("disjoint runs not explained:\n%s", b.String())
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{fmtCount(12345.6), "12,346"}, {fmtCount(250000), "250k"}, {fmtCount(1.5e6), "1.5M"}, {fmtCount(42), "42"},
+		{fmtMs(1.5e6), "1.5"}, {fmtMs(123.4e6), "123"}, {fmtMs(250e3), "0.25"}, {fmtMs(0), "0"},
+		{fmt.Sprint(niceCeil(7300)), "10000"}, {fmt.Sprint(niceCeil(1800)), "2000"}, {fmt.Sprint(niceCeil(0)), "1"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestConformExitCodes(t *testing.T) {
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close()
+	// An endpoint that answers everything with an empty success: reachable,
+	// but wrong about everything.
+	liar := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.Write([]byte(`{}`))
+	}))
+	defer liar.Close()
+
+	cases := []struct {
+		name string
+		args []string
+		code int
+		out  string // expected in stdout+stderr
+	}{
+		{"help", []string{"-h"}, 0, "--endpoint"},
+		{"unknown flag", []string{"--nope"}, 2, "flag provided but not defined"},
+		{"stray argument", []string{"extra"}, 2, "unexpected arguments"},
+		{"aws and endpoint", []string{"--aws", "--endpoint", "http://127.0.0.1:1"}, 2, "exclude each other"},
+		{"bad format", []string{"--format", "html"}, 2, "unknown formatter"},
+		{"junit without file", []string{"--format", "junit"}, 2, "needs a file"},
+		{"unreachable", []string{"--endpoint", closedURL}, 2, "unreachable"},
+		{"bad tags", []string{"--tags", "@a &&"}, 2, "is not a tag"},
+		{"bad tags comma", []string{"--tags", ",@a"}, 2, "is not a tag"},
+		{"no match", []string{"--tags", "@NO-SUCH-1"}, 2, "no scenario matched"},
+		{"reference passes", []string{"--tags", "@WIRE-13", "--format", "progress"}, 0, "2 passed, 0 failed"},
+		{"wrong endpoint fails", []string{"--endpoint", liar.URL, "--tags", "@WIRE-13"}, 1, "Failing rule ids: WIRE-13"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(append([]string{"conform"}, c.args...), &out, &errb)
+			all := out.String() + errb.String()
+			if code != c.code {
+				t.Fatalf("exit %d, want %d\n%s", code, c.code, all)
+			}
+			if !strings.Contains(all, c.out) {
+				t.Errorf("output lacks %q:\n%s", c.out, all)
+			}
+		})
+	}
+}
+
+func TestConformWritesReportAndJUnit(t *testing.T) {
+	dir := t.TempDir()
+	report := filepath.Join(dir, "r", "report.md")
+	junit := filepath.Join(dir, "j", "out.xml")
+	var out, errb bytes.Buffer
+	code := run([]string{"conform", "--tags", "@MAC-ENUM-1", "--report", report, "--format", "junit:" + junit + ",progress"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	md, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| Rule | Title | Status | Expected | Observed |", "| MAC-ENUM-1 |", "| passed |", "Target: embedded reference"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	x, err := os.ReadFile(junit)
+	if err != nil || !strings.Contains(string(x), "<testsuites") || !strings.Contains(string(x), "macAlgorithm") && !strings.Contains(string(x), "MacAlgorithm") {
+		t.Errorf("junit file: %v\n%.300s", err, x)
+	}
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/kmsmac/kmsmac/bench/report"
+)
+
+func init() {
+	register(command{
+		name:    "report",
+		summary: "turn benchmark outputs into a Markdown report with an SVG chart",
+		run:     runReport,
+	})
+}
+
+const reportUsage = `Usage: kmsmac report [-o report.md] [flags] FILE...
+
+Reads Go benchmark outputs (kmsmac bench, go test -bench ./bench) and writes
+a Markdown report: throughput ratios of --subject to every other endpoint
+in the same setting, a table per endpoint and setting (req/s, p50, p99,
+errors, client and server CPU per request), the HMAC core table, and any
+other benchmarks. With -o, the chart is written next to the report as
+NAME.svg and linked from it; without -o, Markdown goes to stdout and no
+chart is drawn unless --svg is given.
+
+Flags:
+`
+
+func runReport(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, reportUsage); fs.PrintDefaults() }
+	var out, svgPath, notesFile string
+	var o report.Options
+	fs.StringVar(&out, "o", "", "write the report to `FILE` (and its chart to FILE's name with .svg)")
+	fs.StringVar(&svgPath, "svg", "", "write the chart to `FILE` (default: next to -o)")
+	fs.StringVar(&o.Title, "title", "", "report title")
+	fs.StringVar(&o.Subject, "subject", "reference", "endpoint whose throughput ratios are stated")
+	fs.StringVar(&notesFile, "notes", "", "Markdown `FILE` inserted after the summary (how the data was made)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return 2
+	}
+	benches, err := report.ReadFiles(fs.Args()...)
+	if err != nil {
+		fmt.Fprintf(stderr, "kmsmac report: %v\n", err)
+		return 2
+	}
+	if len(benches) == 0 {
+		fmt.Fprintln(stderr, "kmsmac report: no benchmark results in input")
+		return 2
+	}
+	if notesFile != "" {
+		b, err := os.ReadFile(notesFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "kmsmac report: %v\n", err)
+			return 2
+		}
+		o.Notes = string(b)
+	}
+	for _, f := range fs.Args() {
+		o.Sources = append(o.Sources, filepath.Base(f))
+	}
+	if svgPath == "" && out != "" {
+		svgPath = strings.TrimSuffix(out, filepath.Ext(out)) + ".svg"
+	}
+	if svgPath != "" {
+		// Link relative to the report, so the pair can move together.
+		o.SVG = filepath.Base(svgPath)
+		if out != "" {
+			if rel, err := filepath.Rel(filepath.Dir(out), svgPath); err == nil {
+				o.SVG = filepath.ToSlash(rel)
+			}
+		}
+	}
+	md, svg := report.Markdown(benches, o)
+	if svg == "" {
+		o.SVG = ""
+		md, _ = report.Markdown(benches, o)
+	} else if svgPath != "" {
+		if err := os.WriteFile(svgPath, []byte(svg), 0o644); err != nil {
+			fmt.Fprintf(stderr, "kmsmac report: %v\n", err)
+			return 2
+		}
+	}
+	if out == "" {
+		io.WriteString(stdout, md)
+		return 0
+	}
+	if err := os.WriteFile(out, []byte(md), 0o644); err != nil {
+		fmt.Fprintf(stderr, "kmsmac report: %v\n", err)
+		return 2
+	}
+	fmt.Fprintf(stderr, "kmsmac report: wrote %s", out)
+	if svg != "" && svgPath != "" {
+		fmt.Fprintf(stderr, " and %s", svgPath)
+	}
+	fmt.Fprintln(stderr)
+	return 0
+}

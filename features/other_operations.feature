@@ -1,0 +1,75 @@
+Feature: Other operations with HMAC keys
+  An HMAC key does nothing but GenerateMac and VerifyMac. Signing, encryption and data-key
+  operations refuse it on usage ("<key-arn> key usage is GENERATE_VERIFY_MAC which is not valid
+  for <Operation>."), Decrypt and ReEncrypt call it the incorrect key, and it has no public key.
+
+  Rule: operations of other key usages fail on usage, naming the operation
+
+    @XOP-1 @KID-12
+    Scenario: Sign with an HMAC key is an InvalidKeyUsageException
+      Given an HMAC_256 key "K"
+      When I call Sign with:
+        | KeyId            | key:K              |
+        | Message          | blob:hello         |
+        | SigningAlgorithm | RSASSA_PSS_SHA_256 |
+      Then the call fails with InvalidKeyUsageException and message "<key-arn> key usage is GENERATE_VERIFY_MAC which is not valid for Sign."
+
+    @XOP-2 @unverified
+    Scenario Outline: <operation> with an HMAC key is an InvalidKeyUsageException
+      Given an HMAC_384 key "K"
+      When I call <operation> with:
+        | KeyId    | key:K   |
+        | <member> | <value> |
+      Then the call fails with InvalidKeyUsageException and message "<key-arn> key usage is GENERATE_VERIFY_MAC which is not valid for <operation>."
+
+      Examples:
+        | operation                           | member      | value      |
+        | Encrypt                             | Plaintext   | blob:hello |
+        | GenerateDataKey                     | KeySpec     | AES_256    |
+        | GenerateDataKeyWithoutPlaintext     | KeySpec     | AES_256    |
+        | GenerateDataKeyPair                 | KeyPairSpec | RSA_2048   |
+        | GenerateDataKeyPairWithoutPlaintext | KeyPairSpec | RSA_2048   |
+
+    @XOP-2 @unverified
+    Scenario: Verify with an HMAC key is an InvalidKeyUsageException
+      Given an HMAC_512 key "K"
+      When I call Verify with:
+        | KeyId            | key:K              |
+        | Message          | blob:hello         |
+        | Signature        | bytes:256          |
+        | SigningAlgorithm | RSASSA_PSS_SHA_256 |
+      Then the call fails with InvalidKeyUsageException and message "<key-arn> key usage is GENERATE_VERIFY_MAC which is not valid for Verify."
+
+  Rule: Decrypt and ReEncrypt call an HMAC key the incorrect key
+
+    @XOP-3
+    Scenario: Decrypt naming an HMAC key is an IncorrectKeyException
+      Given an HMAC_256 key "K"
+      When I call Decrypt with:
+        | KeyId          | key:K           |
+        | CiphertextBlob | blob:ciphertext |
+      Then the call fails with IncorrectKeyException and message "The key ID in the request does not identify a CMK that can perform this operation."
+
+    @XOP-4
+    Scenario: ReEncrypt from an HMAC source key is an IncorrectKeyException
+      Given an HMAC_256 key "K"
+      And a SYMMETRIC_DEFAULT key "E"
+      When I call ReEncrypt with:
+        | SourceKeyId      | key:K           |
+        | DestinationKeyId | key:E           |
+        | CiphertextBlob   | blob:ciphertext |
+      Then the call fails with IncorrectKeyException and message "The key ID in the request does not identify a CMK that can perform this operation."
+
+  Rule: an HMAC key has no public key
+
+    @XOP-5
+    Scenario Outline: GetPublicKey on an <spec> key fails
+      Given an <spec> key "K"
+      When I call GetPublicKey for key "K"
+      Then the call fails with one of UnsupportedOperationException, InvalidKeyUsageException
+      And the response has no "PublicKey"
+
+      Examples:
+        | spec     |
+        | HMAC_224 |
+        | HMAC_512 |

@@ -1,0 +1,608 @@
+package steps
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/cucumber/godog"
+)
+
+// The common vocabulary: keys, aliases, grants, calls and assertions on
+// their outcome. VOCABULARY.md lists every phrase with an example.
+func init() {
+	registerSteps(func(sc *godog.ScenarioContext) {
+		sc.Given(`^an? (\S+) key "([^"]+)"$`, givenKey)
+		sc.Given(`^an? (\S+) key "([^"]+)" with usage (\S+)$`, givenKeyUsage)
+		sc.Given(`^an alias "([^"]+)" for key "([^"]+)"$`, givenAlias)
+		sc.Given(`^a grant "([^"]+)" on key "([^"]+)" for (\S+)$`, givenGrant)
+		sc.Given(`^key "([^"]+)" is in state (\w+)$`, givenState)
+		sc.Given(`^I generate a MAC of "([^"]*)" with key "([^"]+)" and (\S+) as "([^"]+)"$`, generateText)
+		sc.Given(`^I generate a MAC of (\d+) bytes with key "([^"]+)" and (\S+) as "([^"]+)"$`, generateBytes)
+
+		sc.When(`^I call (\S+) with:$`, func(ctx context.Context, op string, t *godog.Table) error { return callTable(ctx, op, t, false) })
+		sc.When(`^I call (\S+) raw with:$`, func(ctx context.Context, op string, t *godog.Table) error { return callTable(ctx, op, t, true) })
+		sc.When(`^I call (\S+) for key "([^"]+)"$`, callForKey)
+		sc.When(`^I send a raw (\S+) request with body:$`, rawBody)
+		sc.When(`^I send an HTTP (\S+) to "([^"]*)" with headers:$`, httpRequest)
+
+		sc.Then(`^the call succeeds$`, thenSucceeds)
+		sc.Then(`^the call fails$`, thenFailsAny)
+		sc.Then(`^the call fails with (\w+)$`, func(ctx context.Context, code string) error { return thenFails(ctx, code) })
+		sc.Then(`^the call fails with (\w+) and message "(.*)"$`, thenFailsMessage)
+		sc.Then(`^the call fails with (\w+) and no message$`, thenFailsNoMessage)
+		sc.Then(`^the error message is "(.*)"$`, thenMessageIs)
+		sc.Then(`^the error message contains "(.*)"$`, thenMessageContains)
+		sc.Then(`^the error has no message$`, thenNoMessage)
+		sc.Then(`^the HTTP status is (\d+)$`, thenStatus)
+		sc.Then(`^the response "([^"]+)" is "(.*)"$`, thenMemberIs)
+		sc.Then(`^the response "([^"]+)" is (true|false|-?\d+)$`, thenMemberLiteral)
+		sc.Then(`^the response "([^"]+)" is (\d+) bytes$`, thenMemberBytes)
+		sc.Then(`^the response "([^"]+)" is an? (number|string|boolean|list|object)$`, thenMemberType)
+		sc.Then(`^the response "([^"]+)" matches "(.*)"$`, thenMemberMatches)
+		sc.Then(`^the response "([^"]+)" equals JSON (.+)$`, thenMemberJSON)
+		sc.Then(`^the response has "([^"]+)"$`, func(ctx context.Context, p string) error { return thenHas(ctx, p, true) })
+		sc.Then(`^the response has no "([^"]+)"$`, func(ctx context.Context, p string) error { return thenHas(ctx, p, false) })
+		sc.Then(`^the response header "([^"]+)" is "(.*)"$`, thenHeaderIs)
+		sc.Then(`^the response has a header "([^"]+)"$`, thenHasHeader)
+		sc.Then(`^I keep the response "([^"]+)" as "([^"]+)"$`, keepBlob)
+		sc.Then(`^the MACs "([^"]+)" and "([^"]+)" are (equal|different)$`, thenMacsCompare)
+		sc.Then(`^alias "([^"]+)" reaches key "([^"]+)"$`, func(ctx context.Context, a, k string) error {
+			return WorldFrom(ctx).WaitForAlias(ctx, a, k)
+		})
+		sc.Then(`^key "([^"]+)" reaches state (\w+)$`, func(ctx context.Context, k, s string) error {
+			return WorldFrom(ctx).WaitForState(ctx, k, s)
+		})
+	})
+}
+
+// DefaultUsage is the key usage a "Given a <spec> key" step picks.
+func DefaultUsage(spec string) string {
+	switch {
+	case strings.HasPrefix(spec, "HMAC_"):
+		return "GENERATE_VERIFY_MAC"
+	case spec == "SYMMETRIC_DEFAULT":
+		return "ENCRYPT_DECRYPT"
+	default:
+		return "SIGN_VERIFY"
+	}
+}
+
+func givenKey(ctx context.Context, spec, name string) error {
+	return givenKeyUsage(ctx, spec, name, DefaultUsage(spec))
+}
+
+func givenKeyUsage(ctx context.Context, spec, name, usage string) error {
+	_, err := WorldFrom(ctx).CreateKey(ctx, name, map[string]any{"KeySpec": spec, "KeyUsage": usage})
+	return err
+}
+
+// CreateKey creates a key through the SDK with req (KeySpec, KeyUsage,
+// Origin, ...), waits until DescribeKey shows it, names it and tracks it
+// for cleanup. It does not change the scenario's last outcome.
+func (w *World) CreateKey(ctx context.Context, name string, req map[string]any) (*Key, error) {
+	last, lastKey := w.last, w.lastKey
+	defer func() { w.last, w.lastKey = last, lastKey }()
+	o, err := w.Call(ctx, "CreateKey", req, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Require(o); err != nil {
+		return nil, err
+	}
+	str := func(p string) string { v, _ := o.Member("KeyMetadata." + p); s, _ := v.(string); return s }
+	k := &Key{Name: name, ID: str("KeyId"), ARN: str("Arn"), Spec: str("KeySpec"), Usage: str("KeyUsage"), Origin: str("Origin")}
+	if k.ID == "" || k.ARN == "" {
+		return nil, fmt.Errorf("CreateKey answered without KeyMetadata.KeyId/Arn: %s", o.Summary())
+	}
+	w.AddKey(k)
+	if st := str("KeyState"); st != "" {
+		if err := w.WaitForState(ctx, name, st); err != nil {
+			return nil, err
+		}
+	}
+	return k, nil
+}
+
+func givenAlias(ctx context.Context, alias, key string) error {
+	w := WorldFrom(ctx)
+	k, err := w.Key(key)
+	if err != nil {
+		return err
+	}
+	last := w.last
+	defer func() { w.last = last }()
+	o, err := w.Call(ctx, "CreateAlias", map[string]any{"AliasName": w.Alias(alias), "TargetKeyId": k.ID}, false)
+	if err != nil {
+		return err
+	}
+	if err := w.Require(o); err != nil {
+		return err
+	}
+	w.SetAliasTarget(alias, k)
+	return nil
+}
+
+// givenGrant creates a grant for the caller's account root on key for the
+// comma-separated operations, and keeps its token.
+func givenGrant(ctx context.Context, name, key, ops string) error {
+	w := WorldFrom(ctx)
+	k, err := w.Key(key)
+	if err != nil {
+		return err
+	}
+	p, a, err := w.Target.Identity(ctx)
+	if err != nil {
+		return err
+	}
+	last := w.last
+	defer func() { w.last = last }()
+	o, err := w.Call(ctx, "CreateGrant", map[string]any{"KeyId": k.ID, "Operations": strings.Split(ops, ","),
+		"GranteePrincipal": fmt.Sprintf("arn:%s:iam::%s:root", p, a)}, false)
+	if err != nil {
+		return err
+	}
+	if err := w.Require(o); err != nil {
+		return err
+	}
+	id, _ := o.Member("GrantId")
+	tok, _ := o.Member("GrantToken")
+	g := &Grant{Name: name, ID: fmt.Sprint(id), Token: fmt.Sprint(tok), Key: k}
+	w.AddGrant(g)
+	w.OnCleanup(func(ctx context.Context) error {
+		r := w.Target.Raw.Send(ctx, "RevokeGrant", mustJSON(map[string]any{"KeyId": k.ID, "GrantId": g.ID}))
+		if !r.OK() && r.Type != "NotFoundException" {
+			return fmt.Errorf("RevokeGrant %s: %s", g.ID, r.Summary())
+		}
+		return nil
+	})
+	return nil
+}
+
+// givenState puts a key into a state: through the public API where it
+// can (Enabled, Disabled, PendingDeletion), else through the reference's
+// KmsmacReference.SetKeyState control (scenarios tagged @reference-only).
+func givenState(ctx context.Context, key, state string) error {
+	w := WorldFrom(ctx)
+	k, err := w.Key(key)
+	if err != nil {
+		return err
+	}
+	last, lastKey := w.last, w.lastKey
+	defer func() { w.last, w.lastKey = last, lastKey }()
+	var op string
+	req := map[string]any{"KeyId": k.ID}
+	switch state {
+	case "Enabled":
+		op = "EnableKey"
+	case "Disabled":
+		op = "DisableKey"
+	case "PendingDeletion":
+		op, req["PendingWindowInDays"] = "ScheduleKeyDeletion", 7
+	default:
+		if !w.Target.Reference {
+			return fmt.Errorf("state %s needs the KmsmacReference controls: tag the scenario @reference-only", state)
+		}
+		op, req["KeyState"] = "KmsmacReference.SetKeyState", state
+	}
+	o, err := w.Call(ctx, op, req, strings.HasPrefix(op, "Kmsmac"))
+	if err != nil {
+		return err
+	}
+	return w.Require(o)
+}
+
+func generateText(ctx context.Context, text, key, alg, as string) error {
+	return generate(ctx, []byte(text), key, alg, as)
+}
+
+func generateBytes(ctx context.Context, n int, key, alg, as string) error {
+	return generate(ctx, Pattern(n), key, alg, as)
+}
+
+// generate makes a MAC through the SDK and keeps it; the step is a
+// precondition, so any failure is a failure of the scenario.
+func generate(ctx context.Context, msg []byte, key, alg, as string) error {
+	w := WorldFrom(ctx)
+	k, err := w.Key(key)
+	if err != nil {
+		return err
+	}
+	o, err := w.Call(ctx, "GenerateMac", map[string]any{"KeyId": k.ID, "Message": msg, "MacAlgorithm": alg}, false)
+	if err != nil {
+		return err
+	}
+	if err := w.Require(o); err != nil {
+		return err
+	}
+	mac, err := o.Blob("Mac")
+	if err != nil {
+		return fmt.Errorf("GenerateMac answered 200 without a usable Mac: %v (%s)", err, o.Summary())
+	}
+	w.SetMac(as, mac)
+	return nil
+}
+
+func callTable(ctx context.Context, op string, t *godog.Table, raw bool) error {
+	w := WorldFrom(ctx)
+	req, err := w.Request(ctx, t)
+	if err != nil {
+		return err
+	}
+	o, err := w.Call(ctx, op, req, raw)
+	if err != nil {
+		return err
+	}
+	if o.Status == 0 && o.Err != nil {
+		return fmt.Errorf("%s: %s", op, o.Summary()) // no answer at all: nothing to assert on
+	}
+	return nil
+}
+
+func callForKey(ctx context.Context, op, key string) error {
+	w := WorldFrom(ctx)
+	k, err := w.Key(key)
+	if err != nil {
+		return err
+	}
+	o, err := w.Call(ctx, op, map[string]any{"KeyId": k.ID}, false)
+	if err != nil {
+		return err
+	}
+	if o.Status == 0 && o.Err != nil {
+		return fmt.Errorf("%s: %s", op, o.Summary())
+	}
+	return nil
+}
+
+func rawBody(ctx context.Context, target string, body *godog.DocString) error {
+	w := WorldFrom(ctx)
+	b, err := w.Resolve(ctx, body.Content)
+	if err != nil {
+		return err
+	}
+	o := w.CallRaw(ctx, target, []byte(b))
+	if o.Status == 0 {
+		return fmt.Errorf("%s: %s", target, o.Summary())
+	}
+	return nil
+}
+
+// httpRequest sends an empty-bodied or table-described HTTP request; the
+// table gives headers, and a "Body" row gives the body.
+func httpRequest(ctx context.Context, method, path string, t *godog.Table) error {
+	w := WorldFrom(ctx)
+	h := http.Header{}
+	var body []byte
+	for _, row := range t.Rows {
+		if len(row.Cells) != 2 {
+			return fmt.Errorf("headers table: want | Header | value |")
+		}
+		v, err := w.Resolve(ctx, row.Cells[1].Value)
+		if err != nil {
+			return err
+		}
+		if row.Cells[0].Value == "Body" {
+			body = []byte(v)
+			continue
+		}
+		h.Set(row.Cells[0].Value, v)
+	}
+	o := w.Target.Raw.SendHTTP(ctx, method, path, h, body)
+	w.Record(o)
+	if o.Status == 0 {
+		return fmt.Errorf("%s %s: %s", method, path, o.Summary())
+	}
+	return nil
+}
+
+// StatusFor is the HTTP status KMS uses for an error code (WIRE-11).
+func StatusFor(code string) int {
+	switch code {
+	case "KMSInternalException", "KeyUnavailableException", "InternalFailure":
+		return http.StatusInternalServerError
+	}
+	return http.StatusBadRequest
+}
+
+func lastOrErr(w *World) (*Outcome, error) {
+	if w.last == nil {
+		return nil, fmt.Errorf("no call was made yet")
+	}
+	return w.last, nil
+}
+
+func thenSucceeds(ctx context.Context) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	if notImplemented(o) && !o.OK() {
+		return w.Failure("HTTP 200", RequireText(o))
+	}
+	return w.Check(KindCode, o.OK(), "success (HTTP 200)", o.Summary())
+}
+
+func thenFails(ctx context.Context, code string) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	want := StatusFor(code)
+	return w.Check(KindCode, o.Type == code && o.Status == want, fmt.Sprintf("%s (HTTP %d)", code, want), o.Summary())
+}
+
+func thenFailsMessage(ctx context.Context, code, msg string) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	want, err := w.Resolve(ctx, msg)
+	if err != nil {
+		return err
+	}
+	st := StatusFor(code)
+	n := len(w.soft)
+	if err := w.Check(KindCode, o.Type == code && o.Status == st,
+		fmt.Sprintf("%s (HTTP %d) message %q", code, st, want), o.Summary()); err != nil || len(w.soft) > n {
+		return err // a soft difference in the code already says it all
+	}
+	return thenMessageIs(ctx, msg)
+}
+
+func thenFailsNoMessage(ctx context.Context, code string) error {
+	w := WorldFrom(ctx)
+	n := len(w.soft)
+	if err := thenFails(ctx, code); err != nil || len(w.soft) > n {
+		return err
+	}
+	return thenNoMessage(ctx)
+}
+
+func thenMessageIs(ctx context.Context, msg string) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	want, err := w.Resolve(ctx, msg)
+	if err != nil {
+		return err
+	}
+	return w.Check(KindText, o.HasMsg && SameMessage(want, o.Message), fmt.Sprintf("message %q", want), o.Summary())
+}
+
+func thenMessageContains(ctx context.Context, part string) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	want, err := w.Resolve(ctx, part)
+	if err != nil {
+		return err
+	}
+	return w.Check(KindText, o.HasMsg && strings.Contains(o.Message, want), fmt.Sprintf("message containing %q", want), o.Summary())
+}
+
+func thenNoMessage(ctx context.Context) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	return w.Check(KindText, !o.HasMsg, "no message member in the error body", o.Summary())
+}
+
+func thenStatus(ctx context.Context, status int) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	return w.Check(KindStatus, o.Status == status, fmt.Sprintf("HTTP %d", status), o.Summary())
+}
+
+func thenMemberIs(ctx context.Context, path, value string) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	want, err := w.Resolve(ctx, value)
+	if err != nil {
+		return err
+	}
+	got, ok := o.Member(path)
+	s, isStr := got.(string)
+	return w.Check(KindCode, ok && isStr && s == want, fmt.Sprintf("response %s = %q", path, want),
+		observedMember(o, path, got, ok))
+}
+
+func thenMemberLiteral(ctx context.Context, path, lit string) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	got, ok := o.Member(path)
+	var match bool
+	switch g := got.(type) {
+	case bool:
+		match = strconv.FormatBool(g) == lit
+	case float64:
+		match = strconv.FormatFloat(g, 'f', -1, 64) == lit
+	}
+	return w.Check(KindCode, ok && match, fmt.Sprintf("response %s = %s", path, lit), observedMember(o, path, got, ok))
+}
+
+func thenMemberBytes(ctx context.Context, path string, n int) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	b, berr := o.Blob(path)
+	obs := o.Summary()
+	if berr == nil {
+		obs = fmt.Sprintf("%d bytes", len(b))
+	}
+	return w.Check(KindCode, berr == nil && len(b) == n, fmt.Sprintf("response %s of %d bytes", path, n), obs)
+}
+
+func thenHas(ctx context.Context, path string, want bool) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	got, ok := o.Member(path)
+	exp := "response has " + path
+	if !want {
+		exp = "response has no " + path
+	}
+	return w.Check(KindCode, ok == want, exp, observedMember(o, path, got, ok))
+}
+
+func observedMember(o *Outcome, path string, v any, ok bool) string {
+	if !o.OK() {
+		return o.Summary()
+	}
+	if !ok {
+		return fmt.Sprintf("no %s in %s", path, Elide(o.Body))
+	}
+	b, _ := json.Marshal(v)
+	return fmt.Sprintf("%s = %s", path, clip(string(b), 200))
+}
+
+func thenHeaderIs(ctx context.Context, name, value string) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	got := o.Header.Get(name)
+	return w.Check(KindCode, got == value, fmt.Sprintf("header %s: %s", name, value), fmt.Sprintf("header %s: %q (%s)", name, got, o.Summary()))
+}
+
+func thenHasHeader(ctx context.Context, name string) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	return w.Check(KindCode, o.Header.Get(name) != "", "a non-empty header "+name, fmt.Sprintf("headers %v", sortedKeys(o.Header)))
+}
+
+func keepBlob(ctx context.Context, path, as string) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	if !o.OK() {
+		return fmt.Errorf("cannot keep %s: %s", path, RequireText(o))
+	}
+	b, err := o.Blob(path)
+	if err != nil {
+		return fmt.Errorf("cannot keep %s: %v", path, err)
+	}
+	w.SetMac(as, b)
+	return nil
+}
+
+func thenMacsCompare(ctx context.Context, a, b, how string) error {
+	w := WorldFrom(ctx)
+	x, err := w.Mac(a)
+	if err != nil {
+		return err
+	}
+	y, err := w.Mac(b)
+	if err != nil {
+		return err
+	}
+	eq := string(x) == string(y)
+	return w.Check(KindCode, eq == (how == "equal"), fmt.Sprintf("MACs %s and %s %s", a, b, how),
+		fmt.Sprintf("%s is %d bytes, %s is %d bytes, equal=%v", a, len(x), b, len(y), eq))
+}
+
+func thenFailsAny(ctx context.Context) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	return w.Check(KindCode, o.Status >= 400 && o.Status < 600, "an error response (HTTP 4xx/5xx)", o.Summary())
+}
+
+func jsonType(v any) string {
+	switch v.(type) {
+	case float64:
+		return "number"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case []any:
+		return "list"
+	case map[string]any:
+		return "object"
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func thenMemberType(ctx context.Context, path, typ string) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	got, ok := o.Member(path)
+	return w.Check(KindCode, ok && jsonType(got) == typ, fmt.Sprintf("response %s is a JSON %s", path, typ),
+		observedMember(o, path, got, ok)+" ("+jsonType(got)+")")
+}
+
+func thenMemberMatches(ctx context.Context, path, pattern string) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return err
+	}
+	got, ok := o.Member(path)
+	s, isStr := got.(string)
+	return w.Check(KindCode, ok && isStr && re.MatchString(s), fmt.Sprintf("response %s matching %s", path, pattern),
+		observedMember(o, path, got, ok))
+}
+
+func thenMemberJSON(ctx context.Context, path, lit string) error {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	if err != nil {
+		return err
+	}
+	r, err := w.Resolve(ctx, lit)
+	if err != nil {
+		return err
+	}
+	var want any
+	if err := json.Unmarshal([]byte(r), &want); err != nil {
+		return fmt.Errorf("equals JSON %s: %w", lit, err)
+	}
+	got, ok := o.Member(path)
+	return w.Check(KindCode, ok && reflect.DeepEqual(got, want), fmt.Sprintf("response %s = %s", path, r),
+		observedMember(o, path, got, ok))
+}

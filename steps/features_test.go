@@ -1,0 +1,30 @@
+package steps
+
+import (
+	"context"
+	"testing"
+)
+
+// TestFeatures runs every scenario against the embedded reference; each
+// scenario is a subtest. The reference must pass all of them, with no
+// unverified deviation and nothing skipped.
+func TestFeatures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the whole conformance suite; run without -short")
+	}
+	res, err := Run(context.Background(), Options{TestingT: t})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Scenarios) == 0 {
+		t.Fatal("no scenario ran")
+	}
+	for _, s := range res.Scenarios {
+		if s.Status != Passed {
+			t.Errorf("%s (%s) %s: %s", s.Name, s.Feature, s.Status, s.Reason)
+		}
+	}
+	c := res.Counts()
+	t.Logf("%d scenarios against the embedded reference: %d passed, %d failed, %d deviations, %d skipped in %s",
+		len(res.Scenarios), c[Passed], c[Failed], c[Deviation], c[Skipped], res.Wall)
+}

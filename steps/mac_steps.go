@@ -1,0 +1,149 @@
+package steps
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/sha512"
+	"crypto/x509"
+	"encoding/base64"
+	"fmt"
+	"hash"
+
+	"github.com/cucumber/godog"
+)
+
+// Steps for the MAC oracles: a key with known (imported) material, and
+// HMACs computed locally with the standard library, independent of any
+// endpoint's code (RFC 2104).
+func init() {
+	registerSteps(func(sc *godog.ScenarioContext) {
+		sc.Given(`^an? (HMAC_\d+) key "([^"]+)" with imported material of (\d+) bytes$`, givenImported)
+		sc.Given(`^I compute the (HMAC_SHA_\d+) of (\S+) under the material of key "([^"]+)" as "([^"]+)"$`, computeLocal)
+	})
+}
+
+// hashFor maps a MAC algorithm to its hash (the local oracle's table,
+// written out here rather than taken from reference/mac).
+func hashFor(alg string) (func() hash.Hash, error) {
+	switch alg {
+	case "HMAC_SHA_224":
+		return sha256.New224, nil
+	case "HMAC_SHA_256":
+		return sha256.New, nil
+	case "HMAC_SHA_384":
+		return sha512.New384, nil
+	case "HMAC_SHA_512":
+		return sha512.New, nil
+	}
+	return nil, fmt.Errorf("unknown MAC algorithm %s", alg)
+}
+
+// LocalMAC is HMAC(material, msg) with alg's hash.
+func LocalMAC(alg string, material, msg []byte) ([]byte, error) {
+	h, err := hashFor(alg)
+	if err != nil {
+		return nil, err
+	}
+	m := hmac.New(h, material)
+	m.Write(msg)
+	return m.Sum(nil), nil
+}
+
+// givenImported creates an EXTERNAL key and imports n random bytes with
+// RSAES_OAEP_SHA_256 under an RSA_2048 wrapping key; the material is kept
+// in the Key for local HMACs.
+func givenImported(ctx context.Context, spec, name string, n int) error {
+	w := WorldFrom(ctx)
+	k, err := w.CreateKey(ctx, name, map[string]any{"KeySpec": spec, "KeyUsage": "GENERATE_VERIFY_MAC", "Origin": "EXTERNAL"})
+	if err != nil {
+		return err
+	}
+	material := make([]byte, n)
+	if _, err := rand.Read(material); err != nil {
+		return err
+	}
+	if err := w.ImportMaterial(ctx, k, material); err != nil {
+		return err
+	}
+	return nil
+}
+
+// ImportMaterial wraps material for k with GetParametersForImport's public
+// key and imports it (no expiry), then waits for Enabled. The scenario's
+// last outcome is left alone.
+func (w *World) ImportMaterial(ctx context.Context, k *Key, material []byte) error {
+	last, lastKey := w.last, w.lastKey
+	defer func() { w.last, w.lastKey = last, lastKey }()
+	o, err := w.Call(ctx, "GetParametersForImport", map[string]any{"KeyId": k.ID,
+		"WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"}, false)
+	if err != nil {
+		return err
+	}
+	if err := w.Require(o); err != nil {
+		return err
+	}
+	der, err := o.Blob("PublicKey")
+	if err != nil {
+		return fmt.Errorf("GetParametersForImport: %v", err)
+	}
+	tok, err := o.Blob("ImportToken")
+	if err != nil {
+		return fmt.Errorf("GetParametersForImport: %v", err)
+	}
+	pk, err := x509.ParsePKIXPublicKey(der)
+	if err != nil {
+		return fmt.Errorf("GetParametersForImport PublicKey is not a DER SubjectPublicKeyInfo: %v", err)
+	}
+	rsaKey, ok := pk.(*rsa.PublicKey)
+	if !ok {
+		return fmt.Errorf("GetParametersForImport PublicKey is %T, not RSA", pk)
+	}
+	wrapped, err := rsa.EncryptOAEP(sha256.New(), rand.Reader, rsaKey, material, nil)
+	if err != nil {
+		return fmt.Errorf("wrapping key material: %v", err)
+	}
+	o, err = w.Call(ctx, "ImportKeyMaterial", map[string]any{"KeyId": k.ID, "ImportToken": tok,
+		"EncryptedKeyMaterial": wrapped, "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"}, false)
+	if err != nil {
+		return err
+	}
+	if err := w.Require(o); err != nil {
+		return err
+	}
+	k.Material = append([]byte(nil), material...)
+	return nil
+}
+
+// computeLocal keeps HMAC(material of key, message) as a MAC; the message
+// is a value expression (blob:, bytes:, sha256:).
+func computeLocal(ctx context.Context, alg, msgExpr, key, as string) error {
+	w := WorldFrom(ctx)
+	k, err := w.Key(key)
+	if err != nil {
+		return err
+	}
+	if k.Material == nil {
+		return fmt.Errorf("key %s has no imported material known to the scenario", key)
+	}
+	v, err := w.Value(ctx, msgExpr)
+	if err != nil {
+		return err
+	}
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("%s is not a blob expression", msgExpr)
+	}
+	msg, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return fmt.Errorf("%s is not a blob expression: %v", msgExpr, err)
+	}
+	mac, err := LocalMAC(alg, k.Material, msg)
+	if err != nil {
+		return err
+	}
+	w.SetMac(as, mac)
+	return nil
+}

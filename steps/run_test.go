@@ -1,0 +1,189 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/kmsmac/kmsmac/reference"
+)
+
+// selfTest is a feature that checks the harness, not an endpoint: each
+// scenario's verdict is known in advance.
+const selfTest = `Feature: harness self-test
+  Scenario: passes
+    Given an HMAC_256 key "K"
+    When I call GenerateMac with:
+      | KeyId        | key:K        |
+      | Message      | blob:hi      |
+      | MacAlgorithm | HMAC_SHA_256 |
+    Then the call succeeds
+
+  @MAC-ENUM-1
+  Scenario: wrong code on a hard rule fails
+    Given an HMAC_256 key "K"
+    When I call GenerateMac with:
+      | KeyId        | key:K        |
+      | Message      | blob:hi      |
+      | MacAlgorithm | HMAC_SHA_256 |
+    Then the call fails with ValidationException
+
+  @GM-OK-3 @unverified
+  Scenario: wrong code on an unverified rule deviates
+    Given an HMAC_256 key "K"
+    When I call GenerateMac with:
+      | KeyId        | key:K        |
+      | Message      | blob:hi      |
+      | MacAlgorithm | HMAC_SHA_256 |
+    Then the call fails with ValidationException
+
+  @MAC-SIZE-2
+  Scenario: wrong text on a D / I rule deviates
+    Given an HMAC_256 key "K"
+    When I call GenerateMac with:
+      | KeyId        | key:K        |
+      | Message      | bytes:4097   |
+      | MacAlgorithm | HMAC_SHA_256 |
+    Then the call fails with ValidationException and message "not the real text"
+
+  @reference-only
+  Scenario: needs the reference controls
+    Given an HMAC_256 key "K"
+    And key "K" is in state Creating
+    When I call GenerateMac with:
+      | KeyId        | key:K        |
+      | Message      | blob:hi      |
+      | MacAlgorithm | HMAC_SHA_256 |
+    Then the call fails with KMSInvalidStateException
+
+  Scenario: undefined step fails
+    Given something nobody defined
+`
+
+func runSelfTest(t *testing.T, o Options) map[string]ScenarioResult {
+	t.Helper()
+	o.FS = fstest.MapFS{"self.feature": {Data: []byte(selfTest)}}
+	res, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]ScenarioResult{}
+	for _, s := range res.Scenarios {
+		out[s.Name] = s
+	}
+	if len(out) != 6 {
+		t.Fatalf("ran %d scenarios, want 6: %+v", len(out), res.Scenarios)
+	}
+	return out
+}
+
+func TestVerdicts(t *testing.T) {
+	got := runSelfTest(t, Options{})
+	want := map[string]Status{
+		"passes": Passed, "wrong code on a hard rule fails": Failed,
+		"wrong code on an unverified rule deviates": Deviation, "wrong text on a D / I rule deviates": Deviation,
+		"needs the reference controls": Passed, "undefined step fails": Failed,
+	}
+	for name, st := range want {
+		if got[name].Status != st {
+			t.Errorf("%s: %s (%s), want %s", name, got[name].Status, got[name].Reason, st)
+		}
+	}
+	// A failure shows request (elided), expected and observed on one screen.
+	r := got["wrong code on a hard rule fails"].Reason
+	for _, part := range []string{"request:  GenerateMac via sdk", `"Message":"<2 bytes>"`, "expected: ValidationException (HTTP 400)", "observed: HTTP 200", "evidence: MAC-ENUM-1 (S)"} {
+		if !strings.Contains(r, part) {
+			t.Errorf("failure text lacks %q:\n%s", part, r)
+		}
+	}
+	if strings.Contains(r, "aGk=") {
+		t.Errorf("failure text shows the message bytes:\n%s", r)
+	}
+}
+
+func TestStrictFailsDeviations(t *testing.T) {
+	got := runSelfTest(t, Options{Strict: true})
+	if s := got["wrong code on an unverified rule deviates"]; s.Status != Failed {
+		t.Errorf("strict: %s, want failed", s.Status)
+	}
+}
+
+func TestReferenceOnlySkippedElsewhere(t *testing.T) {
+	srv := reference.NewServer(reference.Options{})
+	defer srv.Close()
+	got := runSelfTest(t, Options{Endpoint: srv.URL()})
+	s := got["needs the reference controls"]
+	if s.Status != Skipped || !strings.Contains(s.Reason, "@reference-only") {
+		t.Errorf("got %s (%s), want skipped with the reason", s.Status, s.Reason)
+	}
+	if got["passes"].Status != Passed {
+		t.Errorf("URL target: passes is %s: %s", got["passes"].Status, got["passes"].Reason)
+	}
+}
+
+func TestTagsSelect(t *testing.T) {
+	res, err := Run(context.Background(), Options{Tags: "@MAC-ENUM-1 && ~@unverified",
+		FS: fstest.MapFS{"self.feature": {Data: []byte(selfTest)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Scenarios) != 1 || res.Scenarios[0].Name != "wrong code on a hard rule fails" {
+		t.Errorf("tags selected %+v", res.Scenarios)
+	}
+}
+
+func TestUnreachableEndpointIsSetupError(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // nothing listens there any more
+	_, err := Run(context.Background(), Options{Endpoint: url})
+	var se *SetupError
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "unreachable") {
+		t.Errorf("got %v, want a SetupError saying unreachable", err)
+	}
+}
+
+// TestNotImplemented: an endpoint without an operation fails the
+// scenario with a reason that says so.
+func TestNotImplemented(t *testing.T) {
+	ref := reference.NewServer(reference.Options{})
+	defer ref.Close()
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Amz-Target") == "TrentService.GenerateMac" {
+			w.Header().Set("Content-Type", JSONContentType)
+			w.WriteHeader(http.StatusInternalServerError)
+			w.Write([]byte(`{"__type":"InternalFailure","message":"not here"}`))
+			return
+		}
+		req, _ := http.NewRequest(r.Method, ref.URL()+r.URL.Path, r.Body)
+		req.Header = r.Header
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		buf := make([]byte, 1<<16)
+		for {
+			n, err := resp.Body.Read(buf)
+			w.Write(buf[:n])
+			if err != nil {
+				return
+			}
+		}
+	}))
+	defer proxy.Close()
+	got := runSelfTest(t, Options{Endpoint: proxy.URL})
+	r := got["passes"]
+	if r.Status != Failed || !strings.Contains(r.Reason, "GenerateMac not implemented: HTTP 500 InternalFailure") {
+		t.Errorf("got %s: %s", r.Status, r.Reason)
+	}
+}
