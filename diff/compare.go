@@ -10,7 +10,7 @@ import (
 // Kinds of difference between two outcomes. A field difference's kind is
 // "field:" followed by the member path, e.g. "field:KeyId".
 const (
-	KindTransport = "transport"  // one side gave no HTTP answer
+	KindTransport = "transport"  // a side gave no HTTP answer
 	KindOutcome   = "outcome"    // one side succeeded, the other failed
 	KindStatus    = "status"     // HTTP status
 	KindCode      = "error-code" // error shape name
@@ -39,9 +39,8 @@ func compare(a, b Outcome, ignore []string) []Difference {
 		ds = append(ds, Difference{Kind: kind, A: va, B: vb})
 	}
 	if a.Error != "" || b.Error != "" {
-		if a.Error == "" || b.Error == "" {
-			add(KindTransport, describe(a), describe(b))
-		}
+		// Both unreachable is no agreement either: say so.
+		add(KindTransport, describe(a), describe(b))
 		return ds
 	}
 	if a.Status != b.Status {

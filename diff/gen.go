@@ -43,7 +43,7 @@ var categories = []category{
 
 // Generate returns n cases, the same for the same seed.
 func Generate(seed int64, n int) []Case {
-	g := &gen{r: rand.New(rand.NewPCG(uint64(seed), 0x6b6d736d6163))}
+	g := &gen{r: rand.New(rand.NewPCG(uint64(seed), 0x6b6d736d6163)), n: map[string]int{}}
 	total := 0
 	for _, c := range categories {
 		total += c.weight
@@ -68,7 +68,7 @@ func Generate(seed int64, n int) []Case {
 
 type gen struct {
 	r *rand.Rand
-	n int // counter for cycling through boundary values
+	n map[string]int // per-list counters for cycling through boundary values
 }
 
 var macSlots = []string{"k1", "k2", "k3", "k4"}
@@ -77,9 +77,12 @@ var forms = []string{FormID, FormARN, FormAlias, FormAliasARN}
 
 func (g *gen) pick(l []string) string { return l[g.r.IntN(len(l))] }
 
-func (g *gen) next(l []int) int {
-	g.n++
-	return l[g.n%len(l)]
+// next cycles through l, one counter per use, so every boundary value
+// comes up once per len(l) cases of its category.
+func (g *gen) next(use string, l []int) int {
+	i := g.n[use]
+	g.n[use]++
+	return l[i%len(l)]
 }
 
 func algOf(slot string) string {
@@ -165,13 +168,13 @@ func (g *gen) verify() *Request {
 
 // messageSize: Message at and past its limits (MAC-SIZE-1..3).
 func (g *gen) messageSize() *Request {
-	return g.macRequest(g.op(), g.pick(macSlots), g.next([]int{0, 1, 4096, 4097}))
+	return g.macRequest(g.op(), g.pick(macSlots), g.next("message", []int{0, 1, 4096, 4097}))
 }
 
 // macSize: Mac at and past its limits (VM-SIZE-1..3).
 func (g *gen) macSize() *Request {
 	r := g.macRequest("VerifyMac", g.pick(macSlots), g.msgSize())
-	return g.set(r, "Mac", g.bytes(g.next([]int{0, 1, 6144, 6145})))
+	return g.set(r, "Mac", g.bytes(g.next("mac", []int{0, 1, 6144, 6145})))
 }
 
 // wrongAlgorithm: a valid algorithm the key's spec does not support (ALG-2..4).
@@ -258,7 +261,7 @@ func (g *gen) badKeyID() *Request {
 // grantTokens: the list at and past its limit (MAC-GT-1, MAC-GT-2, MAC-GT-4).
 func (g *gen) grantTokens() *Request {
 	r := g.macRequest(g.op(), g.pick(macSlots), g.msgSize())
-	return g.set(r, "GrantTokens", Tokens(g.next([]int{0, 1, 10, 11})))
+	return g.set(r, "GrantTokens", Tokens(g.next("tokens", []int{0, 1, 10, 11})))
 }
 
 // dryRun: a request that would succeed, with DryRun (DRY-2).

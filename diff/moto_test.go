@@ -1,3 +1,5 @@
+//go:build unix
+
 package diff
 
 import (
@@ -6,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"os/exec"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -26,11 +29,14 @@ func startMoto(t *testing.T) string {
 	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	// Its own process group, so the cleanup also ends anything the
+	// moto_server launcher started.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		cmd.Process.Kill()
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		cmd.Wait()
 	})
 	addr := fmt.Sprintf("127.0.0.1:%d", port)

@@ -44,6 +44,7 @@ type Divergence struct {
 // Group is every divergence with one signature, and its shrunk example.
 type Group struct {
 	Signature    string       `json:"signature"`
+	Kind         string       `json:"generated_as"` // the generator's category
 	Cases        []int        `json:"cases"`
 	Example      *Divergence  `json:"-"`
 	Minimal      *Request     `json:"minimal_request"`
@@ -91,8 +92,8 @@ func (r *Report) WriteText(w io.Writer) {
 	}
 	for i, g := range r.Groups {
 		fmt.Fprintf(w, "\n#%d  %s: %d request(s), case %s\n", i+1, kindsOf(g.MinimalDiffs), len(g.Cases), caseList(g.Cases))
-		fmt.Fprintf(w, "  generated as: %s\n", g.Example.Case.Kind)
-		fmt.Fprintf(w, "  minimal request (%d shrink steps): %s\n", g.ShrinkSteps, g.Minimal)
+		fmt.Fprintf(w, "  generated as: %s\n", g.Kind)
+		fmt.Fprintf(w, "  minimal request (%d shrink steps taken): %s\n", g.ShrinkSteps, g.Minimal)
 		fmt.Fprintf(w, "  A: %s\n", outcomeLine(g.MinimalA))
 		fmt.Fprintf(w, "  B: %s\n", outcomeLine(g.MinimalB))
 		for _, d := range g.MinimalDiffs {

@@ -140,7 +140,7 @@ feed:
 		key := d.Case.Kind + " | " + d.Signature
 		g := groups[key]
 		if g == nil {
-			g = &Group{Signature: d.Signature, Example: d}
+			g = &Group{Signature: d.Signature, Kind: d.Case.Kind, Example: d}
 			groups[key] = g
 			rep.Groups = append(rep.Groups, g)
 		}

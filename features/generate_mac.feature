@@ -5,7 +5,7 @@ Feature: GenerateMac
 
   Rule: a valid request returns the MAC, the algorithm and the key ARN
 
-    @GM-OK-1 @GM-OK-2 @WIRE-7
+    @GM-OK-1 @GM-OK-2
     Scenario Outline: GenerateMac with an <spec> key returns a <length>-byte <algorithm> MAC
       Given an <spec> key "K"
       When I call GenerateMac with:
@@ -83,7 +83,7 @@ Feature: GenerateMac
 
   Rule: the message is opaque bytes; a digest is not treated specially
 
-    @GM-OK-6 @WIRE-14
+    @GM-OK-6
     Scenario: A 32-byte SHA-256 digest as Message is HMACed as-is
       Given an HMAC_256 key "K" with imported material of 32 bytes
       And I compute the HMAC_SHA_256 of sha256:hello under the material of key "K" as "Local"

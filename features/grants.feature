@@ -27,9 +27,9 @@ Feature: Grants on HMAC keys
     Scenario: CreateGrant for GenerateMac alone, named by key ARN
       Given an HMAC_256 key "K"
       When I create a grant "G" on key "K" with:
-        | KeyId      | key-arn:K           |
+        | KeyId      | key-arn:K            |
         | Operations | json:["GenerateMac"] |
-        | Name       | kmsmac-grant        |
+        | Name       | kmsmac-grant         |
       Then the call succeeds
       And the response "GrantId" is a string
 
@@ -114,8 +114,8 @@ Feature: Grants on HMAC keys
     Scenario Outline: CreateGrant on an HMAC key with constraint <constraint> is a ValidationException
       Given an HMAC_256 key "K"
       When I create a grant "G" on key "K" with:
-        | Operations                 | json:["GenerateMac","VerifyMac"] |
-        | Constraints.<constraint>   | json:{"purpose":"test"}           |
+        | Operations               | json:["GenerateMac","VerifyMac"] |
+        | Constraints.<constraint> | json:{"purpose":"test"}          |
       Then the call fails with ValidationException
 
       Examples:

@@ -174,9 +174,9 @@ Feature: Importing HMAC key material
       Then the response "KeyMetadata.KeyState" is "PendingImport"
 
       Examples:
-        | when                       | valid-to |
-        | in the past                | now-1d   |
-        | more than 365 days ahead   | now+400d |
+        | when                     | valid-to |
+        | in the past              | now-1d   |
+        | more than 365 days ahead | now+400d |
 
     @DK-4
     Scenario: Material that never expires shows no ValidTo

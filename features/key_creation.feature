@@ -154,8 +154,8 @@ Feature: Creating HMAC keys and their metadata
     @CK-9
     Scenario: CreateKey of an HMAC key in a custom key store is refused
       When I call CreateKey with:
-        | KeySpec          | HMAC_256             |
-        | KeyUsage         | GENERATE_VERIFY_MAC  |
+        | KeySpec          | HMAC_256              |
+        | KeyUsage         | GENERATE_VERIFY_MAC   |
         | CustomKeyStoreId | cks-1234567890abcdef0 |
       Then the call fails
 
@@ -178,7 +178,7 @@ Feature: Creating HMAC keys and their metadata
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
       Then the call succeeds
-      And the response "KeyId" is "<key-arn:K>"
+      And the response "Mac" is 32 bytes
 
   Rule: an HMAC key with Origin EXTERNAL starts without key material
 

@@ -83,10 +83,10 @@ Feature: Key states
       Then the call succeeds
       And key "K" reaches state Enabled
       When I call VerifyMac with:
-        | KeyId        | key:K         |
-        | Message      | blob:hello    |
-        | MacAlgorithm | HMAC_SHA_384  |
-        | Mac          | mac:Before    |
+        | KeyId        | key:K        |
+        | Message      | blob:hello   |
+        | MacAlgorithm | HMAC_SHA_384 |
+        | Mac          | mac:Before   |
       Then the call succeeds
       And the response "MacValid" is true
       When I call GenerateMac with:
@@ -125,8 +125,14 @@ Feature: Key states
 
     @STATE-4 @reference-only
     Scenario: A multi-Region primary pending replica deletion refuses both operations
-      Given an HMAC_256 key "K"
-      And I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "T"
+      When I call CreateKey with:
+        | KeySpec     | HMAC_256            |
+        | KeyUsage    | GENERATE_VERIFY_MAC |
+        | MultiRegion | true                |
+      Then the call succeeds
+      And I name the created key "K"
+      And key "K" reaches state Enabled
+      Given I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "T"
       And key "K" is in state PendingReplicaDeletion
       When I call GenerateMac with:
         | KeyId        | key:K        |
@@ -313,8 +319,8 @@ Feature: Key states
     Scenario Outline: ScheduleKeyDeletion accepts a waiting period of <days> days
       Given an HMAC_256 key "K"
       When I call ScheduleKeyDeletion with:
-        | KeyId               | key:K        |
-        | PendingWindowInDays | json:<days>  |
+        | KeyId               | key:K       |
+        | PendingWindowInDays | json:<days> |
       Then the call succeeds
       And the response "PendingWindowInDays" is <days>
       And key "K" reaches state PendingDeletion

@@ -23,7 +23,7 @@ Feature: Order of checks
         | MacAlgorithm | INVALID                              |
       Then the call fails with ValidationException
 
-    @MAC-SIZE-2 @unverified
+    @MAC-SIZE-2 @ORD-1 @unverified
     Scenario: A 4097-byte message and a missing key give a validation error
       When I call GenerateMac with:
         | KeyId        | 5f2e9a4c-0d4b-4c1e-9f3a-7b8c6d5e4f30 |

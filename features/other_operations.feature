@@ -43,21 +43,22 @@ Feature: Other operations with HMAC keys
   Rule: Decrypt and ReEncrypt call an HMAC key the incorrect key
 
     @XOP-3
-    Scenario: Decrypt naming an HMAC key is an IncorrectKeyException
+    Scenario: Decrypt of another key's ciphertext naming an HMAC key is an IncorrectKeyException
       Given an HMAC_256 key "K"
-      When I call Decrypt with:
-        | KeyId          | key:K           |
-        | CiphertextBlob | blob:ciphertext |
+      And a SYMMETRIC_DEFAULT key "E"
+      And a ciphertext "C" of "plaintext" under key "E", or opaque bytes if the endpoint cannot encrypt
+      When I call Decrypt on ciphertext "C" with:
+        | KeyId | key:K |
       Then the call fails with IncorrectKeyException and message "The key ID in the request does not identify a CMK that can perform this operation."
 
     @XOP-4
     Scenario: ReEncrypt from an HMAC source key is an IncorrectKeyException
       Given an HMAC_256 key "K"
       And a SYMMETRIC_DEFAULT key "E"
-      When I call ReEncrypt with:
-        | SourceKeyId      | key:K           |
-        | DestinationKeyId | key:E           |
-        | CiphertextBlob   | blob:ciphertext |
+      And a ciphertext "C" of "plaintext" under key "E", or opaque bytes if the endpoint cannot encrypt
+      When I call ReEncrypt on ciphertext "C" with:
+        | SourceKeyId      | key:K |
+        | DestinationKeyId | key:E |
       Then the call fails with IncorrectKeyException and message "The key ID in the request does not identify a CMK that can perform this operation."
 
   Rule: an HMAC key has no public key

@@ -88,7 +88,6 @@ Feature: Key rotation
         | Message      | blob:hello    |
         | MacAlgorithm | HMAC_SHA_256  |
       Then the call succeeds
-      And the response "KeyId" is "<key-arn:New>"
       And I keep the response "Mac" as "ViaAlias"
       And the MACs "ViaAlias" and "NewTag" are equal
       When I call VerifyMac with:
@@ -103,4 +102,4 @@ Feature: Key rotation
         | MacAlgorithm | HMAC_SHA_256 |
         | Mac          | mac:OldTag   |
       Then the call succeeds
-      And the response "KeyId" is "<key-arn:Old>"
+      And the response "MacValid" is true

@@ -7,6 +7,8 @@
 # Bounded: about 6 minutes on 2 cores. Knobs (environment):
 #   REPS=5 DURATION=4s WARMUP=500ms  CONC=64  OUT=docs/perf.md
 #   SKIP_MOTO=1 (no moto_server)  SKIP_WRK=1 (no wrk comparison)  SKIP_CORE=1
+#   SOAK=300s: also run the reference at c=$CONC for that long (10 slices)
+#          and report its RSS per slice (issue 5: RSS stays flat).
 #   PIN=1: servers on CPU 0, driver and wrk on CPU 1 (taskset), so each
 #          server's figure is its own one-core capacity, not a CPU share.
 set -euo pipefail
@@ -105,24 +107,39 @@ for s in "${settings[@]}"; do
 	done
 done
 
-# wrk on the same endpoint and request as --client raw (headline setting).
+# wrk on the same endpoint and request as --client raw (headline setting),
+# alternating with the raw client so both see the same machine.
 wrk_note="wrk was not run (SKIP_WRK set or wrk not installed)."
 if [ -z "${SKIP_WRK:-}" ] && command -v wrk >/dev/null; then
-	log "wrk against the reference"
+	log "wrk and --client raw against the reference, alternating"
 	"$K" bench --endpoint "$reference_url" --print-wrk-lua --alg HMAC_SHA_256 --size 4096 >"$work/gen.lua"
+	threads=$(nproc)
+	[ -n "${PIN:-}" ] && threads=1
 	for rep in $(seq "$REPS"); do
-		"${drv_pin[@]}" wrk -t 1 -c "$CONC" -d "$DURATION" --latency -s "$work/gen.lua" "$reference_url/" >"$work/wrk.$rep.txt"
-		"$K" bench --wrk-to-bench "$work/wrk.$rep.txt" \
+		"${drv_pin[@]}" "$K" bench --endpoint "$reference_url" --endpoint-name reference --server-pid "$reference_pid" \
+			--alg HMAC_SHA_256 --size 4096 --duration "$DURATION" --warmup "$WARMUP" --concurrency "$CONC" \
+			--label vs-wrk --quiet --no-header >>"$raw"
+		"${drv_pin[@]}" wrk -t "$threads" -c "$CONC" -d "$DURATION" --latency -s "$work/gen.lua" "$reference_url/" >"$work/wrk.$rep.txt"
+		"$K" bench --wrk-to-bench "$work/wrk.$rep.txt" --label vs-wrk \
 			--endpoint-name reference --alg HMAC_SHA_256 --size 4096 --concurrency "$CONC" >>"$raw"
 	done
-	wrk_note="wrk 1 thread, $CONC connections, $DURATION × $REPS, same body as --client raw (rows client=wrk)."
+	wrk_note="wrk: $threads threads, $CONC connections, $DURATION × $REPS, alternating with --client raw (label vs-wrk), same request body."
+fi
+
+if [ -n "${SOAK:-}" ]; then
+	slice=$(( $(echo "$SOAK" | tr -dc 0-9) / 10 ))s
+	log "soak: reference, 10 × $slice at c=$CONC"
+	"${drv_pin[@]}" "$K" bench --endpoint "$reference_url" --endpoint-name reference --server-pid "$reference_pid" \
+		--alg HMAC_SHA_256 --size 4096 --duration "$slice" --warmup 0 --count 10 --concurrency "$CONC" \
+		--label soak --quiet --no-header >>"$raw"
 fi
 
 core="$DATA/core.txt"
 : >"$core"
 if [ -z "${SKIP_CORE:-}" ]; then
 	log "core and handler benchmarks"
-	$GO test -run '^$' -bench 'Core/alg=.*/size=4096/' -benchtime 200ms -count "$REPS" ./bench >>"$core"
+	$GO test -run '^$' -bench 'CoreRatio' -benchtime 300ms -count "$REPS" ./bench >>"$core"
+	$GO test -run '^$' -bench 'Core/alg=.*/size=4096/' -benchtime 100ms -count "$REPS" ./bench | grep '^Benchmark' >>"$core"
 	$GO test -run '^$' -bench '(Service|Handler)/endpoint=/op=GenerateMac/alg=HMAC_SHA_256/size=4096' -benchtime 2000x -count "$REPS" ./bench | grep '^Benchmark' >>"$core" || true
 	$GO test -run '^$' -bench 'Keys100k' -benchtime 1x ./bench | grep '^Benchmark' >>"$core" || true
 fi

@@ -23,6 +23,9 @@ func TestFeatures(t *testing.T) {
 		if s.Status != Passed {
 			t.Errorf("%s (%s) %s: %s", s.Name, s.Feature, s.Status, s.Reason)
 		}
+		for _, p := range s.Cleanup {
+			t.Errorf("%s: cleanup: %s", s.Name, p) // the reference must let the harness clean up
+		}
 	}
 	c := res.Counts()
 	t.Logf("%d scenarios against the embedded reference: %d passed, %d failed, %d deviations, %d skipped in %s",

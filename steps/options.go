@@ -66,6 +66,7 @@ type Result struct {
 	Wall      time.Duration
 	Strict    bool
 	Seed      int64
+	Note      string // e.g. the run hit --timeout
 }
 
 // Counts tallies scenarios by status.

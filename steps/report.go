@@ -34,6 +34,9 @@ func (r Result) WriteSummary(w io.Writer) {
 			fmt.Fprintf(w, "%s:\n%s\n", title, strings.Join(lines, "\n"))
 		}
 	}
+	if r.Note != "" {
+		fmt.Fprintln(w, "NOTE:", r.Note)
+	}
 	section("Skipped", Skipped, true)
 	section("Unverified deviations", Deviation, true)
 	section("Failed", Failed, false)
@@ -94,7 +97,33 @@ func (r Result) WriteMarkdown(w io.Writer) error {
 		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return ruleLess(rows[i].id, rows[j].id) })
-	fmt.Fprintln(w, "| Rule | Title | Status | Expected | Observed |\n|---|---|---|---|---|")
+
+	// One line per rule: the worst status among its scenarios.
+	rank := map[string]int{string(Failed): 3, string(Deviation): 2, string(Passed): 1, string(Skipped): 0}
+	type agg struct {
+		status string
+		n      int
+	}
+	perRule := map[string]*agg{}
+	var ids []string
+	for _, x := range rows {
+		a := perRule[x.id]
+		if a == nil {
+			a = &agg{status: x.status}
+			perRule[x.id] = a
+			ids = append(ids, x.id)
+		}
+		a.n++
+		if rank[x.status] > rank[a.status] {
+			a.status = x.status
+		}
+	}
+	lv := Levels()
+	fmt.Fprintln(w, "## By rule\n\n| Rule | Title | Level | Status | Scenarios |\n|---|---|---|---|---|")
+	for _, id := range ids {
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %d |\n", id, cell(titles[id]), cell(lv[id].Raw), perRule[id].status, perRule[id].n)
+	}
+	fmt.Fprint(w, "\n## By scenario\n\n| Rule | Title | Status | Expected | Observed |\n|---|---|---|---|---|\n")
 	for _, x := range rows {
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", x.id, cell(x.title), x.status, cell(x.exp), cell(x.obs))
 	}

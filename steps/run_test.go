@@ -187,3 +187,20 @@ func TestNotImplemented(t *testing.T) {
 		t.Errorf("got %s: %s", r.Status, r.Reason)
 	}
 }
+
+// TestConcurrentRun: scenarios at once share the Target and collector
+// safely (run under -race), and verdicts do not change.
+func TestConcurrentRun(t *testing.T) {
+	res, err := Run(context.Background(), Options{Concurrency: 4, Tags: "@KID-1,@MAC-ENUM-1,@VM-FAIL-2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Scenarios) < 10 {
+		t.Fatalf("only %d scenarios ran", len(res.Scenarios))
+	}
+	for _, s := range res.Scenarios {
+		if s.Status != Passed {
+			t.Errorf("%s: %s %s", s.Name, s.Status, s.Reason)
+		}
+	}
+}

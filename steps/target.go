@@ -175,12 +175,13 @@ func (t *Target) Identity(ctx context.Context) (partition, account string, err e
 			"KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC", "Description": "kmsmac identity probe",
 			"Tags": []map[string]string{{"TagKey": RunTagKey, "TagValue": t.RunID}}}))
 		arn, _ := o.Member("KeyMetadata.Arn")
+		id, _ := o.Member("KeyMetadata.KeyId")
 		s, _ := arn.(string)
 		if !o.OK() || s == "" {
 			return "", "", fmt.Errorf("cannot learn the account: CreateKey answered %s", o.Summary())
 		}
 		t.mu.Lock()
-		t.probeKey = s
+		t.probeKey, _ = id.(string)
 		t.mu.Unlock()
 		t.Learn(s)
 	}

@@ -19,7 +19,7 @@ type Config struct {
 	Region       string // default us-east-1 (or the AWS config's region)
 
 	Client string // "raw" (default) or "sdk"
-	Sign   string // raw client: "once" (default), "each" or "none"
+	Sign   string // raw client: "once" (default; "each" with AWS), "each" or "none"
 
 	Op          string // "GenerateMac" (default), "VerifyMac" or "mix" (half each)
 	Alg         string // MAC algorithm, default HMAC_SHA_256
@@ -48,6 +48,10 @@ func (c *Config) defaults() error {
 	}
 	if c.Sign == "" {
 		c.Sign = "once"
+		if c.AWS {
+			// A signature is good for 15 minutes: real KMS gets fresh ones.
+			c.Sign = "each"
+		}
 	}
 	if c.Op == "" {
 		c.Op = "GenerateMac"

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -341,5 +342,60 @@ func TestWrkScript(t *testing.T) {
 	}
 	if _, err := WrkScript(context.Background(), Config{Endpoint: fl.URL(), Op: "mix"}); err == nil {
 		t.Error("mix accepted for a wrk script")
+	}
+}
+
+func TestServerStatsFromProc(t *testing.T) {
+	// This process stands in for a server: its CPU and RSS are readable.
+	pid := os.Getpid()
+	if serverCPU(pid) < 0 || serverRSS(pid) <= 0 {
+		t.Skip("no /proc here")
+	}
+	if serverCPU(-1) != -1 || serverRSS(0) != -1 || serverRSS(1<<30) != -1 {
+		t.Error("bad pids should give -1")
+	}
+	fl := floor.NewServer()
+	defer fl.Close()
+	var out bytes.Buffer
+	if _, err := Run(context.Background(), Config{Endpoint: fl.URL(), Requests: 50, ServerPID: pid}, &out, false); err != nil {
+		t.Fatal(err)
+	}
+	rs := parse(t, out.Bytes())
+	if v, ok := value(rs[0], "server-rss-MiB"); !ok || v <= 0 {
+		t.Errorf("server-rss-MiB %v %v in %s", v, ok, out.String())
+	}
+	if _, ok := value(rs[0], "server-cpu-ns/op"); !ok {
+		t.Errorf("no server-cpu-ns/op in %s", out.String())
+	}
+}
+
+func TestRunSigning(t *testing.T) {
+	for _, c := range []struct {
+		sign     string
+		wantAuth bool
+	}{{"once", true}, {"each", true}, {"none", false}} {
+		t.Run(c.sign, func(t *testing.T) {
+			var withAuth, without atomic.Int64
+			h := floor.NewHandler()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 Credential=test/") {
+					withAuth.Add(1)
+				} else {
+					without.Add(1)
+				}
+				h.ServeHTTP(w, r)
+			}))
+			defer srv.Close()
+			res, err := Run(context.Background(), Config{Endpoint: srv.URL, Sign: c.sign, Requests: 20, Concurrency: 2}, io.Discard, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res[0].Errors != 0 {
+				t.Fatalf("errors %v", res[0].ByCode)
+			}
+			if c.wantAuth && without.Load() != 0 || !c.wantAuth && withAuth.Load() != 0 {
+				t.Errorf("signed %d, unsigned %d requests", withAuth.Load(), without.Load())
+			}
+		})
 	}
 }

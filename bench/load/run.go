@@ -27,6 +27,7 @@ type Result struct {
 	ByCode    map[string]int // error code → count
 	ClientCPU time.Duration  // this process's user+system CPU; -1 if unknown
 	ServerCPU time.Duration  // the server's CPU, when ServerPID is set; else -1
+	ServerRSS int64          // the server's resident set at the end, in bytes; else -1
 }
 
 // NsPerOp is wall time per request.
@@ -45,6 +46,9 @@ func (r *Result) Line() string {
 	}
 	if r.ServerCPU >= 0 {
 		s += fmt.Sprintf("\t%.0f server-cpu-ns/op", float64(r.ServerCPU.Nanoseconds())/n)
+	}
+	if r.ServerRSS >= 0 {
+		s += fmt.Sprintf("\t%.1f server-rss-MiB", float64(r.ServerRSS)/(1<<20))
 	}
 	return s
 }
@@ -228,7 +232,7 @@ func runOnce(ctx context.Context, cfg *Config, workers []func(int, bool) string,
 	go func() { wg.Wait(); close(finished) }()
 	progress(cfg, tag, start, &done, &stop, finished)
 	elapsed := time.Since(start)
-	r := Result{Elapsed: elapsed, ClientCPU: processCPU() - cpu0, ServerCPU: -1, ByCode: map[string]int{}}
+	r := Result{Elapsed: elapsed, ClientCPU: processCPU() - cpu0, ServerCPU: -1, ServerRSS: serverRSS(cfg.ServerPID), ByCode: map[string]int{}}
 	if srv0 >= 0 {
 		if srv1 := serverCPU(cfg.ServerPID); srv1 >= 0 {
 			r.ServerCPU = srv1 - srv0

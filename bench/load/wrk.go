@@ -82,7 +82,7 @@ func WrkResult(r io.Reader, cfg Config) (Result, error) {
 	if cfg.EndpointName == "" {
 		cfg.EndpointName = "endpoint"
 	}
-	res := Result{ClientCPU: -1, ServerCPU: -1, ByCode: map[string]int{}}
+	res := Result{ClientCPU: -1, ServerCPU: -1, ServerRSS: -1, ByCode: map[string]int{}}
 	var haveTotal, have50, have99 bool
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {

@@ -162,3 +162,25 @@ func TestFormatting(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkdownCoreAndWrk(t *testing.T) {
+	in := `BenchmarkCoreRatio/alg=HMAC_SHA_256/size=4096-2 	 100	 500000 ns/op	 2500 pre-ns/mac	 2400 stdlib-ns/mac	 1.04 pre/stdlib
+BenchmarkCoreRatio/alg=HMAC_SHA_256/size=4096-2 	 100	 500000 ns/op	 2600 pre-ns/mac	 2400 stdlib-ns/mac	 1.08 pre/stdlib
+BenchmarkCoreRatio/alg=HMAC_SHA_256/size=4096-2 	 100	 500000 ns/op	 2500 pre-ns/mac	 2500 stdlib-ns/mac	 1.00 pre/stdlib
+BenchmarkGenerateMac/endpoint=reference/alg=HMAC_SHA_256/size=4096/c=64/client=raw/label=vs-wrk	1000	50000 ns/op	20000 req/s	1 p50-ns	2 p99-ns	0 errors
+BenchmarkGenerateMac/endpoint=reference/alg=HMAC_SHA_256/size=4096/c=64/client=wrk/label=vs-wrk	1000	40000 ns/op	25000 req/s	1 p50-ns	2 p99-ns	0 errors
+`
+	bs, err := Read(strings.NewReader(in), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, _ := Markdown(bs, Options{})
+	for _, want := range []string{
+		"| HMAC_SHA_256 | 4096 | 2500 | 2400 | 1.040× (1.000–1.080) |",
+		"| 20,000 | 25,000 | 0.80× (0.80–0.80) |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+}

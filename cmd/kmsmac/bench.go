@@ -65,7 +65,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.EndpointName, "endpoint-name", "", "value of the endpoint= key (default: reference, floor, aws or the URL's host:port)")
 	fs.StringVar(&cfg.Region, "region", "", "region (default us-east-1, or the AWS config's with --aws)")
 	fs.StringVar(&cls, "client", "raw", "client: raw (pre-built requests, one keep-alive connection per worker) or sdk (aws-sdk-go-v2, retries off)")
-	fs.StringVar(&cfg.Sign, "sign", "once", "raw client SigV4: once (sign one request, reuse it), each, or none")
+	fs.StringVar(&cfg.Sign, "sign", "", "raw client SigV4: once (sign one request and reuse it; the default), each (the default with --aws), or none")
 	fs.StringVar(&ops, "op", "GenerateMac", "operation: GenerateMac, VerifyMac or mix")
 	fs.StringVar(&algs, "alg", "HMAC_SHA_256", "MAC algorithm: HMAC_SHA_224|256|384|512")
 	fs.StringVar(&sizes, "size", "4096", "message size in bytes (1..4096)")

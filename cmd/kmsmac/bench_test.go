@@ -97,3 +97,28 @@ func TestBenchEndpointDown(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errb.String())
 	}
 }
+
+// The embedded server runs as a child: "os.Executable() bench --serve ...".
+// In tests the executable is the test binary, which becomes kmsmac when
+// this variable is set (inherited by the child from TestBenchEmbedded).
+func init() {
+	if os.Getenv("KMSMAC_TEST_BE_KMSMAC") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+}
+
+func TestBenchEmbedded(t *testing.T) {
+	t.Setenv("KMSMAC_TEST_BE_KMSMAC", "1")
+	for _, which := range []string{"reference", "floor"} {
+		var out, errb bytes.Buffer
+		code := run([]string{"bench", "--embedded", which, "--requests", "30", "--concurrency", "2", "--warmup", "0", "--quiet"}, &out, &errb)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", which, code, errb.String())
+		}
+		for _, want := range []string{"BenchmarkGenerateMac/endpoint=" + which + "/", "server-cpu-ns/op", "server-rss-MiB", "0 errors"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%s: output lacks %q:\n%s", which, want, out.String())
+			}
+		}
+	}
+}

@@ -1,0 +1,35 @@
+@vectors
+Feature: Known-answer vectors through the endpoint
+  Wycheproof's HMAC vectors (hmac_sha{224,256,384,512}_test.json, from --vectors DIR,
+  $KMSMAC_VECTORS or ../shared/vectors/wycheproof) go through the endpoint: each distinct key is
+  imported once into a fresh Origin EXTERNAL key of the algorithm's spec and reused by every vector
+  that shares it. GenerateMac must return the expected tag (its prefix for short-tag groups), and
+  VerifyMac must accept a full-length valid tag and refuse every modified or truncated one: KMS
+  accepts only the full MAC, even where Wycheproof, which allows truncation, says "valid".
+  Vectors whose key length the spec does not accept (IMP-12) or whose message is empty
+  (MAC-SIZE-3) cannot go through an endpoint: the step output counts them as skipped, with the
+  reason. Without a Wycheproof directory the scenarios are skipped, with that reason.
+
+  RFC 4231's keys (4, 20, 25 and 131 bytes) are all outside the lengths KMS imports, so its test
+  cases check the HMAC core here; the vectors package's Go tests run them too.
+
+  Rule: Wycheproof tags are the endpoint's MACs, and only full tags verify
+
+    @import @IMP-1 @GM-OK-2 @GM-OK-4 @VM-OK-1 @VM-FAIL-2
+    Scenario Outline: Wycheproof <algorithm> vectors through the endpoint
+      Given the Wycheproof vectors for <algorithm>
+      When I run the vectors through the endpoint with one imported key per distinct key
+      Then every vector the endpoint can take gives its expected tag with GenerateMac and VerifyMac
+
+      Examples:
+        | algorithm    |
+        | HMAC_SHA_224 |
+        | HMAC_SHA_256 |
+        | HMAC_SHA_384 |
+        | HMAC_SHA_512 |
+
+  Rule: RFC 4231 holds on the HMAC core (its keys cannot be imported into KMS)
+
+    Scenario: RFC 4231 test cases 1-7 on the HMAC core, with case 5's truncated tag refused
+      Given the RFC 4231 test cases
+      Then the HMAC core gives every RFC 4231 MAC and refuses the truncated tag of case 5

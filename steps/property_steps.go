@@ -1,0 +1,200 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	"github.com/kmsmac/kmsmac/properties"
+)
+
+// Steps for the generated checks (@property): each runs one check of the
+// properties package against the target with the run's seed, and the
+// stateful model test (@slow). A failure shows properties.Result.String():
+// the seed to replay and the shrunk counterexample.
+func init() {
+	registerSteps(func(sc *godog.ScenarioContext) {
+		sc.When(`^I check the property "([^"]+)" with (\d+) generated cases$`, checkProperty)
+		sc.When(`^I check the property "Tamper" for the alteration "([^"]+)" with (\d+) generated cases$`, checkTamper)
+		sc.When(`^I check the property "Limits" for the field "([^"]+)" with (\d+) generated cases$`, checkLimits)
+		sc.When(`^I check the model with (\d+) command sequences of at most (\d+) commands$`, checkModel)
+		sc.Then(`^the property holds$`, thenPropertyHolds)
+	})
+}
+
+// EnvSeed is read when the run has no seed (go test): set it to replay a
+// seed a failure printed.
+const EnvSeed = "KMSMAC_SEED"
+
+// seedMu guards the seed a run picks when Options.Seed is 0; it is written
+// back into the Options so Result.Seed reports it.
+var seedMu sync.Mutex
+
+// RunSeed is the run's property seed: --seed, else $KMSMAC_SEED, else one
+// picked from the clock on first use and kept for the rest of the run.
+func (w *World) RunSeed() int64 {
+	seedMu.Lock()
+	defer seedMu.Unlock()
+	if w.Opts.Seed == 0 {
+		if s, err := strconv.ParseInt(os.Getenv(EnvSeed), 10, 64); err == nil && s != 0 {
+			w.Opts.Seed = s
+		} else {
+			w.Opts.Seed = time.Now().UnixNano()
+		}
+	}
+	return w.Opts.Seed
+}
+
+// propertyRun is what Then checks, kept in World.Vals.
+type propertyRun struct {
+	result properties.Result
+	// text: a failure only about message wording (VAL-FMT-1) is a text
+	// difference, judged by the scenario's text evidence.
+	text bool
+}
+
+const propertyKey = "property:result"
+
+func checkProperty(ctx context.Context, name string, n int) error {
+	switch name {
+	case "Tamper", "Limits":
+		// Whole checks are allowed too; the per-kind phrases split them.
+	case "Model":
+		return errors.New(`use "I check the model with N command sequences of at most M commands"`)
+	}
+	c, ok := properties.Checks[name]
+	if !ok {
+		return fmt.Errorf("no property %q (known: %s)", name, strings.Join(properties.Names(), ", "))
+	}
+	return runProperty(ctx, name, c, n, 0)
+}
+
+func checkTamper(ctx context.Context, kind string, n int) error {
+	for _, k := range properties.TamperKinds {
+		if k == kind {
+			return runProperty(ctx, "Tamper "+kind, properties.TamperOnly(kind), n, 0)
+		}
+	}
+	return fmt.Errorf("no alteration %q (known: %s)", kind, strings.Join(properties.TamperKinds, ", "))
+}
+
+func checkLimits(ctx context.Context, field string, n int) error {
+	for _, f := range properties.LimitFields {
+		if f == field {
+			return runProperty(ctx, "Limits "+field, properties.LimitsOnly(field), n, 0)
+		}
+	}
+	return fmt.Errorf("no limit field %q (known: %s)", field, strings.Join(properties.LimitFields, ", "))
+}
+
+func checkModel(ctx context.Context, sequences, maxCommands int) error {
+	if maxCommands < 1 {
+		return errors.New("a command sequence needs at least one command")
+	}
+	return runProperty(ctx, "Model", properties.Model, sequences, maxCommands)
+}
+
+// runProperty runs c against the target with the run's seed and n cases.
+// Checks other than Model share one fixture (two generated keys and one
+// imported key per HMAC spec), scheduled for deletion after the scenario.
+func runProperty(ctx context.Context, label string, c properties.Check, n, maxCommands int) error {
+	w := WorldFrom(ctx)
+	if n < 1 {
+		return errors.New("a property needs at least one generated case")
+	}
+	cfg := properties.Config{Seed: w.RunSeed(), Tests: n, MaxCommands: maxCommands}
+	if w.Opts.AWS {
+		cfg.Wait = w.Target.PollTimeout // real KMS is eventually consistent (EC-1)
+	}
+	if maxCommands == 0 {
+		fx, err := w.propertyFixture(ctx, cfg.Wait)
+		if err != nil {
+			return err
+		}
+		cfg.Fixture = fx
+	}
+	godog.Logf(ctx, "property %s: seed %d, %d cases against %s (replay: kmsmac conform --seed %d, or %s=%d go test)",
+		label, cfg.Seed, n, w.Target.Name, cfg.Seed, EnvSeed, cfg.Seed)
+	r := c(ctx, w.Target.SDK, w.propertyRaw(), cfg)
+	godog.Logf(ctx, "%s", r)
+	w.Vals[propertyKey] = &propertyRun{result: r, text: onlyWording(r)}
+	return nil
+}
+
+// propertyFixture creates the keys the MAC checks share and registers
+// their deletion (unless --keep-keys).
+func (w *World) propertyFixture(ctx context.Context, wait time.Duration) (*properties.Fixture, error) {
+	fx, err := properties.NewFixture(ctx, w.Target.SDK)
+	if err != nil {
+		return nil, fmt.Errorf("creating the property keys: %w", err)
+	}
+	w.OnCleanup(func(ctx context.Context) error {
+		if w.Opts.KeepKeys {
+			return nil
+		}
+		return fx.Close(ctx)
+	})
+	if fx.ImportErr != nil {
+		godog.Logf(ctx, "property keys: no imported material (%v)", fx.ImportErr)
+	}
+	if wait > 0 {
+		if err := fx.WaitReady(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+	return fx, nil
+}
+
+// propertyRaw adapts the target's raw client to properties.Raw.
+func (w *World) propertyRaw() properties.Raw {
+	return func(ctx context.Context, op string, body []byte) (int, []byte, error) {
+		o := w.Target.Raw.Send(ctx, op, body)
+		if o.Status == 0 {
+			err := o.Err
+			if err == nil {
+				err = errors.New("no HTTP response")
+			}
+			return 0, nil, err
+		}
+		return o.Status, o.Body, nil // an answer, even a cut one, is for the check to judge
+	}
+}
+
+// onlyWording reports a failure whose every reason is about the
+// ValidationException text (VAL-FMT-1), not its code or status.
+func onlyWording(r properties.Result) bool {
+	if r.Passed || r.Err != nil || len(r.Reasons) == 0 {
+		return false
+	}
+	for _, why := range r.Reasons {
+		if !strings.Contains(why, "(VAL-FMT-1)") {
+			return false
+		}
+	}
+	return true
+}
+
+func thenPropertyHolds(ctx context.Context) error {
+	w := WorldFrom(ctx)
+	pr, ok := w.Vals[propertyKey].(*propertyRun)
+	if !ok {
+		return errors.New(`no property was checked (use "When I check the property ..." first)`)
+	}
+	r := pr.result
+	kind := KindCode
+	if pr.text {
+		kind = KindText
+	}
+	expected := fmt.Sprintf("%s holds for %d generated cases (seed %d)", r.Name, r.Tests, r.Seed)
+	if r.Passed {
+		expected = r.String()
+	}
+	return w.Check(kind, r.Passed, expected, r.String())
+}

@@ -1,0 +1,210 @@
+package steps
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/kmsmac/kmsmac/properties"
+	"github.com/kmsmac/kmsmac/reference"
+	"github.com/kmsmac/kmsmac/reference/awsjson"
+)
+
+func TestRunSeed(t *testing.T) {
+	tests := []struct {
+		name     string
+		opt, env string
+		optSeed  int64
+		want     int64 // 0: any non-zero seed
+	}{
+		{name: "--seed wins over the environment", optSeed: 42, env: "7", want: 42},
+		{name: "environment when no --seed", env: "7", want: 7},
+		{name: "a bad environment value is ignored", env: "seven"},
+		{name: "picked when neither is set"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(EnvSeed, tc.env)
+			o := &Options{Seed: tc.optSeed}
+			a, b := newWorld(&Target{}, o), newWorld(&Target{}, o)
+			got := a.RunSeed()
+			if got == 0 || (tc.want != 0 && got != tc.want) {
+				t.Fatalf("seed %d, want %d (non-zero)", got, tc.want)
+			}
+			// One seed per run: another scenario of the same run gets it,
+			// and the run's Options report it.
+			if again := b.RunSeed(); again != got || o.Seed != got {
+				t.Fatalf("second scenario got %d, Options %d; want %d", again, o.Seed, got)
+			}
+		})
+	}
+}
+
+func TestOnlyWording(t *testing.T) {
+	tests := []struct {
+		name string
+		r    properties.Result
+		want bool
+	}{
+		{"passed", properties.Result{Passed: true}, false},
+		{"wording only", properties.Result{Reasons: []string{"GenerateMac with Message of length 0: ValidationException message \"x\" does not say ... (VAL-FMT-1)"}}, true},
+		{"wording and code", properties.Result{Reasons: []string{"... (VAL-FMT-1)", "VerifyMac: got 200 OK, want 400 KMSInvalidMacException"}}, false},
+		{"setup error", properties.Result{Err: errors.New("no keys"), Reasons: []string{"(VAL-FMT-1)"}}, false},
+		{"no reasons", properties.Result{}, false},
+	}
+	for _, tc := range tests {
+		if got := onlyWording(tc.r); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestPropertyStepsRefuseUnknownNames(t *testing.T) {
+	ctx, _ := scenarioCtx(t, &Options{})
+	for name, err := range map[string]error{
+		"property":   checkProperty(ctx, "NoSuchCheck", 10),
+		"model":      checkProperty(ctx, "Model", 10),
+		"alteration": checkTamper(ctx, "rot13", 10),
+		"field":      checkLimits(ctx, "Plaintext", 10),
+		"commands":   checkModel(ctx, 10, 0),
+	} {
+		if err == nil {
+			t.Errorf("%s: an unknown or bad value was accepted", name)
+		}
+	}
+	if err := thenPropertyHolds(ctx); err == nil {
+		t.Error("Then without a checked property did not fail")
+	}
+}
+
+// brokenService wraps the reference, letting fix rewrite any answer.
+func brokenService(t *testing.T, fix func(op string, out []byte, err error) ([]byte, error)) string {
+	t.Helper()
+	svc := reference.NewService(reference.Options{})
+	call := callerFunc(func(ctx context.Context, op string, body []byte) ([]byte, error) {
+		out, err := svc.Call(ctx, op, body)
+		return fix(op, out, err)
+	})
+	ts := httptest.NewServer(awsjson.NewHandler(call, awsjson.HandlerOptions{}))
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+// The property scenarios fail (or deviate, where the evidence is weak)
+// against endpoints that break the rule each checks, and the failure shows
+// the seed and the shrunk counterexample.
+func TestPropertiesCatchBrokenEndpoints(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs property scenarios against broken endpoints")
+	}
+	acceptAll := func(op string, out []byte, err error) ([]byte, error) {
+		var e *awsjson.Error
+		if op == "VerifyMac" && errors.As(err, &e) && e.Type == "KMSInvalidMacException" {
+			return []byte(`{"MacValid": true}`), nil
+		}
+		return out, err
+	}
+	tests := []struct {
+		name, tags string
+		fix        func(op string, out []byte, err error) ([]byte, error)
+		want       Status
+		scenarios  int
+		reason     []string
+	}{
+		{
+			name: "wrong MACs break the round trip", tags: "@property && @GM-OK-1",
+			fix: func(op string, out []byte, err error) ([]byte, error) {
+				if op != "GenerateMac" || err != nil {
+					return out, err
+				}
+				var m map[string]any
+				if json.Unmarshal(out, &m) != nil {
+					return out, err
+				}
+				flipMac(m)
+				return json.Marshal(m)
+			},
+			want: Failed, scenarios: 1, reason: []string{"RoundTrip: FAILED", "seed 42", "counterexample (shrunk", "VerifyMac of the MAC GenerateMac returned"},
+		},
+		{
+			name: "accepting altered MACs breaks the tamper checks", tags: "@property && @VM-FAIL-2",
+			fix: acceptAll, want: Failed, scenarios: 3, reason: []string{"FAILED", "seed 42", "want 400 KMSInvalidMacException"},
+		},
+		{
+			name: "a DisableKey that does nothing diverges from the model", tags: "@property && @slow",
+			fix: func(op string, out []byte, err error) ([]byte, error) {
+				if op == "DisableKey" {
+					return []byte(`{}`), nil
+				}
+				return out, err
+			},
+			want: Failed, scenarios: 1, reason: []string{"Model: FAILED", "seed 42", "DisableKey"},
+		},
+		{
+			name: "other ValidationException wording is a deviation where the text evidence is inferred", tags: "@property && @MAC-SIZE-2",
+			fix: func(op string, out []byte, err error) ([]byte, error) {
+				var e *awsjson.Error
+				if errors.As(err, &e) && e.Type == "ValidationException" {
+					return nil, awsjson.ClientError("ValidationException", "bad input")
+				}
+				return out, err
+			},
+			want: Deviation, scenarios: 1, reason: []string{"Limits[Message]: FAILED", "(VAL-FMT-1)"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			url := brokenService(t, tc.fix)
+			res, err := Run(context.Background(), Options{Endpoint: url, Tags: tc.tags, Seed: 42,
+				FS: featureFS(t, "properties.feature")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Scenarios) != tc.scenarios {
+				t.Fatalf("%d scenarios ran, want %d", len(res.Scenarios), tc.scenarios)
+			}
+			for _, s := range res.Scenarios {
+				if s.Status != tc.want {
+					t.Errorf("%s: %s (%s), want %s", s.Name, s.Status, s.Reason, tc.want)
+					continue
+				}
+				for _, part := range tc.reason {
+					if !strings.Contains(s.Reason, part) {
+						t.Errorf("%s: reason lacks %q:\n%s", s.Name, part, s.Reason)
+					}
+				}
+			}
+		})
+	}
+}
+
+// Against the reference every property scenario passes and the run
+// reports the seed it used.
+func TestPropertiesPassOnReference(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the property scenarios")
+	}
+	t.Setenv(EnvSeed, "")
+	res, err := Run(context.Background(), Options{Tags: "@property && ~@slow", FS: featureFS(t, "properties.feature")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Seed == 0 {
+		t.Error("the run did not report the seed it picked")
+	}
+	if len(res.Scenarios) < 15 {
+		t.Errorf("%d scenarios, want at least 15", len(res.Scenarios))
+	}
+	for _, s := range res.Scenarios {
+		if s.Status != Passed {
+			t.Errorf("%s: %s: %s", s.Name, s.Status, s.Reason)
+		}
+		if len(s.Expected) == 0 || !strings.Contains(s.Expected[0], fmt.Sprintf("seed %d", res.Seed)) {
+			t.Errorf("%s: expected %q does not show seed %d", s.Name, s.Expected, res.Seed)
+		}
+	}
+}

@@ -1,0 +1,358 @@
+package steps
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/cucumber/godog"
+
+	"github.com/kmsmac/kmsmac/properties"
+	"github.com/kmsmac/kmsmac/reference/mac"
+	"github.com/kmsmac/kmsmac/vectors"
+)
+
+// Steps for the known-answer vectors (@vectors): Wycheproof through the
+// endpoint with imported keys, and RFC 4231 on the HMAC core (its keys are
+// outside the lengths KMS imports, IMP-12).
+func init() {
+	registerSteps(func(sc *godog.ScenarioContext) {
+		sc.Given(`^the Wycheproof vectors for (HMAC_SHA_\d+)$`, givenWycheproof)
+		sc.When(`^I run the vectors through the endpoint with one imported key per distinct key$`, runVectorsStep)
+		sc.Then(`^every vector the endpoint can take gives its expected tag with GenerateMac and VerifyMac$`, thenVectorsPass)
+		sc.Given(`^the RFC 4231 test cases$`, givenRFC4231)
+		sc.Then(`^the HMAC core gives every RFC 4231 MAC and refuses the truncated tag of case 5$`, thenRFC4231Core)
+	})
+}
+
+// DefaultVectorDirs are tried, in order, when neither --vectors nor
+// $KMSMAC_VECTORS names the Wycheproof directory: the CI layout seen from
+// the repository root (kmsmac conform) and from a package directory (go test).
+var DefaultVectorDirs = []string{"../shared/vectors/wycheproof", "../../shared/vectors/wycheproof"}
+
+// vectorRun is one @vectors scenario's state, kept in World.Vals.
+type vectorRun struct {
+	alg  string
+	dir  string
+	vs   []properties.Vector
+	skip string // why the scenario cannot run here ("" when it can)
+	ran  bool
+	rep  vectorReport
+}
+
+// vectorReport counts what happened to each vector.
+type vectorReport struct {
+	total, run, passed, keys int
+	skipped                  map[string]int // reason -> vectors
+	failures                 []string
+	firstBad                 *Outcome // the call of the first failure, shown as the request
+}
+
+const vectorRunKey = "vectors:run"
+
+// wycheproofDir resolves the directory: an explicit --vectors must hold
+// the files (a typo is an error, not a skip); otherwise $KMSMAC_VECTORS,
+// then DefaultVectorDirs, and vectors.ErrNoVectors when none has them.
+func wycheproofDir(explicit string) (string, error) {
+	if explicit != "" {
+		f := filepath.Join(explicit, vectors.WycheproofFiles["HMAC_SHA_256"])
+		if st, err := os.Stat(f); err != nil || !st.Mode().IsRegular() {
+			return "", fmt.Errorf("--vectors %s: no %s there", explicit, vectors.WycheproofFiles["HMAC_SHA_256"])
+		}
+		return explicit, nil
+	}
+	return vectors.WycheproofDir(DefaultVectorDirs...)
+}
+
+func givenWycheproof(ctx context.Context, alg string) error {
+	w := WorldFrom(ctx)
+	file, ok := vectors.WycheproofFiles[alg]
+	if !ok {
+		return fmt.Errorf("no Wycheproof file for %s", alg)
+	}
+	vr := &vectorRun{alg: alg}
+	w.Vals[vectorRunKey] = vr
+	dir, err := wycheproofDir(w.Opts.VectorsDir)
+	if errors.Is(err, vectors.ErrNoVectors) {
+		// Skipped, not failed: the vectors are data the user supplies.
+		vr.skip = "no Wycheproof directory (pass --vectors DIR or set $" + vectors.EnvDir + "): " + err.Error()
+		godog.Logf(ctx, "vectors %s: skipped: %s", alg, vr.skip)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	tests, err := vectors.LoadWycheproofFile(filepath.Join(dir, file))
+	if err != nil {
+		return err
+	}
+	if len(tests) == 0 {
+		return fmt.Errorf("%s has no tests", filepath.Join(dir, file))
+	}
+	vr.dir, vr.vs = dir, properties.FromWycheproof(tests)
+	return nil
+}
+
+func runVectorsStep(ctx context.Context) error {
+	w := WorldFrom(ctx)
+	vr, ok := w.Vals[vectorRunKey].(*vectorRun)
+	if !ok {
+		return errors.New(`no vectors loaded (use "Given the Wycheproof vectors for <algorithm>" first)`)
+	}
+	if vr.skip != "" {
+		return nil // the last step reports the skip
+	}
+	vr.rep = w.runVectors(ctx, vr.vs)
+	vr.ran = true
+	godog.Logf(ctx, "vectors %s from %s: %s", vr.alg, vr.dir, vr.rep)
+	return nil
+}
+
+// runVectors imports each distinct key once into a fresh EXTERNAL key of
+// the algorithm's spec (IMP-1) and checks every vector with GenerateMac
+// (GM-OK-2, GM-OK-4) and VerifyMac (VM-OK-1, VM-FAIL-2). Keys are named
+// "wycheproof-N" and scheduled for deletion after the scenario.
+func (w *World) runVectors(ctx context.Context, vs []properties.Vector) vectorReport {
+	rep := vectorReport{total: len(vs), skipped: map[string]int{}}
+	keys := map[string]*Key{}
+	refused := map[string]string{} // key hex -> skip reason after a refused import
+	broken := map[string]string{}  // key hex -> failure after a failed import
+	for _, v := range vs {
+		if why := vectors.EndpointSkipReason(v.Algorithm, v.Key, v.Msg); why != "" {
+			rep.skipped[why]++
+			continue
+		}
+		idx := hex.EncodeToString(v.Key)
+		if why, ok := refused[idx]; ok {
+			rep.skipped[why]++
+			continue
+		}
+		if why, ok := broken[idx]; ok {
+			rep.run++
+			rep.failures = append(rep.failures, v.Name+": "+why)
+			continue
+		}
+		k, ok := keys[idx]
+		if !ok {
+			var err error
+			k, err = w.importVectorKey(ctx, v.Algorithm, v.Key, len(keys)+1)
+			spec, _ := mac.ByAlgorithm(v.Algorithm)
+			switch {
+			case err != nil && len(v.Key) != spec.Size:
+				// AWS is recorded accepting only the digest size; longer
+				// keys up to the block size are an inferred range (IMP-12).
+				why := fmt.Sprintf("the endpoint refused a %d-byte key for %s (IMP-12: only %d bytes is recorded as accepted by AWS; the range up to the block size is inferred)",
+					len(v.Key), spec.KeySpec, spec.Size)
+				godog.Logf(ctx, "vectors: %s: %v", why, err)
+				refused[idx] = why
+				rep.skipped[why]++
+				continue
+			case err != nil:
+				broken[idx] = fmt.Sprintf("importing its %d-byte key (IMP-1): %s", len(v.Key), firstLine(err.Error()))
+				rep.run++
+				rep.failures = append(rep.failures, v.Name+": "+broken[idx])
+				continue
+			}
+			keys[idx] = k
+			rep.keys++
+		}
+		rep.run++
+		if why, o := w.checkVector(ctx, k, v); why != "" {
+			rep.failures = append(rep.failures, v.Name+": "+why)
+			if rep.firstBad == nil {
+				rep.firstBad = o
+			}
+			continue
+		}
+		rep.passed++
+	}
+	return rep
+}
+
+// importVectorKey creates an EXTERNAL HMAC key and imports material into it.
+func (w *World) importVectorKey(ctx context.Context, alg string, material []byte, n int) (*Key, error) {
+	spec, ok := mac.ByAlgorithm(alg)
+	if !ok {
+		return nil, fmt.Errorf("%s is not a MAC algorithm", alg)
+	}
+	k, err := w.CreateKey(ctx, fmt.Sprintf("wycheproof-%d", n), map[string]any{
+		"KeySpec": spec.KeySpec, "KeyUsage": "GENERATE_VERIFY_MAC", "Origin": "EXTERNAL",
+		"Description": "kmsmac Wycheproof vector key"})
+	if err != nil {
+		return nil, err
+	}
+	if err := w.ImportMaterial(ctx, k, material); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// checkVector runs one vector; it returns what went wrong ("" when
+// nothing did) and the call that showed it.
+func (w *World) checkVector(ctx context.Context, k *Key, v properties.Vector) (string, *Outcome) {
+	var why []string
+	var bad *Outcome
+	note := func(o *Outcome, format string, args ...any) {
+		why = append(why, fmt.Sprintf(format, args...))
+		if bad == nil {
+			bad = o
+		}
+	}
+	o, err := w.Call(ctx, "GenerateMac", map[string]any{"KeyId": k.ID, "MacAlgorithm": v.Algorithm, "Message": v.Msg}, false)
+	if err != nil {
+		return err.Error(), o
+	}
+	got, berr := o.Blob("Mac")
+	switch {
+	case !o.OK():
+		note(o, "GenerateMac: %s", o.Summary())
+	case berr != nil:
+		note(o, "GenerateMac: %v", berr)
+	case v.Correct && v.Prefix && !bytes.HasPrefix(got, v.Tag):
+		note(o, "GenerateMac = %x, want a MAC starting with %x (GM-OK-4)", got, v.Tag)
+	case v.Correct && !v.Prefix && !bytes.Equal(got, v.Tag):
+		note(o, "GenerateMac = %x, want %x (GM-OK-2, GM-OK-4)", got, v.Tag)
+	}
+	if len(v.Tag) == 0 {
+		// An empty Mac is a validation error (VM-FAIL-5), not a MAC
+		// comparison; the SDK would not send it. No Wycheproof file has one.
+		return strings.Join(why, "; "), bad
+	}
+	o, err = w.Call(ctx, "VerifyMac", map[string]any{"KeyId": k.ID, "MacAlgorithm": v.Algorithm, "Message": v.Msg, "Mac": v.Tag}, false)
+	if err != nil {
+		return err.Error(), o
+	}
+	valid, _ := o.Member("MacValid")
+	switch {
+	case v.Valid && (!o.OK() || valid != true):
+		note(o, "VerifyMac of the expected tag: %s, want HTTP 200 with MacValid true (VM-OK-1)", o.Summary())
+	case !v.Valid && (o.Status != 400 || o.Type != "KMSInvalidMacException"):
+		what := "a modified tag"
+		if v.Prefix {
+			what = fmt.Sprintf("a %d-byte truncated tag", len(v.Tag))
+		}
+		note(o, "VerifyMac of %s: %s, want HTTP 400 KMSInvalidMacException (VM-FAIL-2)", what, o.Summary())
+	}
+	return strings.Join(why, "; "), bad
+}
+
+func (r vectorReport) String() string {
+	skipped := 0
+	for _, n := range r.skipped {
+		skipped += n
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d vectors: %d run, %d passed, %d failed, %d skipped (%d keys imported)",
+		r.total, r.run, r.passed, len(r.failures), skipped, r.keys)
+	reasons := make([]string, 0, len(r.skipped))
+	for why := range r.skipped {
+		reasons = append(reasons, why)
+	}
+	sort.Strings(reasons)
+	for _, why := range reasons {
+		fmt.Fprintf(&b, "\n  skipped %d: %s", r.skipped[why], why)
+	}
+	return b.String()
+}
+
+// maxListed bounds the failures a scenario prints; the count says the rest.
+const maxListed = 12
+
+func thenVectorsPass(ctx context.Context) error {
+	w := WorldFrom(ctx)
+	vr, ok := w.Vals[vectorRunKey].(*vectorRun)
+	if !ok {
+		return errors.New("no vectors loaded")
+	}
+	if vr.skip != "" {
+		return fmt.Errorf("%w: %s", godog.ErrSkip, vr.skip)
+	}
+	if !vr.ran {
+		return errors.New(`the vectors were not run (use "When I run the vectors through the endpoint ...")`)
+	}
+	r := vr.rep
+	if r.firstBad != nil {
+		w.Record(r.firstBad)
+	}
+	expected := fmt.Sprintf("every importable Wycheproof %s vector gives its tag with GenerateMac and the right VerifyMac verdict (%s)", vr.alg, r)
+	if r.run == 0 {
+		return w.Check(KindCode, false, expected, "no vector could run through the endpoint")
+	}
+	observed := fmt.Sprintf("%d of %d vectors failed:", len(r.failures), r.run)
+	for i, f := range r.failures {
+		if i == maxListed {
+			observed += fmt.Sprintf("\n    ... and %d more", len(r.failures)-maxListed)
+			break
+		}
+		observed += "\n    " + f
+	}
+	return w.Check(KindCode, len(r.failures) == 0 && r.passed == r.run, expected, observed)
+}
+
+func givenRFC4231(ctx context.Context) error {
+	cases, err := vectors.RFC4231()
+	if err != nil {
+		return err
+	}
+	WorldFrom(ctx).Vals["vectors:rfc4231"] = cases
+	return nil
+}
+
+// thenRFC4231Core checks the HMAC core (reference/mac) and, as an
+// independent oracle, Go's crypto/hmac (LocalMAC) against every RFC 4231
+// case; case 5's 16-byte truncated tag must be refused, as VerifyMac does.
+func thenRFC4231Core(ctx context.Context) error {
+	w := WorldFrom(ctx)
+	cases, ok := w.Vals["vectors:rfc4231"].([]vectors.RFC4231Case)
+	if !ok {
+		return errors.New(`no RFC 4231 cases loaded (use "Given the RFC 4231 test cases" first)`)
+	}
+	var bad []string
+	checked := 0
+	for _, c := range cases {
+		for _, spec := range mac.Specs {
+			name := c.Name() + " " + spec.Algorithm
+			want, ok := c.MAC[spec.Algorithm]
+			if !ok {
+				bad = append(bad, name+": no published MAC")
+				continue
+			}
+			checked++
+			key, err := mac.NewKey(spec, c.Key)
+			if err != nil {
+				bad = append(bad, name+": "+err.Error())
+				continue
+			}
+			full := key.Sum(nil, c.Data)
+			local, err := LocalMAC(spec.Algorithm, c.Key, c.Data)
+			if err != nil {
+				return err
+			}
+			published := full
+			if c.Truncate != 0 {
+				published = full[:min(c.Truncate, len(full))]
+			}
+			switch {
+			case !bytes.Equal(full, local):
+				bad = append(bad, fmt.Sprintf("%s: core %x, crypto/hmac %x", name, full, local))
+			case !bytes.Equal(published, want):
+				bad = append(bad, fmt.Sprintf("%s: core %x, RFC %x", name, published, want))
+			case !key.Verify(c.Data, full):
+				bad = append(bad, name+": Verify refused the full MAC")
+			case c.Truncate != 0 && key.Verify(c.Data, want):
+				bad = append(bad, fmt.Sprintf("%s: Verify accepted the %d-byte truncated tag", name, len(want)))
+			}
+		}
+	}
+	expected := fmt.Sprintf("the HMAC core gives all %d RFC 4231 case/algorithm MACs and refuses case 5's truncated tag", checked)
+	if checked != 28 {
+		bad = append(bad, fmt.Sprintf("%d case/algorithm pairs, want 28", checked))
+	}
+	return w.Check(KindCode, len(bad) == 0, expected, strings.Join(bad, "; "))
+}

@@ -1,0 +1,221 @@
+package steps
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/cucumber/godog"
+
+	"github.com/kmsmac/kmsmac/features"
+	"github.com/kmsmac/kmsmac/reference"
+	"github.com/kmsmac/kmsmac/reference/awsjson"
+	"github.com/kmsmac/kmsmac/vectors"
+)
+
+// scenarioCtx is a context holding a World for calling steps directly.
+func scenarioCtx(t *testing.T, o *Options) (context.Context, *World) {
+	t.Helper()
+	w := newWorld(&Target{Name: "none"}, o)
+	w.ev = scenarioEvidence(nil, false) // no rule tags: assertions are hard
+	return context.WithValue(context.Background(), worldKey{}, w), w
+}
+
+// testVectorsDir is the Wycheproof directory seen from this package, or a
+// skip when the files are absent.
+func testVectorsDir(t *testing.T) string {
+	t.Helper()
+	dir, err := wycheproofDir("")
+	if errors.Is(err, vectors.ErrNoVectors) {
+		t.Skip("Wycheproof vectors absent:", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestWycheproofDir(t *testing.T) {
+	good := testVectorsDir(t)
+	empty := t.TempDir()
+	tests := []struct {
+		name, explicit, env string
+		wantErr, noVectors  bool
+	}{
+		{name: "explicit directory with the files", explicit: good},
+		{name: "explicit directory without them is an error, not a skip", explicit: empty, wantErr: true},
+		{name: "environment variable with the files", env: good},
+		{name: "environment variable without them: no vectors", env: empty, wantErr: true, noVectors: true},
+		{name: "explicit beats the environment", explicit: good, env: empty},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(vectors.EnvDir, tc.env)
+			dir, err := wycheproofDir(tc.explicit)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("dir %q, err %v; want error %v", dir, err, tc.wantErr)
+			}
+			if errors.Is(err, vectors.ErrNoVectors) != tc.noVectors {
+				t.Fatalf("err %v: ErrNoVectors %v, want %v", err, !tc.noVectors, tc.noVectors)
+			}
+		})
+	}
+}
+
+// Without a Wycheproof directory the scenario's last step skips, with the
+// reason, and nothing is sent.
+func TestVectorsSkipWithoutDirectory(t *testing.T) {
+	t.Setenv(vectors.EnvDir, t.TempDir())
+	ctx, _ := scenarioCtx(t, &Options{})
+	if err := givenWycheproof(ctx, "HMAC_SHA_256"); err != nil {
+		t.Fatal(err)
+	}
+	if err := runVectorsStep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	err := thenVectorsPass(ctx)
+	if !errors.Is(err, godog.ErrSkip) || !strings.Contains(err.Error(), "no Wycheproof directory") {
+		t.Fatalf("last step = %v, want godog.ErrSkip with the reason", err)
+	}
+}
+
+func TestVectorSteps(t *testing.T) {
+	ctx, _ := scenarioCtx(t, &Options{})
+	if err := givenWycheproof(ctx, "HMAC_SHA_999"); err == nil {
+		t.Error("an unknown algorithm was accepted")
+	}
+	ctx, _ = scenarioCtx(t, &Options{})
+	if err := runVectorsStep(ctx); err == nil {
+		t.Error("running vectors before loading them did not fail")
+	}
+	if err := thenVectorsPass(ctx); err == nil {
+		t.Error("checking vectors before loading them did not fail")
+	}
+}
+
+func TestRFC4231CoreStep(t *testing.T) {
+	ctx, w := scenarioCtx(t, &Options{})
+	if err := givenRFC4231(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := thenRFC4231Core(ctx); err != nil {
+		t.Fatalf("the real RFC 4231 data failed: %v", err)
+	}
+	// A wrong published MAC, and a case 5 whose "truncated" tag is the
+	// full MAC (which Verify accepts), must both fail the step.
+	cases := w.Vals["vectors:rfc4231"].([]vectors.RFC4231Case)
+	for _, bad := range []struct {
+		name   string
+		mutate func(c []vectors.RFC4231Case)
+		want   string
+	}{
+		{"flipped MAC", func(c []vectors.RFC4231Case) { c[0].MAC["HMAC_SHA_256"][0] ^= 1 }, "Test Case 1"},
+		{"case 5 not truncated", func(c []vectors.RFC4231Case) { c[4].Truncate = 0 }, "Test Case 5"},
+		{"a case missing", func(c []vectors.RFC4231Case) { delete(c[6].MAC, "HMAC_SHA_512") }, "no published MAC"},
+	} {
+		t.Run(bad.name, func(t *testing.T) {
+			ctx, w := scenarioCtx(t, &Options{})
+			c := cloneCases(cases)
+			bad.mutate(c)
+			w.Vals["vectors:rfc4231"] = c
+			err := thenRFC4231Core(ctx)
+			if err == nil || !strings.Contains(err.Error(), bad.want) {
+				t.Fatalf("step = %v, want a failure naming %q", err, bad.want)
+			}
+		})
+	}
+}
+
+func cloneCases(in []vectors.RFC4231Case) []vectors.RFC4231Case {
+	out := make([]vectors.RFC4231Case, len(in))
+	for i, c := range in {
+		c.MAC = map[string][]byte{}
+		for a, m := range in[i].MAC {
+			c.MAC[a] = bytes.Clone(m)
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// alteringEndpoint serves the reference, with f applied to the JSON body
+// of every successful answer to op.
+func alteringEndpoint(t *testing.T, op string, f func(map[string]any)) string {
+	t.Helper()
+	svc := reference.NewService(reference.Options{})
+	call := callerFunc(func(ctx context.Context, o string, body []byte) ([]byte, error) {
+		out, err := svc.Call(ctx, o, body)
+		if err != nil || o != op {
+			return out, err
+		}
+		var m map[string]any
+		if json.Unmarshal(out, &m) != nil {
+			return out, nil
+		}
+		f(m)
+		return json.Marshal(m)
+	})
+	ts := httptest.NewServer(awsjson.NewHandler(call, awsjson.HandlerOptions{}))
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+type callerFunc func(ctx context.Context, op string, body []byte) ([]byte, error)
+
+func (f callerFunc) Call(ctx context.Context, op string, body []byte) ([]byte, error) {
+	return f(ctx, op, body)
+}
+
+// flipMac flips the last bit of a GenerateMac answer's Mac.
+func flipMac(m map[string]any) {
+	s, _ := m["Mac"].(string)
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(b) == 0 {
+		return
+	}
+	b[len(b)-1] ^= 1
+	m["Mac"] = base64.StdEncoding.EncodeToString(b)
+}
+
+// featureFS holds only the named feature file of the suite.
+func featureFS(t *testing.T, name string) fstest.MapFS {
+	t.Helper()
+	b, err := fs.ReadFile(features.FS, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fstest.MapFS{name: {Data: b}}
+}
+
+// The vector scenarios fail, naming the rule and the vector, against an
+// endpoint whose MACs are wrong.
+func TestVectorsCatchWrongMACs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the vector scenarios")
+	}
+	dir := testVectorsDir(t)
+	url := alteringEndpoint(t, "GenerateMac", flipMac)
+	res, err := Run(context.Background(), Options{Endpoint: url, Tags: "@vectors && @IMP-1", VectorsDir: dir,
+		FS: featureFS(t, "vectors.feature")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Scenarios) != 4 {
+		t.Fatalf("%d scenarios, want the 4 algorithms", len(res.Scenarios))
+	}
+	for _, s := range res.Scenarios {
+		if s.Status != Failed || !strings.Contains(s.Reason, "(GM-OK-2, GM-OK-4)") || !strings.Contains(s.Reason, "wycheproof") && !strings.Contains(s.Reason, "_test.json") {
+			t.Errorf("%s: %s %q; want a failure naming GM-OK-2 and a vector", s.Name, s.Status, s.Reason)
+		}
+		if !strings.Contains(s.Reason, "... and ") {
+			t.Errorf("%s: every vector fails, but the list is not clipped: %q", s.Name, s.Reason)
+		}
+	}
+}
