@@ -342,9 +342,10 @@ Feature: Key states
     @STATE-12
     Scenario Outline: ScheduleKeyDeletion refuses a waiting period of <days> days
       Given an HMAC_256 key "K"
-      When I call ScheduleKeyDeletion with:
-        | KeyId               | key:K       |
-        | PendingWindowInDays | json:<days> |
+      When I send a raw ScheduleKeyDeletion request with body:
+        """
+        {"KeyId": "<key-id:K>", "PendingWindowInDays": <days>}
+        """
       Then the call fails with ValidationException
       When I call DescribeKey for key "K"
       Then the response "KeyMetadata.KeyState" is "Enabled"

@@ -47,10 +47,10 @@ Feature: Wire protocol (awsJson1_1)
     @WIRE-2
     Scenario: An error response carries the awsJson1_1 content type
       When I call GenerateMac with:
-        | KeyId        | key:K        |
-        | Message      | blob:hello   |
-        | MacAlgorithm | HMAC_SHA_512 |
-      Then the call fails with InvalidKeyUsageException
+        | KeyId        | 5f2e9a4c-0d4b-4c1e-9f3a-7b8c6d5e4f30 |
+        | Message      | blob:hello                           |
+        | MacAlgorithm | HMAC_SHA_256                         |
+      Then the call fails with NotFoundException
       And the response header "Content-Type" is "application/x-amz-json-1.1"
 
   Rule: bodies are JSON objects with the model's PascalCase member names

@@ -54,6 +54,8 @@ func (w *World) RunSeed() int64 {
 
 // propertyRun is what Then checks, kept in World.Vals.
 type propertyRun struct {
+	skip   string // why the scenario cannot run on this target
+	ran    bool
 	result properties.Result
 	// text: a failure only about message wording (VAL-FMT-1) is a text
 	// difference, judged by the scenario's text evidence.
@@ -104,6 +106,8 @@ func checkModel(ctx context.Context, sequences, maxCommands int) error {
 // runProperty runs c against the target with the run's seed and n cases.
 // Checks other than Model share one fixture (two generated keys and one
 // imported key per HMAC spec), scheduled for deletion after the scenario.
+// On a target that cannot import key material, an @import scenario whose
+// check needs it (KnownAnswer) is skipped; the others run without import.
 func runProperty(ctx context.Context, label string, c properties.Check, n, maxCommands int) error {
 	w := WorldFrom(ctx)
 	if n < 1 {
@@ -113,8 +117,19 @@ func runProperty(ctx context.Context, label string, c properties.Check, n, maxCo
 	if w.Opts.AWS {
 		cfg.Wait = w.Target.PollTimeout // real KMS is eventually consistent (EC-1)
 	}
+	pr := &propertyRun{}
+	w.Vals[propertyKey] = pr
+	if why := w.ImportUnsupported(ctx); why != "" {
+		if label == "KnownAnswer" {
+			pr.skip = why
+			godog.Logf(ctx, "property %s: skipped: %s", label, why)
+			return nil
+		}
+		cfg.NoImport = true
+		godog.Logf(ctx, "property %s: without imported keys (%s)", label, why)
+	}
 	if maxCommands == 0 {
-		fx, err := w.propertyFixture(ctx, cfg.Wait)
+		fx, err := w.propertyFixture(ctx, cfg)
 		if err != nil {
 			return err
 		}
@@ -124,32 +139,47 @@ func runProperty(ctx context.Context, label string, c properties.Check, n, maxCo
 		label, cfg.Seed, n, w.Target.Name, cfg.Seed, EnvSeed, cfg.Seed)
 	r := c(ctx, w.Target.SDK, w.propertyRaw(), cfg)
 	godog.Logf(ctx, "%s", r)
-	w.Vals[propertyKey] = &propertyRun{result: r, text: onlyWording(r)}
+	pr.result, pr.text, pr.ran = r, onlyWording(r), true
 	return nil
 }
 
 // propertyFixture creates the keys the MAC checks share and registers
 // their deletion (unless --keep-keys).
-func (w *World) propertyFixture(ctx context.Context, wait time.Duration) (*properties.Fixture, error) {
-	fx, err := properties.NewFixture(ctx, w.Target.SDK)
+func (w *World) propertyFixture(ctx context.Context, cfg properties.Config) (*properties.Fixture, error) {
+	newFixture := properties.NewFixture
+	if cfg.NoImport {
+		newFixture = properties.NewFixtureWithoutImport
+	}
+	fx, err := newFixture(ctx, w.Target.SDK)
 	if err != nil {
 		return nil, fmt.Errorf("creating the property keys: %w", err)
 	}
-	w.OnCleanup(func(ctx context.Context) error {
-		if w.Opts.KeepKeys {
-			return nil
+	for _, arns := range fx.Keys {
+		for _, arn := range arns {
+			w.TrackKey(keyIDOf(arn))
 		}
-		return fx.Close(ctx)
-	})
-	if fx.ImportErr != nil {
+	}
+	for _, k := range fx.Imported {
+		w.TrackKey(keyIDOf(k.KeyID))
+	}
+	if fx.ImportErr != nil && !cfg.NoImport {
 		godog.Logf(ctx, "property keys: no imported material (%v)", fx.ImportErr)
 	}
-	if wait > 0 {
-		if err := fx.WaitReady(ctx, wait); err != nil {
+	if cfg.Wait > 0 {
+		if err := fx.WaitReady(ctx, cfg.Wait); err != nil {
 			return nil, err
 		}
 	}
 	return fx, nil
+}
+
+// keyIDOf is the key id of a key ARN: the World's cleanup deletes keys by
+// id, which every emulator takes (some refuse ARNs there).
+func keyIDOf(arn string) string {
+	if i := strings.LastIndex(arn, ":key/"); i >= 0 {
+		return arn[i+len(":key/"):]
+	}
+	return arn
 }
 
 // propertyRaw adapts the target's raw client to properties.Raw.
@@ -186,6 +216,13 @@ func thenPropertyHolds(ctx context.Context) error {
 	pr, ok := w.Vals[propertyKey].(*propertyRun)
 	if !ok {
 		return errors.New(`no property was checked (use "When I check the property ..." first)`)
+	}
+	if pr.skip != "" {
+		w.Expect("skipped: " + pr.skip)
+		return fmt.Errorf("%w: %s", godog.ErrSkip, pr.skip)
+	}
+	if !pr.ran {
+		return errors.New("the property did not run")
 	}
 	r := pr.result
 	kind := KindCode
