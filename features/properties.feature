@@ -9,7 +9,7 @@ Feature: Generated properties of GenerateMac and VerifyMac
 
   Rule: a MAC from GenerateMac verifies, for any message and every spec
 
-    @GM-OK-1 @VM-OK-1 @VM-OK-2 @ALG-5
+    @GM-OK-1 @VM-OK-1 @VM-OK-2 @ALG-5 @KID-4
     Scenario: GenerateMac then VerifyMac succeeds for any message of 1..4096 bytes
       When I check the property "RoundTrip" with 100 generated cases
       Then the property holds
@@ -90,7 +90,7 @@ Feature: Generated properties of GenerateMac and VerifyMac
 
   Rule: random key lifecycles agree with a model of KMS
 
-    @slow @import @grants @aliases @STATE-1 @STATE-2 @STATE-3 @STATE-10 @STATE-11 @IMP-8 @GR-7 @KID-1 @VM-FAIL-3
+    @slow @import @grants @aliases @STATE-1 @STATE-2 @STATE-3 @STATE-10 @STATE-11 @IMP-8 @GR-7 @KID-1 @KID-4 @VM-FAIL-3
     Scenario: Random lifecycle sequences interleaved with GenerateMac and VerifyMac match the model
       When I check the model with 30 command sequences of at most 20 commands
       Then the property holds

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -79,12 +81,13 @@ func jsonKind(t reflect.Type) string {
 // Constraints, Recipient) so they are strict too.
 func checkMembers(members map[string]json.RawMessage, t reflect.Type) error {
 	known := fieldNames(t)
-	for name, raw := range members {
+	// Sorted, so a body with several unknown members always names the same one.
+	for _, name := range slices.Sorted(maps.Keys(members)) {
 		ft, ok := known[name]
 		if !ok {
 			return errSerialization("Unknown member '" + name + "' in the request.")
 		}
-		if err := checkNested(raw, ft); err != nil {
+		if err := checkNested(members[name], ft); err != nil {
 			return err
 		}
 	}

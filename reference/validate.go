@@ -47,17 +47,22 @@ func (v *violations) blob(member string, b []byte, present, required, sensitive 
 		}
 		return
 	}
-	value := "Value"
-	if !sensitive {
-		n := strconv.Itoa(len(b))
-		value = "Value 'java.nio.HeapByteBuffer[pos=0 lim=" + n + " cap=" + n + "]'"
-	}
 	switch {
 	case len(b) < minLen:
-		v.add(value, member, "Member must have length greater than or equal to "+strconv.Itoa(minLen))
+		v.add(blobValue(b, sensitive), member, "Member must have length greater than or equal to "+strconv.Itoa(minLen))
 	case len(b) > maxLen:
-		v.add(value, member, "Member must have length less than or equal to "+strconv.Itoa(maxLen))
+		v.add(blobValue(b, sensitive), member, "Member must have length less than or equal to "+strconv.Itoa(maxLen))
 	}
+}
+
+// blobValue is how the AWS framework prints a blob in a violation: sensitive
+// members without a value (VAL-FMT-2). Built only on failure: it allocates.
+func blobValue(b []byte, sensitive bool) string {
+	if sensitive {
+		return "Value"
+	}
+	n := strconv.Itoa(len(b))
+	return "Value 'java.nio.HeapByteBuffer[pos=0 lim=" + n + " cap=" + n + "]'"
 }
 
 // enum checks an enum member against its allowed values, listed in the

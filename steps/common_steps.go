@@ -125,7 +125,7 @@ func givenAlias(ctx context.Context, alias, key string) error {
 		return err
 	}
 	w.SetAliasTarget(alias, k)
-	return nil
+	return w.WaitForAlias(ctx, alias, key) // a new alias may take a moment to resolve
 }
 
 // givenGrant creates a grant for the caller's account root on key for the

@@ -65,12 +65,21 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 			Reason: "scenario did not finish"}
 		ctx = context.WithValue(ctx, worldKey{}, w)
 		if w.Tags["@reference-only"] && !t.Reference {
-			r.Status, r.Reason = Skipped, "@reference-only: needs the KmsmacReference controls of the embedded reference"
+			r.Status, r.Reason = Skipped, "@reference-only: needs the KmsmacReference.* controls, which only a kmsmac reference endpoint has"
 			c.put(s.Id, r)
 			return ctx, godog.ErrSkip
 		}
 		c.put(s.Id, r)
 		return ctx, nil
+	})
+	// A step may skip the rest of its scenario (godog.ErrSkip, wrapped with
+	// the reason): remember why, since the scenario's After hook does not
+	// see that error.
+	sc.StepContext().After(func(ctx context.Context, _ *godog.Step, st godog.StepResultStatus, err error) (context.Context, error) {
+		if w, ok := ctx.Value(worldKey{}).(*World); ok && st == godog.StepSkipped && errors.Is(err, godog.ErrSkip) && w.skipped == "" {
+			w.skipped = strings.TrimPrefix(err.Error(), godog.ErrSkip.Error()+": ")
+		}
+		return ctx, err
 	})
 	sc.After(func(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
 		w, ok := ctx.Value(worldKey{}).(*World)
@@ -91,6 +100,8 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 			r.Observed, r.Request = w.last.Summary(), w.last.RequestLine()
 		}
 		switch {
+		case w.skipped != "" && (err == nil || errors.Is(err, godog.ErrSkip)):
+			r.Status, r.Reason = Skipped, w.skipped
 		case err != nil && !errors.Is(err, godog.ErrSkip):
 			r.Status, r.Reason = Failed, strings.TrimSpace(err.Error())
 			var f *failure

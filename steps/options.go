@@ -67,6 +67,7 @@ type Result struct {
 	Strict    bool
 	Seed      int64
 	Note      string // e.g. the run hit --timeout
+	RunID     string // value of the kmsmac-run tag on every key the run created
 }
 
 // Counts tallies scenarios by status.

@@ -51,6 +51,9 @@ func (r Result) WriteSummary(w io.Writer) {
 			fmt.Fprintf(w, "cleanup problem in %q: %s\n", s.Name, p)
 		}
 	}
+	if r.RunID != "" {
+		fmt.Fprintf(w, "Keys created by this run carry the tag %s=%s.\n", RunTagKey, r.RunID)
+	}
 	verdict := "PASS"
 	if !r.OK() {
 		verdict = "FAIL"

@@ -70,7 +70,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if status := suite.Run(); status == 2 {
 		return Result{}, &SetupError{errors.New("godog rejected the options (tags expression, formatter or feature files); see the message above")}
 	}
-	res := Result{Target: t.Name, Scenarios: c.results(), Wall: time.Since(start), Strict: o.Strict, Seed: o.Seed}
+	res := Result{Target: t.Name, Scenarios: c.results(), Wall: time.Since(start), Strict: o.Strict, Seed: o.Seed, RunID: t.RunID}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		res.Note = fmt.Sprintf("the run hit its %s timeout; later scenarios failed without a fair chance", o.Timeout)
 	}

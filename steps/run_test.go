@@ -3,12 +3,14 @@ package steps
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/cucumber/godog"
 	"github.com/kmsmac/kmsmac/reference"
 )
 
@@ -62,6 +64,11 @@ const selfTest = `Feature: harness self-test
 
   Scenario: undefined step fails
     Given something nobody defined
+
+  Scenario: a step skips
+    Given an HMAC_256 key "K"
+    And the harness skips because "no such capability here"
+    Then the call succeeds
 `
 
 func runSelfTest(t *testing.T, o Options) map[string]ScenarioResult {
@@ -75,8 +82,8 @@ func runSelfTest(t *testing.T, o Options) map[string]ScenarioResult {
 	for _, s := range res.Scenarios {
 		out[s.Name] = s
 	}
-	if len(out) != 6 {
-		t.Fatalf("ran %d scenarios, want 6: %+v", len(out), res.Scenarios)
+	if len(out) != 7 {
+		t.Fatalf("ran %d scenarios, want 7: %+v", len(out), res.Scenarios)
 	}
 	return out
 }
@@ -87,6 +94,9 @@ func TestVerdicts(t *testing.T) {
 		"passes": Passed, "wrong code on a hard rule fails": Failed,
 		"wrong code on an unverified rule deviates": Deviation, "wrong text on a D / I rule deviates": Deviation,
 		"needs the reference controls": Passed, "undefined step fails": Failed,
+	}
+	if s := got["a step skips"]; s.Status != Skipped || s.Reason != "no such capability here" {
+		t.Errorf("a step skips: %s %q, want skipped with the reason", s.Status, s.Reason)
 	}
 	for name, st := range want {
 		if got[name].Status != st {
@@ -113,9 +123,17 @@ func TestStrictFailsDeviations(t *testing.T) {
 }
 
 func TestReferenceOnlySkippedElsewhere(t *testing.T) {
+	// A reference behind a proxy that hides the controls: an endpoint
+	// without them.
 	srv := reference.NewServer(reference.Options{})
 	defer srv.Close()
-	got := runSelfTest(t, Options{Endpoint: srv.URL()})
+	proxy := proxyTo(t, srv.URL(), func(target string) (int, string, bool) {
+		if strings.HasPrefix(target, "KmsmacReference.") {
+			return http.StatusBadRequest, `{"__type":"UnknownOperationException"}`, true
+		}
+		return 0, "", false
+	})
+	got := runSelfTest(t, Options{Endpoint: proxy})
 	s := got["needs the reference controls"]
 	if s.Status != Skipped || !strings.Contains(s.Reason, "@reference-only") {
 		t.Errorf("got %s (%s), want skipped with the reason", s.Status, s.Reason)
@@ -123,6 +141,45 @@ func TestReferenceOnlySkippedElsewhere(t *testing.T) {
 	if got["passes"].Status != Passed {
 		t.Errorf("URL target: passes is %s: %s", got["passes"].Status, got["passes"].Reason)
 	}
+}
+
+// TestServedReferenceHasControls: a reference reached by URL (kmsmac
+// serve) is detected, so @reference-only scenarios run.
+func TestServedReferenceHasControls(t *testing.T) {
+	srv := reference.NewServer(reference.Options{})
+	defer srv.Close()
+	got := runSelfTest(t, Options{Endpoint: srv.URL()})
+	if s := got["needs the reference controls"]; s.Status != Passed {
+		t.Errorf("got %s (%s), want passed", s.Status, s.Reason)
+	}
+}
+
+// proxyTo forwards to url, except targets intercept answers itself.
+func proxyTo(t *testing.T, url string, intercept func(target string) (int, string, bool)) string {
+	t.Helper()
+	p := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if st, body, ok := intercept(r.Header.Get("X-Amz-Target")); ok {
+			w.Header().Set("Content-Type", JSONContentType)
+			w.WriteHeader(st)
+			io.WriteString(w, body)
+			return
+		}
+		req, _ := http.NewRequest(r.Method, url+r.URL.Path, r.Body)
+		req.Header = r.Header
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+	}))
+	t.Cleanup(p.Close)
+	return p.URL
 }
 
 func TestTagsSelect(t *testing.T) {
@@ -152,36 +209,13 @@ func TestUnreachableEndpointIsSetupError(t *testing.T) {
 func TestNotImplemented(t *testing.T) {
 	ref := reference.NewServer(reference.Options{})
 	defer ref.Close()
-	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("X-Amz-Target") == "TrentService.GenerateMac" {
-			w.Header().Set("Content-Type", JSONContentType)
-			w.WriteHeader(http.StatusInternalServerError)
-			w.Write([]byte(`{"__type":"InternalFailure","message":"not here"}`))
-			return
+	proxy := proxyTo(t, ref.URL(), func(target string) (int, string, bool) {
+		if target == "TrentService.GenerateMac" {
+			return http.StatusInternalServerError, `{"__type":"InternalFailure","message":"not here"}`, true
 		}
-		req, _ := http.NewRequest(r.Method, ref.URL()+r.URL.Path, r.Body)
-		req.Header = r.Header
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			w.WriteHeader(http.StatusBadGateway)
-			return
-		}
-		defer resp.Body.Close()
-		for k, v := range resp.Header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(resp.StatusCode)
-		buf := make([]byte, 1<<16)
-		for {
-			n, err := resp.Body.Read(buf)
-			w.Write(buf[:n])
-			if err != nil {
-				return
-			}
-		}
-	}))
-	defer proxy.Close()
-	got := runSelfTest(t, Options{Endpoint: proxy.URL})
+		return 0, "", false
+	})
+	got := runSelfTest(t, Options{Endpoint: proxy})
 	r := got["passes"]
 	if r.Status != Failed || !strings.Contains(r.Reason, "GenerateMac not implemented: HTTP 500 InternalFailure") {
 		t.Errorf("got %s: %s", r.Status, r.Reason)
@@ -203,4 +237,14 @@ func TestConcurrentRun(t *testing.T) {
 			t.Errorf("%s: %s %s", s.Name, s.Status, s.Reason)
 		}
 	}
+}
+
+// A test-only step that skips the rest of its scenario, as a topic step
+// does for a capability the harness cannot have.
+func init() {
+	registerSteps(func(sc *godog.ScenarioContext) {
+		sc.Given(`^the harness skips because "([^"]*)"$`, func(ctx context.Context, why string) error {
+			return WorldFrom(ctx).Skip(why)
+		})
+	})
 }

@@ -29,7 +29,7 @@ type Target struct {
 	Name        string // "embedded reference", the URL, or "AWS (<region>)"
 	URL         string
 	Region      string
-	Reference   bool // the embedded reference: KmsmacReference.* controls exist
+	Reference   bool // KmsmacReference.* controls exist (embedded reference or "kmsmac serve")
 	SDK         *kms.Client
 	Raw         *RawClient
 	RunID       string
@@ -116,7 +116,21 @@ func NewTarget(ctx context.Context, o Options) (*Target, error) {
 		t.Close(ctx)
 		return nil, &SetupError{err}
 	}
+	if !t.Reference && !o.AWS && t.hasControls(ctx) {
+		t.Reference = true
+		t.Name += " (a kmsmac reference: @reference-only scenarios run)"
+	}
 	return t, nil
+}
+
+// hasControls tells whether a URL target is a kmsmac reference (e.g.
+// "kmsmac serve"): its KmsmacReference.SetKeyState control validates an
+// empty request instead of calling the target unknown.
+func (t *Target) hasControls(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	o := t.Raw.Send(ctx, "KmsmacReference.SetKeyState", []byte(`{}`))
+	return o.Status == http.StatusBadRequest && o.Type == "ValidationException" && strings.Contains(o.Message, "'keyId'")
 }
 
 // probe checks that something answering HTTP listens at the URL.

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -217,5 +218,54 @@ func TestVectorsCatchWrongMACs(t *testing.T) {
 		if !strings.Contains(s.Reason, "... and ") {
 			t.Errorf("%s: every vector fails, but the list is not clipped: %q", s.Name, s.Reason)
 		}
+	}
+}
+
+// On a target without import, the @import scenarios skip with the reason
+// (probed once per run), and the other checks run without imported keys.
+func TestImportCapabilitySkip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs scenarios")
+	}
+	dir := testVectorsDir(t)
+	var mu sync.Mutex
+	probes := 0
+	svc := reference.NewService(reference.Options{})
+	call := callerFunc(func(ctx context.Context, op string, body []byte) ([]byte, error) {
+		if op == "GetParametersForImport" {
+			mu.Lock()
+			probes++
+			mu.Unlock()
+			return nil, awsjson.ClientError("UnknownOperationException", "")
+		}
+		return svc.Call(ctx, op, body)
+	})
+	ts := httptest.NewServer(awsjson.NewHandler(call, awsjson.HandlerOptions{}))
+	defer ts.Close()
+	fsys := featureFS(t, "vectors.feature")
+	for name, f := range featureFS(t, "properties.feature") {
+		fsys[name] = f
+	}
+	res, err := Run(context.Background(), Options{Endpoint: ts.URL, VectorsDir: dir, Seed: 7, FS: fsys,
+		Tags: "@IMP-1,@slow"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Scenarios) != 6 {
+		t.Fatalf("%d scenarios, want 4 vector outlines, KnownAnswer and the model", len(res.Scenarios))
+	}
+	for _, s := range res.Scenarios {
+		said := s.Reason + " " + strings.Join(s.Expected, " ")
+		switch {
+		case strings.Contains(s.Name, "model"):
+			if s.Status != Passed {
+				t.Errorf("%s: %s (%s); the model should run without import", s.Name, s.Status, s.Reason)
+			}
+		case s.Status == Failed || !strings.Contains(said, "@import: the endpoint cannot import key material"):
+			t.Errorf("%s: %s %q; want a skip naming the @import capability", s.Name, s.Status, said)
+		}
+	}
+	if probes != 1 {
+		t.Errorf("GetParametersForImport called %d times; want one probe per run", probes)
 	}
 }

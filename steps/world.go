@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"sync/atomic"
+
+	"github.com/cucumber/godog"
 )
 
 // World is one scenario's state. Hooks put it in the context; step
@@ -33,6 +35,7 @@ type World struct {
 	cleaned  []string // cleanup problems
 	ownKeys  []string // key ids to schedule for deletion
 	ownAlias []string // alias names to delete
+	skipped  string   // why a step skipped the scenario
 }
 
 // Key is a key a scenario created or named.
@@ -250,6 +253,11 @@ func (w *World) keyFor(v string) *Key {
 // SetAliasTarget tells the World which key an alias points at, so
 // messages about <key-arn> resolve when a request names the alias.
 func (w *World) SetAliasTarget(alias string, k *Key) { w.Vals["alias-target:"+alias] = k.ARN }
+
+// Skip ends the scenario as skipped with the reason. Use it only for a
+// capability the harness cannot have or data the user did not supply;
+// an endpoint that lacks an operation fails instead (World.Require).
+func (w *World) Skip(reason string) error { return fmt.Errorf("%w: %s", godog.ErrSkip, reason) }
 
 // Expect notes an assertion that held, for the conformance report.
 func (w *World) Expect(s string) {

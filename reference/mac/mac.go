@@ -53,7 +53,7 @@ func newSpec(keySpec, alg string, h func() hash.Hash) *Spec {
 		newHash:   h,
 	}
 	s.MinImport, s.MaxImport = s.Size, s.BlockSize
-	s.pool = &sync.Pool{New: func() any { return h() }}
+	s.pool = &sync.Pool{New: func() any { return &hasher{h: h()} }}
 	return s
 }
 
@@ -138,24 +138,37 @@ func absorb(spec *Spec, pad []byte) ([]byte, error) {
 // Spec returns the key's spec.
 func (k *Key) Spec() *Spec { return k.spec }
 
+// hasher pairs a hash with scratch space for the inner digest, so the
+// digest does not escape to the heap through the hash.Hash interface.
+type hasher struct {
+	h   hash.Hash
+	buf [sha512.Size]byte
+}
+
 // Sum appends the MAC of msg to dst and returns the result.
 func (k *Key) Sum(dst, msg []byte) []byte {
-	h := k.spec.pool.Get().(hash.Hash)
-	defer k.spec.pool.Put(h)
-	var buf [sha512.Size]byte
-	restore(h, k.inner)
-	h.Write(msg)
-	in := h.Sum(buf[:0])
-	restore(h, k.outer)
-	h.Write(in)
-	return h.Sum(dst)
+	hs := k.spec.pool.Get().(*hasher)
+	defer k.spec.pool.Put(hs)
+	return k.sum(hs, dst, msg)
 }
 
 // Verify reports whether tag is exactly the MAC of msg. The comparison covers
 // the full digest in constant time; any other length is invalid.
 func (k *Key) Verify(msg, tag []byte) bool {
-	var buf [sha512.Size]byte
-	return hmac.Equal(k.Sum(buf[:0], msg), tag)
+	hs := k.spec.pool.Get().(*hasher)
+	defer k.spec.pool.Put(hs)
+	return hmac.Equal(k.sum(hs, hs.buf[:0], msg), tag)
+}
+
+// sum computes the MAC with hs; dst may alias hs.buf, because the inner
+// digest is consumed before the outer one is written.
+func (k *Key) sum(hs *hasher, dst, msg []byte) []byte {
+	restore(hs.h, k.inner)
+	hs.h.Write(msg)
+	in := hs.h.Sum(hs.buf[:0])
+	restore(hs.h, k.outer)
+	hs.h.Write(in)
+	return hs.h.Sum(dst)
 }
 
 func restore(h hash.Hash, state []byte) {
