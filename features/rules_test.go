@@ -1,6 +1,7 @@
 package features
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -20,59 +21,51 @@ var (
 
 type indexEntry struct{ level, where string }
 
-// index reads RULES.md: id -> level and "checked in" column.
-func index(t *testing.T) map[string]indexEntry {
-	t.Helper()
-	out := map[string]indexEntry{}
-	for i, line := range strings.Split(RulesMD, "\n") {
+// parseIndex reads RULES.md: id -> level and "checked in" column.
+func parseIndex(md string) (map[string]indexEntry, []string) {
+	out, problems := map[string]indexEntry{}, []string(nil)
+	for i, line := range strings.Split(md, "\n") {
 		if !indexRow.MatchString(line) {
 			continue
 		}
 		cells := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
 		if len(cells) != 4 {
-			t.Errorf("RULES.md line %d: want 4 columns (ID | Rule | Level | Checked in), got %d", i+1, len(cells))
+			problems = append(problems, fmt.Sprintf("RULES.md line %d: want 4 columns (ID | Rule | Level | Checked in), got %d", i+1, len(cells)))
 			continue
 		}
 		id := strings.TrimSpace(cells[0])
 		if _, dup := out[id]; dup {
-			t.Errorf("RULES.md lists %s twice", id)
+			problems = append(problems, "RULES.md lists "+id+" twice")
 		}
 		out[id] = indexEntry{level: strings.TrimSpace(cells[2]), where: strings.TrimSpace(cells[3])}
 	}
 	if len(out) == 0 {
-		t.Fatal("RULES.md has no rule rows")
+		problems = append(problems, "RULES.md has no rule rows")
 	}
-	return out
+	return out, problems
 }
 
-// pickles parses every embedded feature into its scenarios (outlines
-// expanded, tags inherited from Feature and Rule).
-func pickles(t *testing.T) map[string][]*messages.Pickle {
-	t.Helper()
-	out := map[string][]*messages.Pickle{}
-	files, err := fs.Glob(FS, "*.feature")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no embedded feature files (%v)", err)
-	}
-	for _, f := range files {
-		b, err := FS.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+// parsePickles compiles feature files into scenarios (outlines expanded,
+// tags inherited from Feature, Rule and Examples).
+func parsePickles(files map[string][]byte) (map[string][]*messages.Pickle, []string) {
+	out, problems := map[string][]*messages.Pickle{}, []string(nil)
+	for f, b := range files {
 		doc, err := gherkin.ParseGherkinDocument(strings.NewReader(string(b)), (&messages.Incrementing{}).NewId)
 		if err != nil {
-			t.Errorf("%s: %v", f, err)
+			problems = append(problems, fmt.Sprintf("%s: %v", f, err))
 			continue
 		}
 		out[f] = gherkin.Pickles(*doc, f, (&messages.Incrementing{}).NewId)
 	}
-	return out
+	return out, problems
 }
 
-func TestRuleIndexCoversEveryRule(t *testing.T) {
-	idx := index(t)
+// coverageProblems: every rule has a tagged scenario or a status, every
+// rule tag is a rule, and the "checked in" files really tag the rule.
+func coverageProblems(idx map[string]indexEntry, pickles map[string][]*messages.Pickle) []string {
+	var problems []string
 	tagged := map[string]map[string]bool{} // id -> files
-	for f, ps := range pickles(t) {
+	for f, ps := range pickles {
 		for _, p := range ps {
 			for _, tag := range p.Tags {
 				if !ruleID.MatchString(tag.Name) {
@@ -80,7 +73,7 @@ func TestRuleIndexCoversEveryRule(t *testing.T) {
 				}
 				id := tag.Name[1:]
 				if _, ok := idx[id]; !ok {
-					t.Errorf("%s: scenario %q is tagged %s, which is not a rule in RULES.md", f, p.Name, tag.Name)
+					problems = append(problems, fmt.Sprintf("%s: scenario %q is tagged %s, which is not a rule in RULES.md", f, p.Name, tag.Name))
 					continue
 				}
 				if tagged[id] == nil {
@@ -95,33 +88,34 @@ func TestRuleIndexCoversEveryRule(t *testing.T) {
 		files := tagged[id]
 		switch {
 		case len(files) == 0 && !status:
-			t.Errorf("%s: no scenario carries @%s and RULES.md gives no 'not observable:' or 'pending:' status", id, id)
+			problems = append(problems, fmt.Sprintf("%s: no scenario carries @%s and RULES.md gives no 'not observable:' or 'pending:' status", id, id))
 		case len(files) > 0 && status:
-			t.Errorf("%s: tagged in %s but RULES.md says %q", id, keys(files), e.where)
+			problems = append(problems, fmt.Sprintf("%s: tagged in %s but RULES.md says %q", id, keys(files), e.where))
 		case len(files) > 0:
 			named := 0
 			for _, w := range strings.Split(e.where, ",") {
-				w = strings.TrimSpace(w)
-				if w == "" {
+				if w = strings.TrimSpace(w); w == "" {
 					continue
 				}
 				if !files[w] {
-					t.Errorf("%s: RULES.md says it is checked in %s, but no scenario there carries @%s", id, w, id)
+					problems = append(problems, fmt.Sprintf("%s: RULES.md says it is checked in %s, but no scenario there carries @%s", id, w, id))
 				}
 				named++
 			}
 			if named == 0 {
-				t.Errorf("%s: tagged in %s; name the file(s) in RULES.md's 'Checked in' column", id, keys(files))
+				problems = append(problems, fmt.Sprintf("%s: tagged in %s; name the file(s) in RULES.md's 'Checked in' column", id, keys(files)))
 			}
 		}
 	}
+	sort.Strings(problems)
+	return problems
 }
 
-// TestUnverifiedTag: a scenario whose weakest rule has an inferred or
+// unverifiedProblems: a scenario whose weakest rule has an inferred or
 // third-party code level must say so with @unverified.
-func TestUnverifiedTag(t *testing.T) {
-	idx := index(t)
-	for f, ps := range pickles(t) {
+func unverifiedProblems(idx map[string]indexEntry, pickles map[string][]*messages.Pickle) []string {
+	var problems []string
+	for f, ps := range pickles {
 		for _, p := range ps {
 			unverified, weak := false, ""
 			for _, tag := range p.Tags {
@@ -136,35 +130,139 @@ func TestUnverifiedTag(t *testing.T) {
 				}
 			}
 			if weak != "" && !unverified {
-				t.Errorf("%s: scenario %q checks %s (inferred evidence) but is not tagged @unverified", f, p.Name, weak)
+				problems = append(problems, fmt.Sprintf("%s: scenario %q checks %s (inferred evidence) but is not tagged @unverified", f, p.Name, weak))
 			}
 		}
 	}
+	sort.Strings(problems)
+	return problems
 }
 
-// TestIndexMatchesCatalogue: RULES.md lists every rule of rules.md
-// (except the AMB points) when the catalogue is next to the repository.
-func TestIndexMatchesCatalogue(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "..", "shared", "spec", "rules.md"))
-	if err != nil {
-		t.Skip("rules.md not found next to the repository:", err)
-	}
-	idx := index(t)
+// catalogueProblems: the index lists exactly the rules of rules.md
+// (the AMB points are advice, not rules).
+func catalogueProblems(idx map[string]indexEntry, catalogue string) []string {
+	var problems []string
 	seen := map[string]bool{}
-	for _, line := range strings.Split(string(b), "\n") {
+	for _, line := range strings.Split(catalogue, "\n") {
 		m := indexRow.FindStringSubmatch(line)
 		if m == nil || strings.HasPrefix(m[1], "AMB-") {
 			continue
 		}
 		seen[m[1]] = true
 		if _, ok := idx[m[1]]; !ok {
-			t.Errorf("rules.md has %s but RULES.md does not", m[1])
+			problems = append(problems, "rules.md has "+m[1]+" but RULES.md does not")
 		}
 	}
 	for id := range idx {
 		if !seen[id] {
-			t.Errorf("RULES.md has %s, which rules.md does not define", id)
+			problems = append(problems, "RULES.md has "+id+", which rules.md does not define")
 		}
+	}
+	sort.Strings(problems)
+	return problems
+}
+
+func embedded(t *testing.T) (map[string]indexEntry, map[string][]*messages.Pickle) {
+	t.Helper()
+	idx, problems := parseIndex(RulesMD)
+	files, err := fs.Glob(FS, "*.feature")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no embedded feature files (%v)", err)
+	}
+	contents := map[string][]byte{}
+	for _, f := range files {
+		if contents[f], err = FS.ReadFile(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ps, more := parsePickles(contents)
+	for _, p := range append(problems, more...) {
+		t.Error(p)
+	}
+	return idx, ps
+}
+
+func TestRuleIndexCoversEveryRule(t *testing.T) {
+	idx, ps := embedded(t)
+	for _, p := range coverageProblems(idx, ps) {
+		t.Error(p)
+	}
+}
+
+func TestUnverifiedTag(t *testing.T) {
+	idx, ps := embedded(t)
+	for _, p := range unverifiedProblems(idx, ps) {
+		t.Error(p)
+	}
+}
+
+func TestIndexMatchesCatalogue(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "shared", "spec", "rules.md"))
+	if err != nil {
+		t.Skip("rules.md not found next to the repository:", err)
+	}
+	idx, _ := embedded(t)
+	for _, p := range catalogueProblems(idx, string(b)) {
+		t.Error(p)
+	}
+}
+
+// TestChecksCatchMistakes feeds each check a small broken index and
+// feature, so the checks above are known to be able to fail.
+func TestChecksCatchMistakes(t *testing.T) {
+	idx, problems := parseIndex(`| ID | Rule | Level | Checked in |
+|---|---|---|---|
+| A-1 | tagged and named | D | a.feature |
+| A-2 | nothing | D |  |
+| A-3 | pending but tagged | D | pending: later |
+| A-4 | named in the wrong file | S | b.feature |
+| A-5 | inferred | I | a.feature |
+| A-6 | tagged, not named | D |  |
+| A-7 | not observable | D | not observable: why |
+| A-8 | too many columns | D | a.feature | x |
+`)
+	if len(problems) != 1 || !strings.Contains(problems[0], "want 4 columns") {
+		t.Errorf("parseIndex problems = %q", problems)
+	}
+	ps, perr := parsePickles(map[string][]byte{"a.feature": []byte(`Feature: f
+  @A-1 @A-3 @A-4 @A-6 @B-9
+  Scenario: one
+    Given x
+  @A-5
+  Scenario: inferred without the tag
+    Given x
+  @A-5 @unverified
+  Scenario: inferred with the tag
+    Given x
+`), "broken.feature": []byte("Scenario: no feature\n")})
+	if len(perr) != 1 || !strings.Contains(perr[0], "broken.feature") {
+		t.Errorf("parsePickles problems = %q", perr)
+	}
+	got := strings.Join(coverageProblems(idx, ps), "\n")
+	for _, want := range []string{
+		"A-2: no scenario carries @A-2",
+		"A-3: tagged in a.feature but RULES.md says \"pending: later\"",
+		"A-4: RULES.md says it is checked in b.feature",
+		"A-6: tagged in a.feature; name the file(s)",
+		"is tagged @B-9, which is not a rule",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("coverage problems lack %q:\n%s", want, got)
+		}
+	}
+	for _, ok := range []string{"A-1:", "A-5:", "A-7:"} {
+		if strings.Contains(got, ok) {
+			t.Errorf("coverage flagged %s wrongly:\n%s", ok, got)
+		}
+	}
+	un := unverifiedProblems(idx, ps)
+	if len(un) != 1 || !strings.Contains(un[0], `"inferred without the tag"`) {
+		t.Errorf("unverified problems = %q", un)
+	}
+	cat := catalogueProblems(idx, "| A-1 | x |\n| AMB-1 | x |\n| C-1 | x |\n")
+	if !strings.Contains(strings.Join(cat, "\n"), "rules.md has C-1") || !strings.Contains(strings.Join(cat, "\n"), "RULES.md has A-2") ||
+		strings.Contains(strings.Join(cat, "\n"), "AMB-1") {
+		t.Errorf("catalogue problems = %q", cat)
 	}
 }
 

@@ -138,7 +138,10 @@ func (t *Target) probe(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	o := t.Raw.Send(ctx, "ListKeys", []byte(`{"Limit":1}`))
-	if o.Status == 0 {
+	switch {
+	case o.Status == 0 && o.Err != nil && strings.HasPrefix(o.Err.Error(), "signing"):
+		return fmt.Errorf("cannot sign requests for %s (credentials?): %v", t.URL, o.Err)
+	case o.Status == 0:
 		return fmt.Errorf("endpoint %s is unreachable: %v", t.URL, o.Err)
 	}
 	return nil

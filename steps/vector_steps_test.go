@@ -223,7 +223,7 @@ func TestVectorsCatchWrongMACs(t *testing.T) {
 
 // On a target without import, the @import scenarios skip with the reason
 // (probed once per run), and the other checks run without imported keys.
-func TestImportCapabilitySkip(t *testing.T) {
+func TestImportMissingFails(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs scenarios")
 	}
@@ -261,8 +261,8 @@ func TestImportCapabilitySkip(t *testing.T) {
 			if s.Status != Passed {
 				t.Errorf("%s: %s (%s); the model should run without import", s.Name, s.Status, s.Reason)
 			}
-		case s.Status == Failed || !strings.Contains(said, "@import: the endpoint cannot import key material"):
-			t.Errorf("%s: %s %q; want a skip naming the @import capability", s.Name, s.Status, said)
+		case s.Status != Failed || !strings.Contains(said, "@import: the endpoint cannot import key material"):
+			t.Errorf("%s: %s %q; want a failure naming the @import capability", s.Name, s.Status, said)
 		}
 	}
 	if probes != 1 {

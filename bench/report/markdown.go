@@ -360,8 +360,9 @@ func fmtRange(vs []float64) string {
 		return "–"
 	}
 	st := Summarize(vs)
-	if st.Min == st.Max {
-		return fmt.Sprintf("%.0f", st.Min)
+	lo, hi := fmt.Sprintf("%.0f", st.Min), fmt.Sprintf("%.0f", st.Max)
+	if lo == hi {
+		return lo
 	}
-	return fmt.Sprintf("%.0f–%.0f", st.Min, st.Max)
+	return lo + "–" + hi
 }

@@ -155,7 +155,7 @@ func TestFormatting(t *testing.T) {
 	for _, c := range []struct{ got, want string }{
 		{fmtCount(12345.6), "12,346"}, {fmtCount(250000), "250k"}, {fmtCount(1.5e6), "1.5M"}, {fmtCount(42), "42"},
 		{fmtMs(1.5e6), "1.5"}, {fmtMs(123.4e6), "123"}, {fmtMs(250e3), "0.25"}, {fmtMs(0), "0"},
-		{fmt.Sprint(niceCeil(7300)), "10000"}, {fmt.Sprint(niceCeil(1800)), "2000"}, {fmt.Sprint(niceCeil(0)), "1"},
+		{fmt.Sprint(niceCeil(7300)), "8000"}, {fmt.Sprint(niceCeil(31754)), "32000"}, {fmt.Sprint(niceCeil(1800)), "2000"}, {fmt.Sprint(niceCeil(1012)), "1200"}, {fmt.Sprint(niceCeil(0)), "1"},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)

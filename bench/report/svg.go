@@ -135,13 +135,15 @@ func finite(v float64) float64 {
 	return v
 }
 
-// niceCeil rounds v up to 1, 2, 2.5 or 5 times a power of ten, for axis ticks.
+// niceCeil rounds v up to a round number (1, 1.2, 1.6, 2, 2.4, 3.2, 4, 6
+// or 8 times a power of ten), for axis ticks.
 func niceCeil(v float64) float64 {
 	if v <= 0 {
 		return 1
 	}
 	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+	// Each step divides into four readable ticks.
+	for _, m := range []float64{1, 1.2, 1.6, 2, 2.4, 3.2, 4, 6, 8, 10} {
 		if v <= m*p {
 			return m * p
 		}
