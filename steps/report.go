@@ -78,6 +78,7 @@ func (r Result) RuleIDs(st Status) []string {
 // its title, status, expected and observed, then the rules no scenario ran.
 func (r Result) WriteMarkdown(w io.Writer) error {
 	titles := ruleTitles()
+	titles["-"] = "(no rule tag: checks of the harness itself, such as RFC 4231 on the HMAC core)"
 	c := r.Counts()
 	fmt.Fprintf(w, "# kmsmac conformance report\n\nTarget: %s  \nScenarios: %d passed, %d failed, %d unverified deviations, %d skipped  \nWall time: %s\n\n",
 		r.Target, c[Passed], c[Failed], c[Deviation], c[Skipped], r.Wall.Round(1e6))
