@@ -1,14 +1,10 @@
 package diff
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -17,10 +13,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/kmsmac/kmsmac/internal/awsraw"
 	"github.com/kmsmac/kmsmac/reference"
 )
 
@@ -37,24 +33,20 @@ type Endpoint struct {
 	URL    string
 	Region string
 
-	hc     *http.Client
-	creds  aws.CredentialsProvider
-	signer *v4.Signer
-	srv    *reference.Server // embedded reference, closed with the endpoint
+	hc  *http.Client
+	raw *awsraw.Client    // signs with the side's credentials, sends the payload hash header
+	srv *reference.Server // embedded reference, closed with the endpoint
 }
 
 // Response is an endpoint's raw answer.
-type Response struct {
-	Status int
-	Header http.Header
-	Body   []byte
-}
+type Response = awsraw.Response
 
 // Open makes the endpoint named by spec: "" or "reference" starts an
 // embedded reference server on 127.0.0.1, "aws" uses real AWS KMS through
 // the standard AWS configuration chain, anything else is an http(s) URL.
 func Open(ctx context.Context, spec, region string) (*Endpoint, error) {
-	e := &Endpoint{Name: spec, signer: v4.NewSigner()}
+	e := &Endpoint{Name: spec}
+	var creds aws.CredentialsProvider
 	switch spec {
 	case "", ReferenceName:
 		e.Name = ReferenceName
@@ -63,7 +55,7 @@ func Open(ctx context.Context, spec, region string) (*Endpoint, error) {
 		}
 		e.srv = reference.NewServer(reference.Options{Region: region})
 		e.URL = e.srv.URL()
-		e.creds = credentials.NewStaticCredentialsProvider("test", "test", "")
+		creds = credentials.NewStaticCredentialsProvider("test", "test", "")
 	case AWSName:
 		var opts []func(*config.LoadOptions) error
 		if region != "" {
@@ -78,7 +70,7 @@ func Open(ctx context.Context, spec, region string) (*Endpoint, error) {
 		}
 		region = cfg.Region
 		e.URL = "https://kms." + region + ".amazonaws.com"
-		e.creds = cfg.Credentials
+		creds = cfg.Credentials
 	default:
 		u, err := url.Parse(spec)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -94,7 +86,7 @@ func Open(ctx context.Context, spec, region string) (*Endpoint, error) {
 		if id == "" || secret == "" {
 			id, secret = "test", "test"
 		}
-		e.creds = credentials.NewStaticCredentialsProvider(id, secret, os.Getenv("AWS_SESSION_TOKEN"))
+		creds = credentials.NewStaticCredentialsProvider(id, secret, os.Getenv("AWS_SESSION_TOKEN"))
 	}
 	e.Region = region
 	e.hc = &http.Client{
@@ -106,6 +98,8 @@ func Open(ctx context.Context, spec, region string) (*Endpoint, error) {
 			IdleConnTimeout:     30 * time.Second,
 		},
 	}
+	e.raw = &awsraw.Client{URL: e.URL, Region: region, Credentials: creds, HTTP: e.hc,
+		MaxBody: maxResponse, PayloadHashHeader: true}
 	return e, nil
 }
 
@@ -156,33 +150,13 @@ func throttled(r *Response) bool {
 // maxResponse caps what is read of an answer; KMS answers are small.
 const maxResponse = 1 << 20
 
+// send is one attempt; a body cut short is a failure, not half an answer.
 func (e *Endpoint) send(ctx context.Context, op string, body []byte) (*Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.URL+"/", bytes.NewReader(body))
+	r, err := e.raw.Do(ctx, "TrentService."+op, body)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "TrentService."+op)
-	sum := sha256.Sum256(body)
-	payloadHash := hex.EncodeToString(sum[:])
-	creds, err := e.creds.Retrieve(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("credentials: %w", err)
-	}
-	req.Header.Set("X-Amz-Content-Sha256", payloadHash)
-	if err := e.signer.SignHTTP(ctx, creds, req, payloadHash, "kms", e.Region, time.Now()); err != nil {
-		return nil, err
-	}
-	resp, err := e.hc.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
-	if err != nil {
-		return nil, err
-	}
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: b}, nil
+	return r, nil
 }
 
 // callJSON sends in (marshalled) and decodes a 200 answer into out; any

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/kmsmac/kmsmac/internal/awsraw"
 )
 
 // Outcome is one side's answer to one request, normalised so the two sides
@@ -22,25 +24,18 @@ type Outcome struct {
 }
 
 // errorCode is the error shape name, from __type (cut after '#', before
-// ':', WIRE-9) or the X-Amzn-ErrorType header.
+// ':', WIRE-9), the X-Amzn-ErrorType header or a "code" member.
 func errorCode(r *Response) string {
-	var e struct {
-		Type string `json:"__type"`
-		Code string `json:"code"`
-	}
-	_ = json.Unmarshal(r.Body, &e)
-	t := e.Type
+	t := awsraw.ParseError(r.Body).Type
 	if t == "" && r.Header != nil {
-		t = r.Header.Get("X-Amzn-Errortype")
+		t = awsraw.NormaliseType(r.Header.Get("X-Amzn-Errortype"))
 	}
 	if t == "" {
-		t = e.Code
-	}
-	if i := strings.LastIndexByte(t, '#'); i >= 0 {
-		t = t[i+1:]
-	}
-	if i := strings.IndexByte(t, ':'); i >= 0 {
-		t = t[:i]
+		var e struct {
+			Code string `json:"code"`
+		}
+		_ = json.Unmarshal(r.Body, &e)
+		t = awsraw.NormaliseType(e.Code)
 	}
 	if t == "" && !json.Valid(r.Body) {
 		return "<non-JSON body>"
@@ -50,14 +45,12 @@ func errorCode(r *Response) string {
 
 // errorMessage is message or Message, or the body when it is not JSON.
 func errorMessage(r *Response) string {
-	var m map[string]any
-	if json.Unmarshal(r.Body, &m) != nil {
+	e := awsraw.ParseError(r.Body)
+	switch {
+	case !e.JSON:
 		return string(r.Body)
-	}
-	for _, k := range []string{"message", "Message"} {
-		if s, ok := m[k].(string); ok {
-			return s
-		}
+	case e.Message != nil:
+		return *e.Message
 	}
 	return ""
 }
@@ -112,17 +105,12 @@ func normalise(r *Response, err error, n names, compareMAC bool) Outcome {
 	o := Outcome{Status: r.Status}
 	if r.Status != http.StatusOK {
 		o.Code = n.apply(errorCode(r))
-		var m map[string]any
-		if json.Unmarshal(r.Body, &m) == nil {
-			for _, k := range []string{"message", "Message"} {
-				if s, ok := m[k].(string); ok {
-					s = n.apply(s)
-					o.Message = &s
-					break
-				}
-			}
-		} else {
+		switch e := awsraw.ParseError(r.Body); {
+		case !e.JSON:
 			s := n.apply(snippet(string(r.Body), 300))
+			o.Message = &s
+		case e.Message != nil:
+			s := n.apply(*e.Message)
 			o.Message = &s
 		}
 		return o

@@ -45,7 +45,33 @@ Feature: DryRun
         | HMAC_384 | HMAC_SHA_384 |
         | HMAC_512 | HMAC_SHA_512 |
 
-    @DRY-2
+    @DRY-2 @VM-OK-4 @MAC-DRY-1
+    Scenario: A DryRun GenerateMac changes nothing: the key still serves and verifies its MACs
+      Given an HMAC_256 key "K"
+      And I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "Before"
+      When I call GenerateMac with:
+        | KeyId        | key:K        |
+        | Message      | blob:hello   |
+        | MacAlgorithm | HMAC_SHA_256 |
+        | DryRun       | true         |
+      Then the call fails with DryRunOperationException
+      When I call VerifyMac with:
+        | KeyId        | key:K        |
+        | Message      | blob:hello   |
+        | MacAlgorithm | HMAC_SHA_256 |
+        | Mac          | mac:Before   |
+      Then the call succeeds
+      And the response "MacValid" is true
+      When I call GenerateMac with:
+        | KeyId        | key:K        |
+        | Message      | blob:hello   |
+        | MacAlgorithm | HMAC_SHA_256 |
+        | DryRun       | false        |
+      Then the call succeeds
+      And the response "Mac" is 32 bytes
+
+    # Equal bytes rest on determinism, which is inferred (GM-OK-3).
+    @DRY-2 @GM-OK-3 @unverified
     Scenario: A DryRun GenerateMac changes nothing: the key still makes the same MAC
       Given an HMAC_256 key "K"
       And I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "Before"

@@ -59,7 +59,17 @@ Feature: Importing HMAC key material
 
   Rule: GetParametersForImport needs an EXTERNAL key and returns a wrapping key for 24 hours
 
-    @IMP-2
+    @IMP-2 @recorded-part
+    Scenario: GetParametersForImport on a symmetric encryption key with AWS-generated material
+      Given a SYMMETRIC_DEFAULT key "K"
+      When I call GetParametersForImport with:
+        | KeyId             | key:K              |
+        | WrappingAlgorithm | RSAES_OAEP_SHA_256 |
+        | WrappingKeySpec   | RSA_2048           |
+      Then the call fails with UnsupportedOperationException and message "<key-arn> origin is AWS_KMS which is not valid for this operation."
+
+    # Recorded for a symmetric key only: for an HMAC key the answer is inferred (IMP-2).
+    @IMP-2 @unverified
     Scenario: GetParametersForImport on an HMAC key with AWS-generated material
       Given an HMAC_256 key "K"
       When I call GetParametersForImport with:
@@ -282,7 +292,7 @@ Feature: Importing HMAC key material
 
   Rule: the material must fit the key spec
 
-    @IMP-12
+    @IMP-12 @recorded-part
     Scenario Outline: Material of the digest length (<length> bytes) imports into an <spec> key
       Given an <spec> key "K" without key material
       And key material "M" of <length> random bytes

@@ -72,7 +72,26 @@ Feature: Key states
 
   Rule: DisableKey and EnableKey toggle the key, and old MACs verify again
 
-    @STATE-10
+    @STATE-10 @STATE-1 @recorded-part
+    Scenario: DisableKey and EnableKey toggle an HMAC key, which then serves again
+      Given an HMAC_384 key "K"
+      When I call DisableKey for key "K"
+      Then the call succeeds
+      And key "K" reaches state Disabled
+      When I call DescribeKey for key "K"
+      Then the response "KeyMetadata.Enabled" is false
+      When I call EnableKey for key "K"
+      Then the call succeeds
+      And key "K" reaches state Enabled
+      When I call GenerateMac with:
+        | KeyId        | key:K        |
+        | Message      | blob:hello   |
+        | MacAlgorithm | HMAC_SHA_384 |
+      Then the call succeeds
+      And the response "Mac" is 48 bytes
+
+    # That earlier MACs verify again (and are made again) after re-enabling is inferred (STATE-10, GM-OK-3).
+    @STATE-10 @GM-OK-3 @unverified
     Scenario: A MAC made before DisableKey verifies after EnableKey
       Given an HMAC_384 key "K"
       And I generate a MAC of "hello" with key "K" and HMAC_SHA_384 as "Before"
@@ -346,9 +365,25 @@ Feature: Key states
         """
         {"KeyId": "<key-id:K>", "PendingWindowInDays": <days>}
         """
-      Then the call fails with ValidationException
+      Then the call fails
+      And the HTTP status is 400
       When I call DescribeKey for key "K"
       Then the response "KeyMetadata.KeyState" is "Enabled"
+
+      Examples:
+        | days |
+        | 6    |
+        | 31   |
+
+    # The catalogue records only "an error" for a waiting period outside 7-30 days.
+    @STATE-12 @unverified
+    Scenario Outline: ScheduleKeyDeletion refuses a waiting period of <days> days with ValidationException
+      Given an HMAC_256 key "K"
+      When I send a raw ScheduleKeyDeletion request with body:
+        """
+        {"KeyId": "<key-id:K>", "PendingWindowInDays": <days>}
+        """
+      Then the call fails with ValidationException
 
       Examples:
         | days |

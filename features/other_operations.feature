@@ -42,7 +42,7 @@ Feature: Other operations with HMAC keys
 
   Rule: Decrypt and ReEncrypt call an HMAC key the incorrect key
 
-    @XOP-3
+    @XOP-3 @WIRE-8
     Scenario: Decrypt of another key's ciphertext naming an HMAC key is an IncorrectKeyException
       Given an HMAC_256 key "K"
       And a SYMMETRIC_DEFAULT key "E"
@@ -50,6 +50,7 @@ Feature: Other operations with HMAC keys
       When I call Decrypt on ciphertext "C" with:
         | KeyId | key:K |
       Then the call fails with IncorrectKeyException and message "The key ID in the request does not identify a CMK that can perform this operation."
+      And the response has "message"
 
     @XOP-4
     Scenario: ReEncrypt from an HMAC source key is an IncorrectKeyException
@@ -63,12 +64,25 @@ Feature: Other operations with HMAC keys
 
   Rule: an HMAC key has no public key
 
-    @XOP-5
-    Scenario Outline: GetPublicKey on an <spec> key fails
+    @XOP-5 @recorded-part
+    Scenario Outline: GetPublicKey on an <spec> key fails with HTTP 400
+      Given an <spec> key "K"
+      When I call GetPublicKey for key "K"
+      Then the call fails
+      And the HTTP status is 400
+      And the response has no "PublicKey"
+
+      Examples:
+        | spec     |
+        | HMAC_224 |
+        | HMAC_512 |
+
+    # The error code is not recorded: either documented code is accepted, softly.
+    @XOP-5 @unverified
+    Scenario Outline: GetPublicKey on an <spec> key names one of the documented codes
       Given an <spec> key "K"
       When I call GetPublicKey for key "K"
       Then the call fails with one of UnsupportedOperationException, InvalidKeyUsageException
-      And the response has no "PublicKey"
 
       Examples:
         | spec     |

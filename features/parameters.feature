@@ -56,12 +56,14 @@ Feature: Request parameters of GenerateMac and VerifyMac
   Rule: Message is 1 to 4096 bytes
 
     @MAC-SIZE-1 @MAC-GT-1 @MAC-DRY-1
-    Scenario Outline: A Message of <size> bytes is accepted by <algorithm>
+    Scenario Outline: A Message of <size> bytes is accepted by <algorithm>, with an empty GrantTokens and DryRun false
       Given an <spec> key "M"
-      When I call GenerateMac with:
+      When I call GenerateMac raw with:
         | KeyId        | key:M        |
         | Message      | bytes:<size> |
         | MacAlgorithm | <algorithm>  |
+        | GrantTokens  | json:[]      |
+        | DryRun       | false        |
       Then the call succeeds
 
       Examples:
@@ -226,6 +228,25 @@ Feature: Request parameters of GenerateMac and VerifyMac
 
     @MAC-GT-1
     Scenario: An empty GrantTokens list is the same as none
+      When I call GenerateMac with:
+        | KeyId        | key:K        |
+        | Message      | blob:hello   |
+        | MacAlgorithm | HMAC_SHA_256 |
+        | GrantTokens  | json:[]      |
+      Then the call succeeds
+      And the response "Mac" is 32 bytes
+      When I call VerifyMac with:
+        | KeyId        | key:K        |
+        | Message      | blob:hello   |
+        | MacAlgorithm | HMAC_SHA_256 |
+        | Mac          | mac:T        |
+        | GrantTokens  | json:[]      |
+      Then the call succeeds
+      And the response "MacValid" is true
+
+    # Equal bytes rest on determinism, which is inferred (GM-OK-3).
+    @MAC-GT-1 @GM-OK-3 @unverified
+    Scenario: An empty GrantTokens list gives the same MAC as none
       When I call GenerateMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |

@@ -61,6 +61,16 @@ Feature: Key rotation
         | Mac          | mac:Before   |
       Then the call succeeds
       And the response "MacValid" is true
+
+    # Equal bytes rest on determinism, which is inferred (GM-OK-3).
+    @ROT-3 @GM-OK-3 @unverified
+    Scenario: Rotation attempts leave the key's MACs byte-identical
+      Given an HMAC_384 key "K"
+      And I generate a MAC of "hello" with key "K" and HMAC_SHA_384 as "Before"
+      When I call EnableKeyRotation for key "K"
+      Then the call fails with UnsupportedOperationException
+      When I call RotateKeyOnDemand for key "K"
+      Then the call fails with UnsupportedOperationException
       When I call GenerateMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |

@@ -17,7 +17,21 @@ import (
 var (
 	ruleID   = regexp.MustCompile(`^@[A-Z]+(-[A-Z]+)?-[0-9]+$`)
 	indexRow = regexp.MustCompile(`^\|\s*([A-Z]+(?:-[A-Z]+)?-[0-9]+)\s*\|`)
+	// inferredPart is the only accepted form of a level's inferred part:
+	// "D; I for truncation" (the catalogue's "D (I for ...)" must be rewritten).
+	inferredPart = regexp.MustCompile(`^[IT] for \S`)
 )
+
+// recordedPart marks a scenario that asserts only the recorded part of its
+// split-level rules (steps.RecordedPart).
+const recordedPart = "@recorded-part"
+
+// splitLevel cuts a level "X; I for <part>" into its recorded level and its
+// inferred part ("" when the whole rule has one level).
+func splitLevel(level string) (recorded, inferred string) {
+	r, i, _ := strings.Cut(level, ";")
+	return strings.TrimSpace(r), strings.TrimSpace(i)
+}
 
 type indexEntry struct{ level, where string }
 
@@ -33,7 +47,10 @@ func parseIndex(md string) (map[string]indexEntry, []string) {
 			problems = append(problems, fmt.Sprintf("RULES.md line %d: want 4 columns (ID | Rule | Level | Checked in), got %d", i+1, len(cells)))
 			continue
 		}
-		id := strings.TrimSpace(cells[0])
+		id, level := strings.TrimSpace(cells[0]), strings.TrimSpace(cells[2])
+		if _, inf := splitLevel(level); strings.Contains(level, "(") || strings.Contains(level, ";") && !inferredPart.MatchString(inf) {
+			problems = append(problems, fmt.Sprintf("RULES.md line %d: %s level %q: write an inferred part as \"X; I for <part>\"", i+1, id, level))
+		}
 		if _, dup := out[id]; dup {
 			problems = append(problems, "RULES.md lists "+id+" twice")
 		}
@@ -112,26 +129,58 @@ func coverageProblems(idx map[string]indexEntry, pickles map[string][]*messages.
 }
 
 // unverifiedProblems: a scenario whose weakest rule has an inferred or
-// third-party code level must say so with @unverified.
+// third-party code level must say so with @unverified. A rule whose level
+// has an inferred part ("D; I for truncation") may be checked hard only by
+// a scenario that declares @recorded-part (it checks the recorded part
+// only); its inferred part must be checked by some @unverified scenario.
 func unverifiedProblems(idx map[string]indexEntry, pickles map[string][]*messages.Pickle) []string {
 	var problems []string
+	softly := map[string]bool{} // split rules with an @unverified scenario
+	splitTagged := map[string]string{}
 	for f, ps := range pickles {
 		for _, p := range ps {
-			unverified, weak := false, ""
+			unverified, marked, weak := false, false, ""
+			var split []string
 			for _, tag := range p.Tags {
-				if tag.Name == "@unverified" {
+				switch tag.Name {
+				case "@unverified":
 					unverified = true
+				case recordedPart:
+					marked = true
 				}
-				if e, ok := idx[strings.TrimPrefix(tag.Name, "@")]; ok && ruleID.MatchString(tag.Name) {
-					code := strings.SplitN(e.level, " / ", 2)[0]
-					if !strings.ContainsAny(code, "DSO") && strings.ContainsAny(code, "IT") {
-						weak = tag.Name
-					}
+				e, ok := idx[strings.TrimPrefix(tag.Name, "@")]
+				if !ok || !ruleID.MatchString(tag.Name) {
+					continue
+				}
+				recorded, inferred := splitLevel(e.level)
+				code := strings.SplitN(recorded, " / ", 2)[0]
+				if !strings.ContainsAny(code, "DSO") && strings.ContainsAny(code, "IT") {
+					weak = tag.Name
+				}
+				if inferred != "" {
+					split = append(split, tag.Name)
 				}
 			}
 			if weak != "" && !unverified {
 				problems = append(problems, fmt.Sprintf("%s: scenario %q checks %s (inferred evidence) but is not tagged @unverified", f, p.Name, weak))
 			}
+			for _, r := range split {
+				splitTagged[r] = f
+				if unverified {
+					softly[r] = true
+				} else if !marked {
+					problems = append(problems, fmt.Sprintf("%s: scenario %q checks %s, whose level %q has an inferred part, hard: tag it @unverified, or %s if it checks only the recorded part",
+						f, p.Name, r, idx[r[1:]].level, recordedPart))
+				}
+			}
+			if marked && len(split) == 0 {
+				problems = append(problems, fmt.Sprintf("%s: scenario %q is tagged %s but none of its rules has an inferred part", f, p.Name, recordedPart))
+			}
+		}
+	}
+	for r, f := range splitTagged {
+		if !softly[r] {
+			problems = append(problems, fmt.Sprintf("%s: the inferred part of %s (%q) has no @unverified scenario (tagged in %s)", r[1:], r, idx[r[1:]].level, f))
 		}
 	}
 	sort.Strings(problems)
@@ -220,8 +269,14 @@ func TestChecksCatchMistakes(t *testing.T) {
 | A-6 | tagged, not named | D |  |
 | A-7 | not observable | D | not observable: why |
 | A-8 | too many columns | D | a.feature | x |
+| A-9 | split, hard without the marker | D; I for truncation | a.feature |
+| A-10 | split, marked and softly checked | S; I for the MAC operations | a.feature |
+| A-11 | split, never checked softly | D; I for the range | a.feature |
+| A-12 | catalogue form | D (I for truncation) | a.feature |
+| A-13 | a ';' that is not an inferred part | D; S for DescribeKey | a.feature |
 `)
-	if len(problems) != 1 || !strings.Contains(problems[0], "want 4 columns") {
+	if len(problems) != 3 || !strings.Contains(problems[0], "want 4 columns") ||
+		!strings.Contains(problems[1], `A-12 level "D (I for truncation)"`) || !strings.Contains(problems[2], "A-13 level") {
 		t.Errorf("parseIndex problems = %q", problems)
 	}
 	ps, perr := parsePickles(map[string][]byte{"a.feature": []byte(`Feature: f
@@ -233,6 +288,21 @@ func TestChecksCatchMistakes(t *testing.T) {
     Given x
   @A-5 @unverified
   Scenario: inferred with the tag
+    Given x
+  @A-9
+  Scenario: split without the marker
+    Given x
+  @A-9 @A-10 @unverified
+  Scenario: split checked softly
+    Given x
+  @A-10 @recorded-part
+  Scenario: split with the marker
+    Given x
+  @A-11 @recorded-part
+  Scenario: split never soft
+    Given x
+  @A-1 @recorded-part
+  Scenario: stray marker
     Given x
 `), "broken.feature": []byte("Scenario: no feature\n")})
 	if len(perr) != 1 || !strings.Contains(perr[0], "broken.feature") {
@@ -255,9 +325,19 @@ func TestChecksCatchMistakes(t *testing.T) {
 			t.Errorf("coverage flagged %s wrongly:\n%s", ok, got)
 		}
 	}
-	un := unverifiedProblems(idx, ps)
-	if len(un) != 1 || !strings.Contains(un[0], `"inferred without the tag"`) {
-		t.Errorf("unverified problems = %q", un)
+	un := strings.Join(unverifiedProblems(idx, ps), "\n")
+	for _, want := range []string{
+		`"inferred without the tag" checks @A-5`,
+		`"split without the marker" checks @A-9, whose level "D; I for truncation" has an inferred part`,
+		"A-11: the inferred part of @A-11",
+		`"stray marker" is tagged @recorded-part but none`,
+	} {
+		if !strings.Contains(un, want) {
+			t.Errorf("unverified problems lack %q:\n%s", want, un)
+		}
+	}
+	if n := strings.Count(un, "\n") + 1; n != 4 {
+		t.Errorf("%d unverified problems, want 4:\n%s", n, un)
 	}
 	cat := catalogueProblems(idx, "| A-1 | x |\n| AMB-1 | x |\n| C-1 | x |\n")
 	if !strings.Contains(strings.Join(cat, "\n"), "rules.md has C-1") || !strings.Contains(strings.Join(cat, "\n"), "RULES.md has A-2") ||

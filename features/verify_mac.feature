@@ -74,16 +74,17 @@ Feature: VerifyMac
       Then the call fails with KMSInvalidMacException and no message
       And the response has no "MacValid"
 
-    @VM-FAIL-2
+    @VM-FAIL-2 @WIRE-10
     Scenario Outline: The MAC <change> fails
       When I call VerifyMac with:
         | KeyId        | key:K           |
         | Message      | blob:hello      |
         | MacAlgorithm | HMAC_SHA_256    |
         | Mac          | mac:T <change>  |
-      Then the call fails with KMSInvalidMacException
+      Then the call fails with KMSInvalidMacException and no message
 
-      Examples:
+      @recorded-part
+      Examples: a changed or extended MAC (recorded)
         | change            |
         | with a bit flipped |
         | extended by 1     |
@@ -96,7 +97,7 @@ Feature: VerifyMac
         | truncated to 16   |
         | truncated to 1    |
 
-    @VM-FAIL-3
+    @VM-FAIL-3 @WIRE-10
     Scenario: A valid MAC checked against another key of the same spec fails
       Given an HMAC_256 key "Other"
       When I call VerifyMac with:
@@ -104,9 +105,9 @@ Feature: VerifyMac
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
         | Mac          | mac:T        |
-      Then the call fails with KMSInvalidMacException
+      Then the call fails with KMSInvalidMacException and no message
 
-    @VM-FAIL-6
+    @VM-FAIL-6 @WIRE-10
     Scenario Outline: A made-up MAC of the right length for <algorithm> fails
       Given an <spec> key "R"
       When I call VerifyMac with:
@@ -114,7 +115,7 @@ Feature: VerifyMac
         | Message      | blob:hello     |
         | MacAlgorithm | <algorithm>    |
         | Mac          | bytes:<length> |
-      Then the call fails with KMSInvalidMacException
+      Then the call fails with KMSInvalidMacException and no message
 
       Examples:
         | spec     | algorithm    | length |
@@ -153,7 +154,7 @@ Feature: VerifyMac
 
   Rule: manual rotation moves an alias; old MACs verify only with the old key
 
-    @VM-FAIL-7 @ROT-4
+    @VM-FAIL-7 @ROT-4 @WIRE-10
     Scenario: VerifyMac through an alias moved to another HMAC key fails for the old MAC
       Given an alias "A" for key "K"
       And an HMAC_256 key "New"
@@ -168,7 +169,7 @@ Feature: VerifyMac
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
         | Mac          | mac:Old      |
-      Then the call fails with KMSInvalidMacException
+      Then the call fails with KMSInvalidMacException and no message
       When I call VerifyMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |

@@ -25,6 +25,15 @@ Feature: Wire protocol (awsJson1_1)
         | Content-Type | application/x-amz-json-1.1 |
       Then the call fails
 
+    @WIRE-3
+    Scenario: An unknown target does not run an operation
+      When I send a raw TrentService.NoSuchOperation request with body:
+        """
+        {}
+        """
+      Then the call fails
+
+    # The error code for an unknown target is not recorded.
     @WIRE-3 @unverified
     Scenario: An unknown target is an unknown operation
       When I send a raw TrentService.NoSuchOperation request with body:
@@ -127,9 +136,9 @@ Feature: Wire protocol (awsJson1_1)
     @WIRE-8 @WIRE-9
     Scenario: NotFoundException has a bare __type and a lower-case message
       When I call GenerateMac raw with:
-        | KeyId        | 5f2e9a4c-0d4b-4c1e-9f3a-7b8c6d5e4f30 |
-        | Message      | blob:hello                           |
-        | MacAlgorithm | HMAC_SHA_256                         |
+        | KeyId        | fake-key-id  |
+        | Message      | blob:hello   |
+        | MacAlgorithm | HMAC_SHA_256 |
       Then the response "__type" is "NotFoundException"
       And the response has "message"
       And the response has no "Message"
@@ -157,8 +166,18 @@ Feature: Wire protocol (awsJson1_1)
 
   Rule: client errors use HTTP 400, never the Smithy httpError codes
 
-    @WIRE-11 @WIRE-12 @KID-7
+    @WIRE-11 @WIRE-12 @KID-6
     Scenario: NotFoundException is HTTP 400, not 404
+      When I call GenerateMac with:
+        | KeyId        | fake-key-id  |
+        | Message      | blob:hello   |
+        | MacAlgorithm | HMAC_SHA_256 |
+      Then the call fails with NotFoundException
+      And the HTTP status is 400
+
+    # NotFoundException for a well-formed unknown key is recorded for DescribeKey only (KID-7).
+    @WIRE-11 @WIRE-12 @KID-7 @unverified
+    Scenario: NotFoundException for a well-formed unknown key ID is HTTP 400, not 404
       When I call GenerateMac with:
         | KeyId        | 5f2e9a4c-0d4b-4c1e-9f3a-7b8c6d5e4f30 |
         | Message      | blob:hello                           |
@@ -166,8 +185,8 @@ Feature: Wire protocol (awsJson1_1)
       Then the call fails with NotFoundException
       And the HTTP status is 400
 
-    @WIRE-11 @WIRE-12 @STATE-2
-    Scenario: DisabledException is HTTP 400, not 409
+    @WIRE-8 @WIRE-11 @WIRE-12 @STATE-2
+    Scenario: DisabledException is HTTP 400, not 409, with a lower-case message
       Given key "K" is in state Disabled
       When I call GenerateMac with:
         | KeyId        | key:K        |
@@ -175,9 +194,10 @@ Feature: Wire protocol (awsJson1_1)
         | MacAlgorithm | HMAC_SHA_256 |
       Then the call fails with DisabledException
       And the HTTP status is 400
+      And the response has "message"
 
-    @WIRE-11 @WIRE-12 @STATE-3
-    Scenario: KMSInvalidStateException is HTTP 400, not 409
+    @WIRE-8 @WIRE-11 @WIRE-12 @STATE-3
+    Scenario: KMSInvalidStateException is HTTP 400, not 409, with a lower-case message
       Given key "K" is in state PendingDeletion
       When I call GenerateMac with:
         | KeyId        | key:K        |
@@ -185,6 +205,7 @@ Feature: Wire protocol (awsJson1_1)
         | MacAlgorithm | HMAC_SHA_256 |
       Then the call fails with KMSInvalidStateException
       And the HTTP status is 400
+      And the response has "message"
 
     @WIRE-11 @WIRE-12 @DRY-2
     Scenario: DryRunOperationException is HTTP 400, not 412
@@ -229,8 +250,8 @@ Feature: Wire protocol (awsJson1_1)
     @WIRE-13
     Scenario: An error carries x-amzn-RequestId
       When I call GenerateMac with:
-        | KeyId        | 5f2e9a4c-0d4b-4c1e-9f3a-7b8c6d5e4f30 |
-        | Message      | blob:hello                           |
-        | MacAlgorithm | HMAC_SHA_256                         |
+        | KeyId        | fake-key-id  |
+        | Message      | blob:hello   |
+        | MacAlgorithm | HMAC_SHA_256 |
       Then the call fails with NotFoundException
       And the response has a header "x-amzn-RequestId"

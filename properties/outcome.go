@@ -1,22 +1,17 @@
 package properties
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
+
+	"github.com/kmsmac/kmsmac/internal/awsraw"
 )
 
 // Raw sends one awsJson1_1 request and returns the HTTP status and the
@@ -29,38 +24,13 @@ type Raw func(ctx context.Context, op string, body []byte) (status int, respBody
 // "kms" in region with creds (nil creds: unsigned, enough for local
 // emulators). hc nil means http.DefaultClient.
 func NewRaw(endpoint, region string, creds aws.CredentialsProvider, hc *http.Client) Raw {
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	signer := v4.NewSigner()
-	url := strings.TrimRight(endpoint, "/") + "/"
+	c := &awsraw.Client{URL: endpoint, Region: region, Credentials: creds, HTTP: hc}
 	return func(ctx context.Context, op string, body []byte) (int, []byte, error) {
-		if !strings.Contains(op, ".") {
-			op = "TrentService." + op
-		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-		if err != nil {
+		r, err := c.Do(ctx, awsraw.Target(op), body)
+		if r == nil {
 			return 0, nil, err
 		}
-		req.Header.Set("X-Amz-Target", op)
-		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-		if creds != nil {
-			c, err := creds.Retrieve(ctx)
-			if err != nil {
-				return 0, nil, fmt.Errorf("credentials: %w", err)
-			}
-			sum := sha256.Sum256(body)
-			if err := signer.SignHTTP(ctx, c, req, hex.EncodeToString(sum[:]), "kms", region, time.Now()); err != nil {
-				return 0, nil, fmt.Errorf("signing: %w", err)
-			}
-		}
-		resp, err := hc.Do(req)
-		if err != nil {
-			return 0, nil, err
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-		return resp.StatusCode, b, err
+		return r.Status, r.Body, err
 	}
 }
 
@@ -105,7 +75,7 @@ func fromSDK(err error) Outcome {
 	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
-		o.Code, o.Message = normaliseType(ae.ErrorCode()), ae.ErrorMessage()
+		o.Code, o.Message = awsraw.NormaliseType(ae.ErrorCode()), ae.ErrorMessage()
 	}
 	switch {
 	case o.Status == 0:
@@ -126,34 +96,19 @@ func fromRaw(status int, body []byte, err error) Outcome {
 	if status == http.StatusOK {
 		return o
 	}
-	var m map[string]any
-	if json.Unmarshal(body, &m) != nil {
+	e := awsraw.ParseError(body)
+	if !e.JSON {
 		o.Code, o.Message = "(not JSON)", truncate(string(body), 200)
 		return o
 	}
-	if t, ok := m["__type"].(string); ok {
-		o.Code = normaliseType(t)
-	}
-	for _, k := range []string{"message", "Message"} {
-		if s, ok := m[k].(string); ok {
-			o.Message = s
-		}
+	o.Code = e.Type
+	if e.Message != nil {
+		o.Message = *e.Message
 	}
 	if o.Code == "" {
 		o.Code = "(no __type)"
 	}
 	return o
-}
-
-// normaliseType cuts a namespace prefix and a ':' suffix (rules.md WIRE-9).
-func normaliseType(t string) string {
-	if i := strings.LastIndexByte(t, '#'); i >= 0 {
-		t = t[i+1:]
-	}
-	if i := strings.IndexByte(t, ':'); i >= 0 {
-		t = t[:i]
-	}
-	return strings.TrimSpace(t)
 }
 
 func truncate(s string, n int) string {

@@ -1,19 +1,57 @@
 package steps
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 func TestParseLevels(t *testing.T) {
 	md := "| ID | Rule | Level | Checked in |\n|---|---|---|---|\n" +
 		"| A-1 | x | D | f |\n| A-2 | x | D / I | f |\n| A-3 | x | O | f |\n| A-4 | x | I / T | f |\n" +
-		"| A-5 | x | D/S / I | f |\n| A-6 | x | — | f |\n| MAC-SIZE-7 | x | S | f |\n"
+		"| A-5 | x | D/S / I | f |\n| A-6 | x | — | f |\n| MAC-SIZE-7 | x | S | f |\n" +
+		"| A-7 | x | D; I for truncation | f |\n| A-8 | x | S / I; I for the MAC operations | f |\n"
 	got := ParseLevels(md)
-	want := map[string][2]int{"A-1": {2, 2}, "A-2": {2, 0}, "A-3": {1, 1}, "A-4": {0, 0}, "A-5": {2, 0}, "A-6": {-1, -1}, "MAC-SIZE-7": {2, 2}}
+	want := map[string][2]int{"A-1": {2, 2}, "A-2": {2, 0}, "A-3": {1, 1}, "A-4": {0, 0}, "A-5": {2, 0}, "A-6": {-1, -1}, "MAC-SIZE-7": {2, 2},
+		"A-7": {2, 2}, "A-8": {2, 0}}
 	if len(got) != len(want) {
 		t.Fatalf("parsed %d rules, want %d: %v", len(got), len(want), got)
 	}
 	for id, w := range want {
 		if l := got[id]; l.Code != w[0] || l.Text != w[1] {
 			t.Errorf("%s: code %d text %d, want %v", id, l.Code, l.Text, w)
+		}
+	}
+	// The strongest letter of "D; I for truncation" must not hide its inferred part.
+	for id, inf := range map[string]string{"A-2": "", "A-7": "I for truncation", "A-8": "I for the MAC operations"} {
+		if got[id].Inferred != inf {
+			t.Errorf("%s: inferred part %q, want %q", id, got[id].Inferred, inf)
+		}
+	}
+}
+
+// A split-level rule (VM-FAIL-2, "D; I for truncation") asserts hard only
+// where the scenario declares @recorded-part.
+func TestSplitLevelNeedsRecordedPart(t *testing.T) {
+	if Levels()["VM-FAIL-2"].Inferred == "" {
+		t.Fatal("RULES.md: VM-FAIL-2 has no inferred part")
+	}
+	for _, c := range []struct {
+		rules      []string
+		tags       []string
+		code, text bool
+	}{
+		{[]string{"VM-FAIL-2"}, nil, false, false},
+		{[]string{"VM-FAIL-2"}, []string{RecordedPart}, true, true},
+		{[]string{"VM-FAIL-2"}, []string{RecordedPart, "@unverified"}, false, false},
+		{[]string{"VM-FAIL-1"}, nil, true, true},
+	} {
+		w := newWorld(&Target{}, &Options{})
+		for _, tag := range c.tags {
+			w.Tags[tag] = true
+		}
+		w.ev = scenarioEvidence(c.rules, w.Tags["@unverified"])
+		if w.hard(KindCode) != c.code || w.hard(KindStatus) != c.code || w.hard(KindText) != c.text {
+			t.Errorf("%v %v: code hard %v text hard %v, want %v %v", c.rules, c.tags, w.hard(KindCode), w.hard(KindText), c.code, c.text)
 		}
 	}
 }
@@ -77,6 +115,7 @@ func TestCheckHardSoftStrict(t *testing.T) {
 		{"soft text", evidence{codeHard: true}, false, KindText, false, 1},
 		{"soft text strict", evidence{codeHard: true}, true, KindText, true, 1},
 		{"unverified code", evidence{}, false, KindCode, false, 1},
+		{"split rule without @recorded-part", evidence{codeHard: true, textHard: true, split: []string{"VM-FAIL-2"}}, false, KindCode, false, 1},
 	} {
 		w := newWorld(&Target{}, &Options{Strict: c.strict})
 		w.ev = c.ev
@@ -86,6 +125,25 @@ func TestCheckHardSoftStrict(t *testing.T) {
 		}
 		if err := w.Check(c.kind, true, "X", "X"); err != nil {
 			t.Errorf("%s: a passing check failed: %v", c.name, err)
+		}
+	}
+}
+
+// Unverified never fails hard, even in a scenario whose evidence is hard.
+func TestUnverifiedIsSoft(t *testing.T) {
+	for _, strict := range []bool{false, true} {
+		w := newWorld(&Target{}, &Options{Strict: strict})
+		w.ev = evidence{codeHard: true, textHard: true}
+		err := w.Unverified(KindCode, false, "X", "Y")
+		if (err != nil) != strict || len(w.soft) != 1 {
+			t.Errorf("strict=%v: err=%v soft=%v", strict, err, w.soft)
+		}
+		var f *failure
+		if strict && !errors.As(err, &f) {
+			t.Errorf("strict: %v is not a formatted failure", err)
+		}
+		if err := w.Unverified(KindCode, true, "X", "X"); err != nil || len(w.soft) != 1 {
+			t.Errorf("a passing check: err=%v soft=%v", err, w.soft)
 		}
 	}
 }

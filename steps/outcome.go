@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/kmsmac/kmsmac/internal/awsraw"
 )
 
 // Outcome is what one call looked like on the wire, whichever client sent it.
@@ -31,34 +33,20 @@ type Outcome struct {
 func (o *Outcome) OK() bool { return o != nil && o.Status == http.StatusOK && o.Err == nil }
 
 // NormaliseType cuts a namespace prefix (after '#') and a ':' suffix (WIRE-9).
-func NormaliseType(t string) string {
-	if i := strings.LastIndexByte(t, '#'); i >= 0 {
-		t = t[i+1:]
-	}
-	if i := strings.IndexByte(t, ':'); i >= 0 {
-		t = t[:i]
-	}
-	return strings.TrimSpace(t)
-}
+func NormaliseType(t string) string { return awsraw.NormaliseType(t) }
 
 // parseError fills Type and Message from an error body (both spellings of
 // message, WIRE-9). A body that is not JSON leaves them to the caller.
 func (o *Outcome) parseError() {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(o.Body, &m) != nil {
+	e := awsraw.ParseError(o.Body)
+	if !e.JSON {
 		return
 	}
-	if raw, ok := m["__type"]; ok {
-		var s string
-		_ = json.Unmarshal(raw, &s)
-		o.Type = NormaliseType(s)
-	}
-	for _, k := range []string{"message", "Message"} {
-		if raw, ok := m[k]; ok {
-			var s string
-			_ = json.Unmarshal(raw, &s)
-			o.Message, o.HasMsg = s, true
-			break
+	o.Type = e.Type
+	if e.HasMessage {
+		o.HasMsg = true
+		if e.Message != nil {
+			o.Message = *e.Message
 		}
 	}
 	if o.Type == "" {

@@ -16,11 +16,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/kmsmac/kmsmac/internal/awsraw"
 )
 
 // Target is the endpoint under test and the two clients that reach it.
@@ -111,7 +112,7 @@ func NewTarget(ctx context.Context, o Options) (*Target, error) {
 			ko.BaseEndpoint = aws.String(t.URL)
 		}
 	})
-	t.Raw = &RawClient{url: t.URL, region: t.Region, creds: cfg.Credentials, http: hc, signer: v4.NewSigner()}
+	t.Raw = &RawClient{c: awsraw.Client{URL: t.URL, Region: t.Region, Credentials: cfg.Credentials, HTTP: hc, MaxBody: maxBody}}
 	if err := t.probe(ctx); err != nil {
 		t.Close(ctx)
 		return nil, &SetupError{err}

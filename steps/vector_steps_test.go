@@ -269,3 +269,69 @@ func TestImportMissingFails(t *testing.T) {
 		t.Errorf("GetParametersForImport called %d times; want one probe per run", probes)
 	}
 }
+
+// truncatingEndpoint is the reference, except that VerifyMac accepts any
+// non-empty prefix of the right MAC: the behaviour VM-FAIL-2 only infers
+// that KMS refuses.
+func truncatingEndpoint(t *testing.T) string {
+	t.Helper()
+	svc := reference.NewService(reference.Options{})
+	call := callerFunc(func(ctx context.Context, op string, body []byte) ([]byte, error) {
+		out, err := svc.Call(ctx, op, body)
+		if op != "VerifyMac" || err == nil {
+			return out, err
+		}
+		var req struct {
+			KeyId, MacAlgorithm string
+			Message, Mac        []byte
+		}
+		if json.Unmarshal(body, &req) != nil || len(req.Mac) == 0 {
+			return out, err
+		}
+		gen, gerr := svc.Call(ctx, "GenerateMac", mustJSON(map[string]any{"KeyId": req.KeyId, "Message": req.Message, "MacAlgorithm": req.MacAlgorithm}))
+		var full struct {
+			KeyId string
+			Mac   []byte
+		}
+		if gerr != nil || json.Unmarshal(gen, &full) != nil || len(req.Mac) >= len(full.Mac) || !bytes.HasPrefix(full.Mac, req.Mac) {
+			return out, err
+		}
+		return mustJSON(map[string]any{"KeyId": full.KeyId, "MacValid": true, "MacAlgorithm": req.MacAlgorithm}), nil
+	})
+	ts := httptest.NewServer(awsjson.NewHandler(call, awsjson.HandlerOptions{}))
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+// An endpoint that accepts truncated tags deviates from inferred evidence
+// only (VM-FAIL-2 "I for truncation"): an unverified deviation, a failure
+// only with --strict, and never a hard failure.
+func TestVectorsTruncationIsUnverified(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the vector scenarios")
+	}
+	dir := testVectorsDir(t)
+	url := truncatingEndpoint(t)
+	for _, strict := range []bool{false, true} {
+		res, err := Run(context.Background(), Options{Endpoint: url, Tags: "@vectors && @IMP-1", VectorsDir: dir,
+			Strict: strict, FS: featureFS(t, "vectors.feature")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Scenarios) != 4 {
+			t.Fatalf("%d scenarios, want the 4 algorithms", len(res.Scenarios))
+		}
+		want := Deviation
+		if strict {
+			want = Failed
+		}
+		for _, s := range res.Scenarios {
+			if s.Status != want || !strings.Contains(s.Reason, "truncated tags were not refused") || !strings.Contains(s.Reason, "inferred for truncation") {
+				t.Errorf("strict=%v %s: %s %q; want %s naming the truncated tags", strict, s.Name, s.Status, s.Reason, want)
+			}
+		}
+		if res.OK() == strict {
+			t.Errorf("strict=%v: run OK = %v", strict, res.OK())
+		}
+	}
+}
