@@ -138,13 +138,22 @@ Feature: Request parameters of GenerateMac and VerifyMac
       Then the call fails with ValidationException
       And the error message is "1 validation error detected: Value '' at 'keyId' failed to satisfy constraint: Member must have length greater than or equal to 1"
 
-    @MAC-SIZE-5 @KID-6
+    @MAC-SIZE-5
     Scenario: A KeyId of 2048 characters passes validation and is then not found
       When I call GenerateMac with:
         | KeyId        | chars:2048   |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
       Then the call fails with NotFoundException
+
+    @KID-6
+    Scenario: A malformed KeyId of 2048 characters is quoted whole in the NotFoundException
+      When I call GenerateMac with:
+        | KeyId        | chars:2048   |
+        | Message      | blob:hello   |
+        | MacAlgorithm | HMAC_SHA_256 |
+      Then the call fails with NotFoundException
+      And the error message quotes the request's "KeyId" as "Invalid keyId '<value>'"
 
     @MAC-SIZE-5
     Scenario: A KeyId of 2049 characters is a validation error

@@ -94,7 +94,9 @@ Feature: Generated properties of GenerateMac and VerifyMac
 
   Rule: random key lifecycles agree with a model of KMS
 
-    @slow @import @grants @aliases @STATE-1 @STATE-2 @STATE-3 @STATE-10 @STATE-11 @IMP-8 @GR-7 @KID-1 @KID-4 @VM-FAIL-3
+    # Not tagged @STATE-10: the model also compares MACs across calls (GM-OK-3, IMP-11, the
+    # inferred half of STATE-10), which properties.Model cannot yet report softly.
+    @slow @import @grants @aliases @STATE-1 @STATE-2 @STATE-3 @STATE-11 @IMP-8 @GR-7 @KID-1 @KID-4 @VM-FAIL-3
     Scenario: Random lifecycle sequences interleaved with GenerateMac and VerifyMac match the model
       When I check the model with 30 command sequences of at most 20 commands
       Then the property holds
