@@ -161,7 +161,7 @@ Feature: Creating HMAC keys and their metadata
 
   Rule: an HMAC key can be a multi-Region primary
 
-    @CK-10 @KID-2
+    @CK-10 @KID-2 @MRK-1 @MRK-2
     Scenario: CreateKey with MultiRegion makes an mrk- primary key
       When I call CreateKey with:
         | KeySpec     | HMAC_256            |

@@ -282,8 +282,7 @@ Feature: Key states
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_512 |
       Then the call succeeds
-      And I keep the response "Mac" as "During"
-      And the MACs "T" and "During" are equal
+      And the response "Mac" is 64 bytes
       When I call VerifyMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |

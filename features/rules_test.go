@@ -48,7 +48,7 @@ func parseIndex(md string) (map[string]indexEntry, []string) {
 			continue
 		}
 		id, level := strings.TrimSpace(cells[0]), strings.TrimSpace(cells[2])
-		if _, inf := splitLevel(level); strings.Contains(level, "(") || strings.Contains(level, ";") && !inferredPart.MatchString(inf) {
+		if rec, inf := splitLevel(level); strings.Contains(rec, "(") || strings.Contains(level, ";") && !inferredPart.MatchString(inf) {
 			problems = append(problems, fmt.Sprintf("RULES.md line %d: %s level %q: write an inferred part as \"X; I for <part>\"", i+1, id, level))
 		}
 		if _, dup := out[id]; dup {
@@ -78,7 +78,9 @@ func parsePickles(files map[string][]byte) (map[string][]*messages.Pickle, []str
 }
 
 // coverageProblems: every rule has a tagged scenario or a status, every
-// rule tag is a rule, and the "checked in" files really tag the rule.
+// rule tag is a rule, and the "checked in" files are exactly the files that
+// tag the rule. A cell "files; pending: <what>" (or "; not observable: ...")
+// says that part of a checked rule is not checked yet.
 func coverageProblems(idx map[string]indexEntry, pickles map[string][]*messages.Pickle) []string {
 	var problems []string
 	tagged := map[string]map[string]bool{} // id -> files
@@ -100,27 +102,44 @@ func coverageProblems(idx map[string]indexEntry, pickles map[string][]*messages.
 			}
 		}
 	}
+	isStatus := func(s string) bool {
+		return strings.HasPrefix(s, "not observable:") || strings.HasPrefix(s, "pending:")
+	}
 	for id, e := range idx {
-		status := strings.HasPrefix(e.where, "not observable:") || strings.HasPrefix(e.where, "pending:")
+		// A status may itself contain ';'; only a file list is cut there.
+		where, partial, hasPartial := e.where, "", false
+		status := isStatus(where)
+		if !status {
+			where, partial, hasPartial = strings.Cut(e.where, ";")
+			where, partial = strings.TrimSpace(where), strings.TrimSpace(partial)
+		}
 		files := tagged[id]
 		switch {
+		case hasPartial && !isStatus(partial):
+			problems = append(problems, fmt.Sprintf("%s: 'Checked in' %q: write \"<files>; pending: <what>\" for a partly checked rule", id, e.where))
 		case len(files) == 0 && !status:
 			problems = append(problems, fmt.Sprintf("%s: no scenario carries @%s and RULES.md gives no 'not observable:' or 'pending:' status", id, id))
 		case len(files) > 0 && status:
 			problems = append(problems, fmt.Sprintf("%s: tagged in %s but RULES.md says %q", id, keys(files), e.where))
 		case len(files) > 0:
-			named := 0
-			for _, w := range strings.Split(e.where, ",") {
+			named := map[string]bool{}
+			for _, w := range strings.Split(where, ",") {
 				if w = strings.TrimSpace(w); w == "" {
 					continue
 				}
 				if !files[w] {
 					problems = append(problems, fmt.Sprintf("%s: RULES.md says it is checked in %s, but no scenario there carries @%s", id, w, id))
 				}
-				named++
+				named[w] = true
 			}
-			if named == 0 {
+			if len(named) == 0 {
 				problems = append(problems, fmt.Sprintf("%s: tagged in %s; name the file(s) in RULES.md's 'Checked in' column", id, keys(files)))
+				continue
+			}
+			for f := range files {
+				if !named[f] {
+					problems = append(problems, fmt.Sprintf("%s: tagged in %s, which RULES.md's 'Checked in' column does not name", id, f))
+				}
 			}
 		}
 	}
@@ -274,6 +293,9 @@ func TestChecksCatchMistakes(t *testing.T) {
 | A-11 | split, never checked softly | D; I for the range | a.feature |
 | A-12 | catalogue form | D (I for truncation) | a.feature |
 | A-13 | a ';' that is not an inferred part | D; S for DescribeKey | a.feature |
+| A-14 | partly pending | D | a.feature; pending: a second Region |
+| A-15 | tagged in a file not named | D | a.feature |
+| A-16 | a file list with a note that is not a status | D | a.feature; later |
 `)
 	if len(problems) != 3 || !strings.Contains(problems[0], "want 4 columns") ||
 		!strings.Contains(problems[1], `A-12 level "D (I for truncation)"`) || !strings.Contains(problems[2], "A-13 level") {
@@ -304,6 +326,13 @@ func TestChecksCatchMistakes(t *testing.T) {
   @A-1 @recorded-part
   Scenario: stray marker
     Given x
+  @A-14 @A-15 @A-16
+  Scenario: partial status
+    Given x
+`), "b.feature": []byte(`Feature: g
+  @A-15
+  Scenario: in a file RULES.md does not name
+    Given x
 `), "broken.feature": []byte("Scenario: no feature\n")})
 	if len(perr) != 1 || !strings.Contains(perr[0], "broken.feature") {
 		t.Errorf("parsePickles problems = %q", perr)
@@ -315,12 +344,14 @@ func TestChecksCatchMistakes(t *testing.T) {
 		"A-4: RULES.md says it is checked in b.feature",
 		"A-6: tagged in a.feature; name the file(s)",
 		"is tagged @B-9, which is not a rule",
+		"A-15: tagged in b.feature, which RULES.md's 'Checked in' column does not name",
+		`A-16: 'Checked in' "a.feature; later"`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("coverage problems lack %q:\n%s", want, got)
 		}
 	}
-	for _, ok := range []string{"A-1:", "A-5:", "A-7:"} {
+	for _, ok := range []string{"A-1:", "A-5:", "A-7:", "A-14:"} {
 		if strings.Contains(got, ok) {
 			t.Errorf("coverage flagged %s wrongly:\n%s", ok, got)
 		}

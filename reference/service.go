@@ -65,6 +65,10 @@ func init() {
 		"DeleteAlias": (*Service).deleteAlias,
 		"ListAliases": (*Service).listAliases,
 
+		"TagResource":      (*Service).tagResource,
+		"UntagResource":    (*Service).untagResource,
+		"ListResourceTags": (*Service).listResourceTags,
+
 		"CreateGrant": (*Service).createGrant,
 		"ListGrants":  (*Service).listGrants,
 		"RetireGrant": (*Service).retireGrant,

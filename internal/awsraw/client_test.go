@@ -253,15 +253,17 @@ func TestContextCancel(t *testing.T) {
 	}
 }
 
+// Target adds the TrentService prefix to an operation name only.
 func TestTarget(t *testing.T) {
-	for in, want := range map[string]string{
-		"GenerateMac":                 "TrentService.GenerateMac",
-		"TrentService.VerifyMac":      "TrentService.VerifyMac",
-		"KmsmacReference.SetKeyState": "KmsmacReference.SetKeyState",
-		"":                            "TrentService.",
-	} {
-		if got := Target(in); got != want {
-			t.Errorf("Target(%q) = %q, want %q", in, got, want)
+	cases := [][2]string{
+		{"GenerateMac", "TrentService.GenerateMac"},
+		{"TrentService.VerifyMac", "TrentService.VerifyMac"},
+		{"KmsmacReference.SetKeyState", "KmsmacReference.SetKeyState"},
+		{"", "TrentService."},
+	}
+	for _, c := range cases {
+		if got := Target(c[0]); got != c[1] {
+			t.Errorf("Target(%q) = %q, want %q", c[0], got, c[1])
 		}
 	}
 }

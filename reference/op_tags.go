@@ -1,0 +1,217 @@
+package reference
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/kmsmac/kmsmac/reference/store"
+)
+
+// maxTags is the KMS quota of tags per key (TagResource, CreateKey).
+const maxTags = 50
+
+// Tag errors. AWS's texts are not in rules.md; these are the ones
+// LocalStack snapshots against AWS (TagException, HTTP 400).
+func errTag(msg string) error { return awsjsonClient("TagException", msg) }
+
+const (
+	msgReservedTag  = "Tags beginning with aws: are reserved"
+	msgDuplicateTag = "Duplicate tag keys"
+	msgTooManyTags  = "Too many tags"
+)
+
+// reservedTagKey: the aws: prefix belongs to AWS in any letter case.
+func reservedTagKey(k string) bool {
+	return len(k) >= 4 && strings.EqualFold(k[:4], "aws:")
+}
+
+// taggable rejects keys pending deletion: KMS does not change their tags.
+func taggable(arn string, st store.State) error {
+	if st == store.PendingDeletion || st == store.PendingReplicaDeletion {
+		return stateErr(arn, st)
+	}
+	return nil
+}
+
+type tagResourceRequest struct {
+	KeyId *string    `json:"KeyId"`
+	Tags  *[]tagJSON `json:"Tags"` // a pointer: absent and [] differ
+}
+
+// tagResource adds tags or replaces the values of existing keys.
+func (s *Service) tagResource(_ context.Context, body []byte) ([]byte, error) {
+	var req tagResourceRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	requireKeyID(&v, req.KeyId)
+	if req.Tags == nil {
+		v.null("tags")
+	} else {
+		tagViolations(&v, *req.Tags)
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	view, err := s.resolve(*req.KeyId, keysOnly)
+	if err != nil {
+		return nil, err
+	}
+	k := view.Key
+	seen := make(map[string]bool, len(*req.Tags))
+	for _, t := range *req.Tags {
+		if reservedTagKey(*t.TagKey) {
+			return nil, errTag(msgReservedTag)
+		}
+		if seen[*t.TagKey] {
+			return nil, errTag(msgDuplicateTag)
+		}
+		seen[*t.TagKey] = true
+	}
+	err = s.update(k, func(m *store.Mutable) error {
+		if err := taggable(k.ARN, m.State); err != nil {
+			return err
+		}
+		for _, t := range *req.Tags {
+			m.Tags = setTag(m.Tags, *t.TagKey, *t.TagValue)
+		}
+		if len(m.Tags) > maxTags {
+			return errTag(msgTooManyTags) // the quota counts existing tags too
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return emptyResponse, nil
+}
+
+// setTag replaces the value of key in place, keeping the listing order,
+// or appends a new tag.
+func setTag(tags []store.Tag, key, value string) []store.Tag {
+	for i := range tags {
+		if tags[i].Key == key {
+			tags[i].Value = value
+			return tags
+		}
+	}
+	return append(tags, store.Tag{Key: key, Value: value})
+}
+
+type untagResourceRequest struct {
+	KeyId   *string   `json:"KeyId"`
+	TagKeys *[]string `json:"TagKeys"`
+}
+
+// untagResource removes tags; keys the key does not have are ignored, as
+// in KMS.
+func (s *Service) untagResource(_ context.Context, body []byte) ([]byte, error) {
+	var req untagResourceRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	requireKeyID(&v, req.KeyId)
+	if req.TagKeys == nil {
+		v.null("tagKeys")
+	} else {
+		for i, tk := range *req.TagKeys {
+			v.str("tagKeys."+strconv.Itoa(i+1)+".member", &tk, true, 1, 128)
+		}
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	view, err := s.resolve(*req.KeyId, keysOnly)
+	if err != nil {
+		return nil, err
+	}
+	k := view.Key
+	drop := make(map[string]bool, len(*req.TagKeys))
+	for _, tk := range *req.TagKeys {
+		if reservedTagKey(tk) {
+			return nil, errTag(msgReservedTag)
+		}
+		drop[tk] = true
+	}
+	err = s.update(k, func(m *store.Mutable) error {
+		if err := taggable(k.ARN, m.State); err != nil {
+			return err
+		}
+		kept := m.Tags[:0]
+		for _, t := range m.Tags {
+			if !drop[t.Key] {
+				kept = append(kept, t)
+			}
+		}
+		m.Tags = kept
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return emptyResponse, nil
+}
+
+type listResourceTagsRequest struct {
+	KeyId  *string `json:"KeyId"`
+	Limit  *int64  `json:"Limit"`
+	Marker *string `json:"Marker"`
+}
+
+// listResourceTags works in every key state. Pages hold at most 50 tags
+// whatever Limit says (the model allows 1..1000; the API caps at 50); the
+// marker is the key of the first tag of the next page.
+func (s *Service) listResourceTags(_ context.Context, body []byte) ([]byte, error) {
+	var req listResourceTagsRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	var v violations
+	requireKeyID(&v, req.KeyId)
+	v.intRange("limit", req.Limit, 1, 1000)
+	v.str("marker", req.Marker, false, 1, 1024)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	view, err := s.resolve(*req.KeyId, keysOnly)
+	if err != nil {
+		return nil, err
+	}
+	_, m, ok := s.store.Snapshot(view.Key.ID)
+	if !ok {
+		return nil, errKeyNotFound(view.Key.ARN)
+	}
+	start := 0
+	if req.Marker != nil {
+		start = -1
+		for i, t := range m.Tags {
+			if t.Key == *req.Marker {
+				start = i
+				break
+			}
+		}
+		if start < 0 {
+			return nil, errInvalidMarker()
+		}
+	}
+	limit := maxTags
+	if req.Limit != nil && *req.Limit < maxTags {
+		limit = int(*req.Limit)
+	}
+	end := min(start+limit, len(m.Tags))
+	out := struct {
+		Tags       []tagJSON `json:"Tags"`
+		NextMarker string    `json:"NextMarker,omitempty"`
+		Truncated  bool      `json:"Truncated"`
+	}{Tags: make([]tagJSON, 0, end-start)}
+	for _, t := range m.Tags[start:end] {
+		out.Tags = append(out.Tags, tagJSON{TagKey: &t.Key, TagValue: &t.Value})
+	}
+	if end < len(m.Tags) {
+		out.NextMarker, out.Truncated = m.Tags[end].Key, true
+	}
+	return marshal(out)
+}
