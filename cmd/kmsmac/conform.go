@@ -23,6 +23,7 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var o steps.Options
 	var report string
+	var failOn failPolicy
 	fs.StringVar(&o.Endpoint, "endpoint", "", "endpoint URL to test (also AWS_ENDPOINT_URL_KMS / AWS_ENDPOINT_URL); none = the embedded reference")
 	fs.BoolVar(&o.AWS, "aws", false, "test real AWS KMS with the SDK's default configuration chain (creates keys, costs money)")
 	fs.StringVar(&o.Region, "region", "", "region (default AWS_REGION, then us-east-1)")
@@ -30,6 +31,7 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Format, "format", "progress", "godog formatters, comma-separated: pretty, progress, junit:FILE, cucumber:FILE")
 	fs.StringVar(&report, "report", "", "write a Markdown conformance matrix to this file")
 	fs.BoolVar(&o.Strict, "strict", false, "unverified deviations (rules with inferred evidence) fail the run")
+	fs.Var(&failOn, "fail-on", "exit 1 on: failed | unverified (also unverified deviations) | any (also skipped scenarios)")
 	fs.StringVar(&o.VectorsDir, "vectors", "", "directory of Wycheproof hmac_sha*_test.json files")
 	fs.BoolVar(&o.KeepKeys, "keep-keys", false, "do not schedule the keys the run created for deletion")
 	fs.Int64Var(&o.Seed, "seed", 0, "seed for property tests (0 picks one and prints it)")
@@ -37,7 +39,7 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.PollTimeout, "poll-timeout", 30*time.Second, "how long a state change may take to show")
 	fs.IntVar(&o.Concurrency, "concurrency", 1, "scenarios at once (only with the progress formatter)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: kmsmac conform [--endpoint URL | --aws] [flags]\n\nRuns every conformance scenario and prints a summary. Exit 0 when every scenario that ran passed, 1 when any failed, 2 on a usage or setup error.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: kmsmac conform [--endpoint URL | --aws] [flags]\n\nRuns every conformance scenario and prints a summary.\n\n"+failPolicyHelp+"\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -58,6 +60,8 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kmsmac conform:", err)
 		return 2
 	}
+	failOn = failOn.withStrict(o.Strict)
+	o.Strict = failOn >= failOnUnverified
 	if o.Seed == 0 {
 		o.Seed = time.Now().UnixNano()
 	}
@@ -85,10 +89,7 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stdout, "report written to", report)
 	}
-	if !res.OK() {
-		return 1
-	}
-	return 0
+	return failOn.exitCode(res.Counts())
 }
 
 // checkFormats rejects unknown formatter names before any key is created.

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kmsmac/kmsmac/steps"
+)
+
+// failPolicy is conform's --fail-on: which scenario outcomes make the
+// exit status 1. The levels are ordered; each includes the ones before.
+type failPolicy int
+
+const (
+	failOnFailed     failPolicy = iota // failed scenarios
+	failOnUnverified                   // also unverified deviations (= --strict)
+	failOnAny                          // also skipped scenarios
+)
+
+var failPolicyNames = []string{"failed", "unverified", "any"}
+
+func (p failPolicy) String() string {
+	if p < 0 || int(p) >= len(failPolicyNames) {
+		return fmt.Sprintf("failPolicy(%d)", int(p))
+	}
+	return failPolicyNames[p]
+}
+
+// Set implements flag.Value.
+func (p *failPolicy) Set(s string) error {
+	for i, n := range failPolicyNames {
+		if strings.EqualFold(s, n) {
+			*p = failPolicy(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("want one of %s", strings.Join(failPolicyNames, ", "))
+}
+
+// withStrict folds --strict in: it means at least "unverified".
+func (p failPolicy) withStrict(strict bool) failPolicy {
+	if strict && p < failOnUnverified {
+		return failOnUnverified
+	}
+	return p
+}
+
+// exitCode is 1 when the counts break the policy, else 0.
+func (p failPolicy) exitCode(c map[steps.Status]int) int {
+	bad := c[steps.Failed]
+	if p >= failOnUnverified {
+		bad += c[steps.Deviation]
+	}
+	if p >= failOnAny {
+		bad += c[steps.Skipped]
+	}
+	if bad > 0 {
+		return 1
+	}
+	return 0
+}
+
+// failPolicyHelp documents the policy and the exit codes in --help.
+const failPolicyHelp = `Exit status:
+  0  every scenario passed under the --fail-on policy
+  1  a scenario broke the policy:
+       --fail-on failed      a scenario failed (default)
+       --fail-on unverified  also an unverified deviation (same as --strict)
+       --fail-on any         also a skipped scenario (missing capability or key)
+  2  usage or setup error: bad flags or tags, endpoint unreachable, no scenario matched`
