@@ -85,12 +85,16 @@ func (r Report) Summary() string {
 			aliases += len(k.Aliases)
 		}
 	}
+	unread := ""
+	if len(r.Warnings) > 0 {
+		unread = fmt.Sprintf(" (%d keys whose tags could not be read were left alone)", len(r.Warnings))
+	}
 	if r.DryRun {
 		return fmt.Sprintf("dry run: %d of %d keys would be scheduled for deletion, %d aliases deleted; %d already pending deletion; nothing was changed",
-			r.Count(WouldSchedule), r.Scanned, aliases, r.Count(AlreadyPending))
+			r.Count(WouldSchedule), r.Scanned, aliases, r.Count(AlreadyPending)) + unread
 	}
 	return fmt.Sprintf("%d of %d keys scheduled for deletion (%d days), %d aliases deleted; %d already pending deletion; %d failed",
-		r.Count(Scheduled), r.Scanned, PendingWindowDays, aliases, r.Count(AlreadyPending), r.Count(Failed))
+		r.Count(Scheduled), r.Scanned, PendingWindowDays, aliases, r.Count(AlreadyPending), r.Count(Failed)) + unread
 }
 
 // Run finds the keys matching o and removes them. The error is for
@@ -181,7 +185,7 @@ func handle(ctx context.Context, api API, o Options, id, run string, cutoff time
 	}
 	if o.DryRun {
 		k.Action = WouldSchedule
-		fmt.Fprintf(log, "%s: would delete aliases %v and schedule deletion in %d days\n", head, k.Aliases, PendingWindowDays)
+		fmt.Fprintf(log, "%s: would delete %s and schedule deletion in %d days\n", head, aliasList(k.Aliases), PendingWindowDays)
 		return k, true
 	}
 	var errs []error
@@ -203,7 +207,7 @@ func handle(ctx context.Context, api API, o Options, id, run string, cutoff time
 		return k, true
 	}
 	k.Action = Scheduled
-	fmt.Fprintf(log, "%s: aliases deleted %v; deletion scheduled for %s\n", head, k.Aliases, k.DeletionDate.UTC().Format(time.RFC3339))
+	fmt.Fprintf(log, "%s: deleted %s; deletion scheduled for %s\n", head, aliasList(k.Aliases), k.DeletionDate.UTC().Format(time.RFC3339))
 	return k, true
 }
 
@@ -243,6 +247,13 @@ func aliases(ctx context.Context, api API, id string) ([]string, error) {
 		}
 	}
 	return names, nil
+}
+
+func aliasList(names []string) string {
+	if len(names) == 0 {
+		return "no aliases"
+	}
+	return "aliases " + strings.Join(names, ", ")
 }
 
 func isNotFound(err error) bool {

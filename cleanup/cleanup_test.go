@@ -276,3 +276,36 @@ func equalMaps[K, V comparable](a, b map[K]V) bool {
 	}
 	return true
 }
+
+// unreadable fails ListResourceTags for one key.
+type unreadable struct {
+	API
+	key string
+}
+
+func (u unreadable) ListResourceTags(ctx context.Context, in *kms.ListResourceTagsInput, o ...func(*kms.Options)) (*kms.ListResourceTagsOutput, error) {
+	if aws.ToString(in.KeyId) == u.key {
+		return nil, errors.New("AccessDeniedException: not allowed")
+	}
+	return u.API.ListResourceTags(ctx, in, o...)
+}
+
+func TestRunWarnsOnUnreadableTags(t *testing.T) {
+	f := newFixture(t)
+	rep, err := Run(context.Background(), unreadable{f.c, f.keys["r1-b"]}, Options{TagKey: tagKey, RunID: "r1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], f.keys["r1-b"]) {
+		t.Fatalf("warnings %q", rep.Warnings)
+	}
+	if got := matched(rep, f); got["r1-a"] != Scheduled || got["r1-b"] != "" {
+		t.Fatalf("matched %v", got)
+	}
+	if st, _ := f.states(t); st["r1-b"] != "Enabled" {
+		t.Fatalf("unreadable key is %s", st["r1-b"])
+	}
+	if s := rep.Summary(); !strings.HasSuffix(s, "0 failed (1 keys whose tags could not be read were left alone)") {
+		t.Fatalf("summary %q", s)
+	}
+}

@@ -28,6 +28,7 @@ func runCleanup(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&t.Region, "region", "", "region (default AWS_REGION, then us-east-1 for endpoints)")
 	fs.StringVar(&o.RunID, "run-id", "", "remove the keys of this run (the value of the "+steps.RunTagKey+" tag, printed by conform)")
 	fs.DurationVar(&o.OlderThan, "older-than", 0, "remove the keys of any run created longer ago than this, e.g. 24h")
+	fs.StringVar(&o.TagKey, "tag-key", steps.RunTagKey, "the tag key that marks a run's keys")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "list what would be removed; change nothing")
 	fs.BoolVar(&yes, "yes", false, "confirm changes in a real AWS account (required with --aws unless --dry-run)")
 	fs.Usage = func() {
@@ -63,6 +64,8 @@ Flags:
 		return usageErr("give exactly one of --run-id ID and --older-than DURATION")
 	case o.OlderThan < 0:
 		return usageErr("--older-than must be positive")
+	case o.TagKey == "":
+		return usageErr("--tag-key must not be empty")
 	case t.AWS && !o.DryRun && !yes:
 		return usageErr("refusing to schedule deletions in a real AWS account without --yes (try --dry-run first)")
 	}

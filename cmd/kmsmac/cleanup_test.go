@@ -40,6 +40,7 @@ func TestCleanupCommand(t *testing.T) {
 	tagged2 := mk(steps.RunTagKey, "abc123")
 	otherRun := mk(steps.RunTagKey, "zzz")
 	plain := mk()
+	custom := mk("owner", "ci")
 	state := func(id string) types.KeyState {
 		d, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
 		if err != nil {
@@ -66,12 +67,15 @@ func TestCleanupCommand(t *testing.T) {
 		{"aws without yes", []string{"--aws", "--run-id", "x"}, 2, "without --yes", nil},
 		{"bad url", []string{"--endpoint", "ftp://x", "--run-id", "x"}, 2, "not an http(s) URL", nil},
 		{"stray argument", []string{"--endpoint", srv.URL(), "--run-id", "x", "more"}, 2, "unexpected arguments", nil},
-		{"dry run", []string{"--endpoint", srv.URL(), "--run-id", "abc123", "--dry-run"}, 0, "dry run: 2 of 4 keys would be scheduled",
+		{"dry run", []string{"--endpoint", srv.URL(), "--run-id", "abc123", "--dry-run"}, 0, "dry run: 2 of 5 keys would be scheduled",
 			map[string]types.KeyState{tagged: "Enabled", tagged2: "Enabled", otherRun: "Enabled", plain: "Enabled"}},
-		{"run id", []string{"--endpoint", srv.URL(), "--run-id", "abc123"}, 0, "2 of 4 keys scheduled for deletion (7 days)",
+		{"run id", []string{"--endpoint", srv.URL(), "--run-id", "abc123"}, 0, "2 of 5 keys scheduled for deletion (7 days)",
 			map[string]types.KeyState{tagged: "PendingDeletion", tagged2: "PendingDeletion", otherRun: "Enabled", plain: "Enabled"}},
 		{"again", []string{"--endpoint", srv.URL(), "--run-id", "abc123"}, 0, "2 already pending deletion", nil},
-		{"young keys stay", []string{"--endpoint", srv.URL(), "--older-than", "24h"}, 0, "0 of 4 keys scheduled",
+		{"empty tag key", []string{"--endpoint", srv.URL(), "--run-id", "x", "--tag-key", ""}, 2, "must not be empty", nil},
+		{"other tag key", []string{"--endpoint", srv.URL(), "--tag-key", "owner", "--run-id", "ci"}, 0, "1 of 5 keys scheduled",
+			map[string]types.KeyState{custom: "PendingDeletion", otherRun: "Enabled", plain: "Enabled"}},
+		{"young keys stay", []string{"--endpoint", srv.URL(), "--older-than", "24h"}, 0, "0 of 5 keys scheduled",
 			map[string]types.KeyState{otherRun: "Enabled", plain: "Enabled"}},
 	}
 	for _, tc := range cases {

@@ -31,7 +31,7 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Format, "format", "progress", "godog formatters, comma-separated: pretty, progress, junit:FILE, cucumber:FILE")
 	fs.StringVar(&report, "report", "", "write a Markdown conformance matrix to this file")
 	fs.BoolVar(&o.Strict, "strict", false, "unverified deviations (rules with inferred evidence) fail the run")
-	fs.Var(&failOn, "fail-on", "exit 1 on: failed | unverified (also unverified deviations) | any (also skipped scenarios)")
+	fs.Var(&failOn, "fail-on", "exit 1 on: failed (default) | unverified (also unverified deviations) | any (also skipped scenarios)")
 	fs.StringVar(&o.VectorsDir, "vectors", "", "directory of Wycheproof hmac_sha*_test.json files")
 	fs.BoolVar(&o.KeepKeys, "keep-keys", false, "do not schedule the keys the run created for deletion")
 	fs.Int64Var(&o.Seed, "seed", 0, "seed for property tests (0 picks one and prints it)")
