@@ -30,6 +30,15 @@ type Options struct {
 	VectorsDir string // Wycheproof directory, for the vector scenarios
 	Seed       int64  // property-test seed; 0 picks one
 
+	// Real KMS and CI (issue 6).
+	Profile        string        // shared-config profile for AWS (with --aws)
+	RequestTimeout time.Duration // one request; default 30s
+	Retries        int           // extra attempts for throttling and 5xx (never for assertions); default 3
+	KeysFile       string        // YAML mapping roles to existing keys (bring your own keys)
+	NoCreate       bool          // never create or change keys: scenarios that must are skipped with that reason
+	Golden         string        // a recording (kmsmac record) to compare the target's responses with
+	RecordTo       string        // write the normalised observed responses to this file (kmsmac record)
+
 	TestingT *testing.T // run scenarios as subtests (go test)
 }
 

@@ -38,6 +38,12 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.Timeout, "timeout", 30*time.Minute, "give up on the whole run after this long")
 	fs.DurationVar(&o.PollTimeout, "poll-timeout", 30*time.Second, "how long a state change may take to show")
 	fs.IntVar(&o.Concurrency, "concurrency", 1, "scenarios at once (only with the progress formatter)")
+	fs.StringVar(&o.Profile, "profile", "", "shared-config profile (with --aws)")
+	fs.DurationVar(&o.RequestTimeout, "request-timeout", 30*time.Second, "give up on one request after this long")
+	fs.IntVar(&o.Retries, "retries", 3, "extra attempts for throttling and 5xx answers, with backoff (never for assertions)")
+	fs.StringVar(&o.KeysFile, "keys", "", "YAML file mapping roles to existing keys (bring your own keys)")
+	fs.BoolVar(&o.NoCreate, "no-create", false, "never create or change keys; scenarios that must are skipped with that reason")
+	fs.StringVar(&o.Golden, "golden", "", "also compare responses with this recording (kmsmac record)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: kmsmac conform [--endpoint URL | --aws] [flags]\n\nRuns every conformance scenario and prints a summary.\n\n"+failPolicyHelp+"\n\nFlags:")
 		fs.PrintDefaults()
