@@ -65,6 +65,7 @@ type ScenarioResult struct {
 	Request  string   // the last request, elided
 	Soft     []string // unverified deviations
 	Cleanup  []string // cleanup problems (never change Status)
+	Golden   []string // differences from the recording given with --golden
 	Duration time.Duration
 }
 
@@ -77,6 +78,8 @@ type Result struct {
 	Seed      int64
 	Note      string // e.g. the run hit --timeout
 	RunID     string // value of the kmsmac-run tag on every key the run created
+	// KeysCreated counts the keys the run created (Target.KeysCreated at the end).
+	KeysCreated int64
 }
 
 // Counts tallies scenarios by status.

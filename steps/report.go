@@ -51,6 +51,7 @@ func (r Result) WriteSummary(w io.Writer) {
 			fmt.Fprintf(w, "cleanup problem in %q: %s\n", s.Name, p)
 		}
 	}
+	r.writeGoldenSummary(w)
 	if r.RunID != "" {
 		fmt.Fprintf(w, "Keys created by this run carry the tag %s=%s.\n", RunTagKey, r.RunID)
 	}

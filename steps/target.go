@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -35,6 +36,8 @@ type Target struct {
 	Raw         *RawClient
 	RunID       string
 	PollTimeout time.Duration
+	// KeysCreated counts CreateKey calls that made a key (the summary reports it).
+	KeysCreated atomic.Int64
 
 	stsClient *sts.Client // only for --aws
 	closeFn   func() error
