@@ -125,28 +125,17 @@ func (s *Service) keyOnlyRequest(body []byte) (*store.Key, error) {
 	return view.Key, nil
 }
 
-// enableKey: Enabled and Disabled keys become Enabled; other states fail
-// as in the key-state table.
+// enableKey and disableKey toggle between Enabled and Disabled; other
+// states fail as in the key-state table.
 func (s *Service) enableKey(_ context.Context, body []byte) ([]byte, error) {
-	k, err := s.keyOnlyRequest(body)
-	if err != nil {
-		return nil, err
-	}
-	err = s.update(k, func(m *store.Mutable) error {
-		switch m.State {
-		case store.Enabled, store.Disabled:
-			m.State = store.Enabled
-			return nil
-		}
-		return stateErr(k.ARN, m.State)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return emptyResponse, nil
+	return s.toggle(body, store.Enabled)
 }
 
 func (s *Service) disableKey(_ context.Context, body []byte) ([]byte, error) {
+	return s.toggle(body, store.Disabled)
+}
+
+func (s *Service) toggle(body []byte, to store.State) ([]byte, error) {
 	k, err := s.keyOnlyRequest(body)
 	if err != nil {
 		return nil, err
@@ -154,7 +143,7 @@ func (s *Service) disableKey(_ context.Context, body []byte) ([]byte, error) {
 	err = s.update(k, func(m *store.Mutable) error {
 		switch m.State {
 		case store.Enabled, store.Disabled:
-			m.State = store.Disabled
+			m.State = to
 			return nil
 		}
 		return stateErr(k.ARN, m.State)
