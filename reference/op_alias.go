@@ -63,22 +63,30 @@ func (s *Service) aliasTarget(id string) (*store.Key, error) {
 	return view.Key, nil
 }
 
-func (s *Service) createAlias(_ context.Context, body []byte) ([]byte, error) {
+// decodeAlias decodes and validates a CreateAlias / UpdateAlias body.
+func decodeAlias(body []byte, creating bool) (name, target string, err error) {
 	var req aliasRequest
 	if err := decode(body, &req); err != nil {
-		return nil, err
+		return "", "", err
 	}
 	var v violations
 	aliasNameViolations(&v, req.AliasName)
 	v.str("targetKeyId", req.TargetKeyId, true, 1, 2048)
 	if err := v.err(); err != nil {
+		return "", "", err
+	}
+	if err := checkAliasPrefix(*req.AliasName, creating); err != nil {
+		return "", "", err
+	}
+	return *req.AliasName, *req.TargetKeyId, nil
+}
+
+func (s *Service) createAlias(_ context.Context, body []byte) ([]byte, error) {
+	name, target, err := decodeAlias(body, true)
+	if err != nil {
 		return nil, err
 	}
-	name := *req.AliasName
-	if err := checkAliasPrefix(name, true); err != nil {
-		return nil, err
-	}
-	k, err := s.aliasTarget(*req.TargetKeyId)
+	k, err := s.aliasTarget(target)
 	if err != nil {
 		return nil, err
 	}
@@ -93,24 +101,14 @@ func (s *Service) createAlias(_ context.Context, body []byte) ([]byte, error) {
 
 // updateAlias moves an alias to a key of the same type and usage (KID-13).
 func (s *Service) updateAlias(_ context.Context, body []byte) ([]byte, error) {
-	var req aliasRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	var v violations
-	aliasNameViolations(&v, req.AliasName)
-	v.str("targetKeyId", req.TargetKeyId, true, 1, 2048)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	name := *req.AliasName
-	if err := checkAliasPrefix(name, false); err != nil {
+	name, target, err := decodeAlias(body, false)
+	if err != nil {
 		return nil, err
 	}
 	if _, ok := s.store.GetAlias(name); !ok {
 		return nil, errAliasNotFound(s.aliasARN(name))
 	}
-	k, err := s.aliasTarget(*req.TargetKeyId)
+	k, err := s.aliasTarget(target)
 	if err != nil {
 		return nil, err
 	}
