@@ -33,6 +33,13 @@ type Config struct {
 	// @aliases): Model then generates no such commands, and a Fixture made
 	// by a check imports no material when NoImport is set.
 	NoImport, NoGrants, NoAliases bool
+	// Tags go on every key a check creates; nil means kmsmac=properties.
+	// The conformance suite passes its run tag (kmsmac-run=<id>) so that
+	// "kmsmac cleanup" finds the keys of an interrupted run.
+	Tags map[string]string
+	// KeyCreated, if set, is called with the ARN of every key a check
+	// creates (the suite counts them for its summary).
+	KeyCreated func(arn string)
 }
 
 func (c Config) seed() int64 {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -27,6 +28,7 @@ type Fixture struct {
 	ImportErr error
 
 	client  *kms.Client
+	cfg     Config // tags and creation callback
 	created []string
 }
 
@@ -36,14 +38,43 @@ type ImportedKey struct {
 	Material []byte
 }
 
-// harnessTag marks every key the properties create (DESIGN: tag every key).
-var harnessTag = []types.Tag{{TagKey: aws.String("kmsmac"), TagValue: aws.String("properties")}}
+// DefaultTags mark the keys a check creates when Config.Tags is nil
+// (DESIGN: tag every key).
+var DefaultTags = map[string]string{"kmsmac": "properties"}
+
+// kmsTags turns tags (nil: DefaultTags) into SDK tags, sorted by key so
+// requests are reproducible.
+func kmsTags(tags map[string]string) []types.Tag {
+	if tags == nil {
+		tags = DefaultTags
+	}
+	names := make([]string, 0, len(tags))
+	for k := range tags {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	out := make([]types.Tag, 0, len(names))
+	for _, k := range names {
+		out = append(out, types.Tag{TagKey: aws.String(k), TagValue: aws.String(tags[k])})
+	}
+	return out
+}
 
 // NewFixture creates the keys of a Fixture. If importing fails the Fixture
 // has no imported keys and records ImportErr; any other error schedules the
 // keys created so far for deletion and is returned.
 func NewFixture(ctx context.Context, client *kms.Client) (*Fixture, error) {
-	return newFixture(ctx, client, nil)
+	return newFixture(ctx, client, nil, Config{})
+}
+
+// NewFixtureConfig is NewFixture with cfg's Tags and KeyCreated applied to
+// every key, and no import when cfg.NoImport is set.
+func NewFixtureConfig(ctx context.Context, client *kms.Client, cfg Config) (*Fixture, error) {
+	var importErr error
+	if cfg.NoImport {
+		importErr = errNoImport
+	}
+	return newFixture(ctx, client, importErr, cfg)
 }
 
 // errNoImport marks a Fixture made for an endpoint without import.
@@ -52,11 +83,11 @@ var errNoImport = errors.New("import disabled (endpoint lacks the import capabil
 // NewFixtureWithoutImport creates only the AWS_KMS keys, for endpoints that
 // cannot import key material; ImportErr says so.
 func NewFixtureWithoutImport(ctx context.Context, client *kms.Client) (*Fixture, error) {
-	return newFixture(ctx, client, errNoImport)
+	return newFixture(ctx, client, errNoImport, Config{})
 }
 
-func newFixture(ctx context.Context, client *kms.Client, importErr error) (*Fixture, error) {
-	f := &Fixture{Keys: map[string][]string{}, Imported: map[string]ImportedKey{}, client: client, ImportErr: importErr}
+func newFixture(ctx context.Context, client *kms.Client, importErr error, cfg Config) (*Fixture, error) {
+	f := &Fixture{Keys: map[string][]string{}, Imported: map[string]ImportedKey{}, client: client, ImportErr: importErr, cfg: cfg}
 	for _, spec := range mac.Specs {
 		for range 2 {
 			id, err := f.createKey(ctx, spec.KeySpec, types.OriginTypeAwsKms)
@@ -89,13 +120,17 @@ func newFixture(ctx context.Context, client *kms.Client, importErr error) (*Fixt
 }
 
 func (f *Fixture) createKey(ctx context.Context, keySpec string, origin types.OriginType) (string, error) {
-	id, err := CreateHMACKey(ctx, f.client, keySpec, origin)
+	id, err := f.cfg.createHMACKey(ctx, f.client, keySpec, origin)
 	if err != nil {
 		return "", err
 	}
 	f.created = append(f.created, id)
 	return id, nil
 }
+
+// Created lists the ARNs of every key the fixture created, including an
+// EXTERNAL key whose import failed (it is in neither Keys nor Imported).
+func (f *Fixture) Created() []string { return append([]string(nil), f.created...) }
 
 // Close schedules every key the fixture created for deletion (7-day
 // window, the minimum) and returns the first error.
@@ -112,20 +147,29 @@ func (f *Fixture) Close(ctx context.Context) error {
 }
 
 // CreateHMACKey creates a GENERATE_VERIFY_MAC key with the given spec and
-// origin, tagged as the harness's, and returns its ARN.
+// origin, tagged with DefaultTags, and returns its ARN.
 func CreateHMACKey(ctx context.Context, client *kms.Client, keySpec string, origin types.OriginType) (string, error) {
+	return Config{}.createHMACKey(ctx, client, keySpec, origin)
+}
+
+// createHMACKey is CreateHMACKey with c's tags, reporting the key to
+// c.KeyCreated.
+func (c Config) createHMACKey(ctx context.Context, client *kms.Client, keySpec string, origin types.OriginType) (string, error) {
 	out, err := client.CreateKey(ctx, &kms.CreateKeyInput{
 		KeySpec:     types.KeySpec(keySpec),
 		KeyUsage:    types.KeyUsageTypeGenerateVerifyMac,
 		Origin:      origin,
 		Description: aws.String("kmsmac property test"),
-		Tags:        harnessTag,
+		Tags:        kmsTags(c.Tags),
 	})
 	if err != nil {
 		return "", fmt.Errorf("CreateKey %s %s: %w", keySpec, origin, err)
 	}
 	if out.KeyMetadata == nil || out.KeyMetadata.Arn == nil {
 		return "", errors.New("CreateKey: no KeyMetadata.Arn in the answer")
+	}
+	if c.KeyCreated != nil {
+		c.KeyCreated(*out.KeyMetadata.Arn)
 	}
 	return *out.KeyMetadata.Arn, nil
 }
@@ -172,11 +216,7 @@ func fixture(ctx context.Context, client *kms.Client, cfg Config) (*Fixture, fun
 	if cfg.Fixture != nil {
 		return cfg.Fixture, func() {}, nil
 	}
-	newFixture := NewFixture
-	if cfg.NoImport {
-		newFixture = NewFixtureWithoutImport
-	}
-	f, err := newFixture(ctx, client)
+	f, err := NewFixtureConfig(ctx, client, cfg)
 	if err == nil && cfg.Wait > 0 {
 		err = f.WaitReady(ctx, cfg.Wait)
 	}

@@ -161,7 +161,7 @@ func (c createKey) exec(h *harness, _ model, _ expect) (Outcome, string, []strin
 	if c.External {
 		origin = types.OriginTypeExternal
 	}
-	id, err := CreateHMACKey(h.ctx, h.client, c.Spec, origin)
+	id, err := h.cfg.createHMACKey(h.ctx, h.client, c.Spec, origin)
 	h.keys = append(h.keys, id)
 	h.grants = append(h.grants, nil)
 	if err != nil {

@@ -125,7 +125,7 @@ func RunVectors(ctx context.Context, client *kms.Client, vs []Vector, cfg Config
 		if !ok {
 			keySpec := "HMAC_" + strings.TrimPrefix(v.Algorithm, "HMAC_SHA_")
 			var err error
-			id, err = CreateHMACKey(ctx, client, keySpec, types.OriginTypeExternal)
+			id, err = cfg.createHMACKey(ctx, client, keySpec, types.OriginTypeExternal)
 			if err == nil {
 				created = append(created, id)
 				err = ImportMaterial(ctx, client, id, v.Key)

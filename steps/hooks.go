@@ -23,6 +23,9 @@ type collector struct {
 	order []string
 	byID  map[string]*ScenarioResult
 	start map[string]time.Time
+
+	golden *goldenRun // recording or replay, when the run asks for one
+	done   sync.Once
 }
 
 func newCollector() *collector {
@@ -40,6 +43,12 @@ func (c *collector) put(id string, r *ScenarioResult) {
 }
 
 func (c *collector) results() []ScenarioResult {
+	c.done.Do(func() {
+		c.mu.Lock()
+		g := c.golden
+		c.mu.Unlock()
+		g.finish() // write the recording: every scenario has ended
+	})
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := make([]ScenarioResult, 0, len(c.order))
@@ -51,6 +60,10 @@ func (c *collector) results() []ScenarioResult {
 
 // initScenario wires hooks and steps for one scenario.
 func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector) {
+	g := goldenFor(t, o)
+	c.mu.Lock()
+	c.golden = g
+	c.mu.Unlock()
 	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
 		w := newWorld(t, o)
 		w.Scenario, w.URI = s.Name, s.Uri
@@ -70,6 +83,9 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 			return ctx, godog.ErrSkip
 		}
 		c.put(s.Id, r)
+		if g != nil && g.loadErr != nil {
+			return ctx, fmt.Errorf("--golden: %w", g.loadErr)
+		}
 		return ctx, nil
 	})
 	// A step may skip the rest of its scenario (godog.ErrSkip, wrapped with
@@ -78,6 +94,9 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 	sc.StepContext().After(func(ctx context.Context, _ *godog.Step, st godog.StepResultStatus, err error) (context.Context, error) {
 		if w, ok := ctx.Value(worldKey{}).(*World); ok && st == godog.StepSkipped && errors.Is(err, godog.ErrSkip) && w.skipped == "" {
 			w.skipped = strings.TrimPrefix(err.Error(), godog.ErrSkip.Error()+": ")
+		}
+		if w, ok := ctx.Value(worldKey{}).(*World); ok && g != nil {
+			tapeStep(w)
 		}
 		return ctx, err
 	})
@@ -90,7 +109,13 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 		r := c.byID[s.Id]
 		start := c.start[s.Id]
 		c.mu.Unlock()
-		if r == nil || r.Status == Skipped {
+		if r == nil {
+			return ctx, nil
+		}
+		if r.Status == Skipped {
+			if g != nil {
+				g.scenarioDone(w, s, r)
+			}
 			return ctx, nil
 		}
 		w.runCleanup(ctx)
@@ -114,6 +139,9 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 			r.Status, r.Reason = Deviation, strings.Join(w.soft, "; ")
 		default:
 			r.Status, r.Reason = Passed, ""
+		}
+		if g != nil {
+			g.scenarioDone(w, s, r) // compares calls; never changes the verdict
 		}
 		c.put(s.Id, r)
 		return ctx, nil // cleanup problems are reported, never change the verdict

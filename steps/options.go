@@ -33,7 +33,7 @@ type Options struct {
 	// Real KMS and CI (issue 6).
 	Profile        string        // shared-config profile for AWS (with --aws)
 	RequestTimeout time.Duration // one request; default 30s
-	Retries        int           // extra attempts for throttling and 5xx (never for assertions); default 3
+	Retries        int           // extra attempts for throttling and 5xx (see retry.go); 0 means 3, negative none
 	KeysFile       string        // YAML mapping roles to existing keys (bring your own keys)
 	NoCreate       bool          // never create or change keys: scenarios that must are skipped with that reason
 	Golden         string        // a recording (kmsmac record) to compare the target's responses with
@@ -80,6 +80,7 @@ type Result struct {
 	RunID     string // value of the kmsmac-run tag on every key the run created
 	// KeysCreated counts the keys the run created (Target.KeysCreated at the end).
 	KeysCreated int64
+	KeepKeys    bool // --keep-keys: created keys were left in place
 }
 
 // Counts tallies scenarios by status.

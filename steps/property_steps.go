@@ -109,7 +109,9 @@ func runProperty(ctx context.Context, label string, c properties.Check, n, maxCo
 	if n < 1 {
 		return errors.New("a property needs at least one generated case")
 	}
-	cfg := properties.Config{Seed: w.RunSeed(), Tests: n, MaxCommands: maxCommands}
+	cfg := properties.Config{Seed: w.RunSeed(), Tests: n, MaxCommands: maxCommands,
+		Tags:       map[string]string{RunTagKey: w.Target.RunID},
+		KeyCreated: func(string) { w.Target.KeysCreated.Add(1) }}
 	if w.Opts.AWS {
 		cfg.Wait = w.Target.PollTimeout // real KMS is eventually consistent (EC-1)
 	}
@@ -137,32 +139,26 @@ func runProperty(ctx context.Context, label string, c properties.Check, n, maxCo
 	return nil
 }
 
-// propertyFixture creates the keys the MAC checks share and registers
-// their deletion (unless --keep-keys).
+// propertyFixture returns the keys the MAC checks use: one set per run
+// (the checks only read them), created on first use and scheduled for
+// deletion at the end of the run (keys_shared.go).
 func (w *World) propertyFixture(ctx context.Context, cfg properties.Config) (*properties.Fixture, error) {
-	newFixture := properties.NewFixture
-	if cfg.NoImport {
-		newFixture = properties.NewFixtureWithoutImport
-	}
-	fx, err := newFixture(ctx, w.Target.SDK)
-	if err != nil {
-		return nil, fmt.Errorf("creating the property keys: %w", err)
-	}
-	for _, arns := range fx.Keys {
-		for _, arn := range arns {
-			w.TrackKey(keyIDOf(arn))
+	fx, err := poolFor(w.Target, w.Opts).fixture(cfg.NoImport, func() (*properties.Fixture, error) {
+		ctx := context.WithoutCancel(ctx) // kept for the run, not this scenario
+		fx, err := properties.NewFixtureConfig(ctx, w.Target.SDK, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("creating the property keys: %w", err)
 		}
-	}
-	for _, k := range fx.Imported {
-		w.TrackKey(keyIDOf(k.KeyID))
+		if cfg.Wait > 0 {
+			err = fx.WaitReady(ctx, cfg.Wait)
+		}
+		return fx, err
+	})
+	if err != nil {
+		return nil, err
 	}
 	if fx.ImportErr != nil && !cfg.NoImport {
 		godog.Logf(ctx, "property keys: no imported material (%v)", fx.ImportErr)
-	}
-	if cfg.Wait > 0 {
-		if err := fx.WaitReady(ctx, cfg.Wait); err != nil {
-			return nil, err
-		}
 	}
 	return fx, nil
 }

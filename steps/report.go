@@ -52,14 +52,25 @@ func (r Result) WriteSummary(w io.Writer) {
 		}
 	}
 	r.writeGoldenSummary(w)
-	if r.RunID != "" {
-		fmt.Fprintf(w, "Keys created by this run carry the tag %s=%s.\n", RunTagKey, r.RunID)
-	}
+	r.writeKeysLine(w)
 	verdict := "PASS"
 	if !r.OK() {
 		verdict = "FAIL"
 	}
 	fmt.Fprintf(w, "%s (%s)\n", verdict, r.Wall.Round(1e6))
+}
+
+// writeKeysLine says how many keys the run made and how to find them:
+// "kmsmac cleanup" looks for the tag if a run was interrupted.
+func (r Result) writeKeysLine(w io.Writer) {
+	if r.RunID == "" {
+		return
+	}
+	fate := "scheduled for deletion in 7 days"
+	if r.KeepKeys {
+		fate = "kept (--keep-keys); remove them later with kmsmac cleanup --run-id " + r.RunID
+	}
+	fmt.Fprintf(w, "%d keys created (tag %s=%s), %s\n", r.KeysCreated, RunTagKey, r.RunID, fate)
 }
 
 // RuleIDs lists, sorted, the rule ids of scenarios with status st.

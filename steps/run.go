@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -17,7 +18,6 @@ import (
 // scenario's verdict. The error is for setup problems (unreachable
 // endpoint, bad tags or formats), never for failing scenarios.
 func Run(ctx context.Context, o Options) (Result, error) {
-	start := time.Now()
 	if o.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
@@ -31,12 +31,36 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		return Result{}, err
 	}
 	defer t.Close(context.WithoutCancel(ctx))
+	return RunOn(ctx, t, o)
+}
 
+// RunOn runs the suite against a target built with NewTarget (the caller
+// closes it), so a caller can print t.Describe first. Cancelling ctx (e.g.
+// on Ctrl-C) stops the run: scenarios not yet started do not run, the one
+// in flight is reported as skipped ("interrupted"), every started scenario
+// still cleans up, and Result.Note says so.
+func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
+	start := time.Now()
+	if err := ValidateTags(o.Tags); err != nil {
+		return Result{}, &SetupError{err}
+	}
+	if err := checkKeysFile(o); err != nil { // keys_file.go
+		return Result{}, &SetupError{err}
+	}
+	if err := CheckGolden(o); err != nil { // golden.go: a bad recording is a setup error
+		return Result{}, &SetupError{err}
+	}
+	if o.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
+		defer cancel()
+	}
 	fsys := o.FS
 	if fsys == nil {
 		fsys = features.FS
 	}
-	format, out := o.Format, o.Output
+	format, junitFiles := SplitFormats(o.Format) // junit.go: kmsmac writes junit:FILE itself
+	out := o.Output
 	if format == "" {
 		format = "progress"
 	}
@@ -51,9 +75,25 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		conc = 1 // godog's file formatters need a sequential run
 	}
 	c := newCollector()
+	var notRunMu sync.Mutex
+	notRun := map[string]bool{}
 	suite := godog.TestSuite{
-		Name:                "kmsmac",
-		ScenarioInitializer: func(sc *godog.ScenarioContext) { initScenario(sc, t, &o, c) },
+		Name: "kmsmac",
+		ScenarioInitializer: func(sc *godog.ScenarioContext) {
+			// Registered first so it runs first: after a cancel, scenarios
+			// that have not started do not run at all.
+			sc.Before(func(sctx context.Context, s *godog.Scenario) (context.Context, error) {
+				if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+					notRunMu.Lock()
+					notRun[s.Id] = true
+					notRunMu.Unlock()
+					return sctx, godog.ErrSkip
+				}
+				return sctx, nil
+			})
+			initScenario(sc, t, &o, c)
+			markSteps(sc)
+		},
 		Options: &godog.Options{
 			Format:         format,
 			Output:         out,
@@ -70,11 +110,62 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if status := suite.Run(); status == 2 {
 		return Result{}, &SetupError{errors.New("godog rejected the options (tags expression, formatter or feature files); see the message above")}
 	}
-	res := Result{Target: t.Name, Scenarios: c.results(), Wall: time.Since(start), Strict: o.Strict, Seed: o.Seed, RunID: t.RunID}
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	res := Result{Target: t.Name, Scenarios: c.resultsExcept(notRun), Wall: time.Since(start), Strict: o.Strict, Seed: o.Seed, RunID: t.RunID, KeepKeys: o.KeepKeys}
+	res.KeysCreated = t.KeysCreated.Load()
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		res.Note = fmt.Sprintf("the run hit its %s timeout; later scenarios failed without a fair chance", o.Timeout)
+	case ctx.Err() != nil:
+		for i := range res.Scenarios {
+			if r := &res.Scenarios[i]; r.Status == Failed && strings.Contains(r.Reason, context.Canceled.Error()) {
+				r.Status, r.Reason, r.Short = Skipped, "interrupted while running: "+clip(firstLine(r.Reason), 160), "interrupted"
+			}
+		}
+		res.Note = fmt.Sprintf("interrupted: %d scenarios ran before the run was stopped, %d did not start", len(res.Scenarios), len(notRun))
+		if !o.KeepKeys {
+			res.Note += fmt.Sprintf("; the keys of started scenarios were scheduled for deletion (a key whose CreateKey was cut off may remain: kmsmac cleanup --run-id %s)", t.RunID)
+		}
+	}
+	if p := closeSharedKeys(context.WithoutCancel(ctx), t, &o); len(p) > 0 { // keys_shared.go
+		res.Note = strings.TrimPrefix(res.Note+"; cleanup of shared keys: "+strings.Join(p, "; "), "; ")
+	}
+	if err := writeJUnitFiles(junitFiles, res); err != nil {
+		return res, &SetupError{err}
 	}
 	return res, nil
+}
+
+// markSteps tells the transports which calls are under test: Given
+// (context) steps are setup, When and Then steps carry the calls that
+// scenarios assert on, and after a step (cleanup) it is harness again.
+// See retry.go for what that changes.
+func markSteps(sc *godog.ScenarioContext) {
+	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
+		if string(st.Type) == "Context" {
+			return harness(ctx), nil
+		}
+		return underTest(ctx), nil
+	})
+	sc.StepContext().After(func(ctx context.Context, _ *godog.Step, _ godog.StepResultStatus, _ error) (context.Context, error) {
+		return harness(ctx), nil
+	})
+}
+
+// resultsExcept is results without the scenarios that never started.
+func (c *collector) resultsExcept(skip map[string]bool) []ScenarioResult {
+	all := c.results()
+	if len(skip) == 0 {
+		return all
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := all[:0]
+	for i, id := range c.order {
+		if !skip[id] {
+			out = append(out, all[i])
+		}
+	}
+	return out
 }
 
 var tagName = regexp.MustCompile(`^~?@?[^\s@~,&]+$`)

@@ -7,16 +7,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -39,8 +40,14 @@ type Target struct {
 	// KeysCreated counts CreateKey calls that made a key (the summary reports it).
 	KeysCreated atomic.Int64
 
-	stsClient *sts.Client // only for --aws
+	stsClient *sts.Client // --aws; emulators may answer STS too
 	closeFn   func() error
+	creds     aws.CredentialsProvider
+	retries   int
+	timeout   time.Duration
+	aws       bool
+
+	accountFrom string // how the account was learned, for Describe
 
 	mu        sync.Mutex
 	account   string
@@ -57,12 +64,15 @@ func (e *SetupError) Unwrap() error { return e.Err }
 // NewTarget builds the clients for o's target and checks that the
 // endpoint answers.
 func NewTarget(ctx context.Context, o Options) (*Target, error) {
-	t := &Target{RunID: newRunID(), PollTimeout: o.PollTimeout}
+	t := &Target{RunID: newRunID(), PollTimeout: o.PollTimeout, retries: retriesOf(o), timeout: requestTimeoutOf(o)}
 	if t.PollTimeout <= 0 {
 		t.PollTimeout = 30 * time.Second
 	}
-	hc := &http.Client{Timeout: 60 * time.Second,
-		Transport: recordingTransport{next: http.DefaultTransport.(*http.Transport).Clone()}}
+	// No client-wide timeout: retryTransport bounds each attempt, so a
+	// retried call is not cut short by the sum of its attempts.
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	sdkHTTP := &http.Client{Transport: recordingTransport{next: &retryTransport{next: base, timeout: t.timeout}}}
+	rawHTTP := &http.Client{Transport: recordingTransport{next: &retryTransport{next: base, timeout: t.timeout, retries: t.retries}}}
 	region := o.Region
 	if region == "" {
 		region = firstEnv("AWS_REGION", "AWS_DEFAULT_REGION")
@@ -75,19 +85,24 @@ func NewTarget(ctx context.Context, o Options) (*Target, error) {
 		if region != "" {
 			opts = append(opts, config.WithRegion(region))
 		}
+		if o.Profile != "" {
+			opts = append(opts, config.WithSharedConfigProfile(o.Profile))
+		}
 		c, err := config.LoadDefaultConfig(ctx, opts...)
 		if err != nil {
 			return nil, &SetupError{fmt.Errorf("loading AWS configuration: %w", err)}
 		}
 		if c.Region == "" {
-			return nil, &SetupError{errors.New("--aws needs a region: set --region or AWS_REGION")}
+			return nil, &SetupError{errors.New("--aws needs a region: set --region, AWS_REGION or the profile's region")}
 		}
 		cfg = c
+		t.aws = true
 		t.Region = c.Region
-		t.URL = awsURL(c)
 		t.Name = "AWS KMS (" + c.Region + ")"
-		t.stsClient = sts.NewFromConfig(c)
 	default:
+		if o.Profile != "" {
+			return nil, &SetupError{errors.New("--profile needs --aws (an --endpoint target takes AWS_ACCESS_KEY_ID or dummy credentials)")}
+		}
 		if region == "" {
 			region = "us-east-1"
 		}
@@ -108,14 +123,32 @@ func NewTarget(ctx context.Context, o Options) (*Target, error) {
 		t.URL = url
 		cfg = aws.Config{Region: region, Credentials: urlCredentials()}
 	}
-	cfg.HTTPClient = hc
-	cfg.Retryer = func() aws.Retryer { return retry.NewStandard() }
+	t.creds = cfg.Credentials
+	cfg.Retryer = func() aws.Retryer { return sdkRetryer(t.retries, true) }
+	stsCfg := cfg.Copy()
+	stsCfg.HTTPClient = rawHTTP // STS answers are not scenario outcomes
+	cfg.HTTPClient = sdkHTTP
 	t.SDK = kms.NewFromConfig(cfg, func(ko *kms.Options) {
 		if !o.AWS { // on AWS the SDK's own endpoint resolution applies
 			ko.BaseEndpoint = aws.String(t.URL)
 		}
 	})
-	t.Raw = &RawClient{c: awsraw.Client{URL: t.URL, Region: t.Region, Credentials: cfg.Credentials, HTTP: hc, MaxBody: maxBody}}
+	t.stsClient = sts.NewFromConfig(stsCfg, func(so *sts.Options) {
+		if !o.AWS {
+			so.BaseEndpoint = aws.String(t.URL) // emulators such as moto answer STS at the same URL
+		}
+	})
+	if o.AWS {
+		// The raw client goes where the SDK goes: AWS_ENDPOINT_URL_KMS,
+		// AWS_ENDPOINT_URL, shared config "services", else the regional
+		// endpoint.
+		u, err := sdkEndpoint(ctx, t.SDK)
+		if err != nil {
+			return nil, &SetupError{err}
+		}
+		t.URL = u
+	}
+	t.Raw = &RawClient{c: awsraw.Client{URL: t.URL, Region: t.Region, Credentials: cfg.Credentials, HTTP: rawHTTP, MaxBody: maxBody}}
 	if err := t.probe(ctx); err != nil {
 		t.Close(ctx)
 		return nil, &SetupError{err}
@@ -127,28 +160,75 @@ func NewTarget(ctx context.Context, o Options) (*Target, error) {
 	return t, nil
 }
 
+// sdkEndpoint is the KMS endpoint the SDK client resolved.
+func sdkEndpoint(ctx context.Context, c *kms.Client) (string, error) {
+	ko := c.Options()
+	if ko.BaseEndpoint != nil {
+		return *ko.BaseEndpoint, nil
+	}
+	ep, err := kms.NewDefaultEndpointResolverV2().ResolveEndpoint(ctx, kms.EndpointParameters{
+		Region: aws.String(ko.Region), UseFIPS: aws.Bool(ko.EndpointOptions.UseFIPSEndpoint == aws.FIPSEndpointStateEnabled),
+		UseDualStack: aws.Bool(ko.EndpointOptions.UseDualStackEndpoint == aws.DualStackEndpointStateEnabled)})
+	if err != nil {
+		return "", fmt.Errorf("resolving the KMS endpoint for %s: %w", ko.Region, err)
+	}
+	return ep.URI.String(), nil
+}
+
 // hasControls tells whether a URL target is a kmsmac reference (e.g.
 // "kmsmac serve"): its KmsmacReference.SetKeyState control validates an
 // empty request instead of calling the target unknown.
 func (t *Target) hasControls(ctx context.Context) bool {
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
 	o := t.Raw.Send(ctx, "KmsmacReference.SetKeyState", []byte(`{}`))
 	return o.Status == http.StatusBadRequest && o.Type == "ValidationException" && strings.Contains(o.Message, "'keyId'")
 }
 
-// probe checks that something answering HTTP listens at the URL.
+// probe checks that a KMS-like endpoint answers: something listens, the
+// answer comes within the request timeout, it is JSON, and not a server
+// fault that outlived the retries.
 func (t *Target) probe(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
 	o := t.Raw.Send(ctx, "ListKeys", []byte(`{"Limit":1}`))
 	switch {
 	case o.Status == 0 && o.Err != nil && strings.HasPrefix(o.Err.Error(), "signing"):
 		return fmt.Errorf("cannot sign requests for %s (credentials?): %v", t.URL, o.Err)
-	case o.Status == 0:
-		return fmt.Errorf("endpoint %s is unreachable: %v", t.URL, o.Err)
+	case o.Status == 0 && o.Err != nil:
+		return fmt.Errorf("endpoint %s unreachable: %s", t.URL, netReason(o.Err))
+	case !json.Valid(o.Body):
+		return fmt.Errorf("endpoint %s answered ListKeys with HTTP %d and a body that is not JSON (Content-Type %q): %s; is it a KMS endpoint?",
+			t.URL, o.Status, o.Header.Get("Content-Type"), bodyHint(o.Body))
+	case o.Status >= 500:
+		return fmt.Errorf("endpoint %s answered ListKeys with a server fault after %d attempts: %s", t.URL, t.retries+1, o.Summary())
+	}
+	if v, ok := o.Member("Keys"); ok {
+		if keys, _ := v.([]any); len(keys) > 0 {
+			if k, _ := keys[0].(map[string]any); k != nil {
+				if arn, _ := k["KeyArn"].(string); arn != "" {
+					t.Learn(arn)
+					t.accountFrom = "the ARN of an existing key"
+				}
+			}
+		}
 	}
 	return nil
+}
+
+// netReason says in a few words why no answer came.
+func netReason(err error) string {
+	var rt *RequestTimeoutError
+	var dns *net.DNSError
+	switch {
+	case errors.As(err, &rt):
+		return fmt.Sprintf("no answer to %s within the %s request timeout (--request-timeout)", rt.Op, rt.Timeout)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.As(err, &dns):
+		return "no such host " + dns.Name
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset"
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
+	}
+	return err.Error()
 }
 
 // Close deletes the identity probe key and stops an embedded reference.
@@ -185,7 +265,7 @@ func (t *Target) Identity(ctx context.Context) (partition, account string, err e
 	if a != "" {
 		return p, a, nil
 	}
-	if t.stsClient != nil {
+	if t.aws {
 		out, err := t.stsClient.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err != nil {
 			return "", "", fmt.Errorf("sts GetCallerIdentity: %w", err)
@@ -201,6 +281,7 @@ func (t *Target) Identity(ctx context.Context) (partition, account string, err e
 		if !o.OK() || s == "" {
 			return "", "", fmt.Errorf("cannot learn the account: CreateKey answered %s", o.Summary())
 		}
+		t.KeysCreated.Add(1)
 		t.mu.Lock()
 		t.probeKey, _ = id.(string)
 		t.mu.Unlock()
@@ -235,7 +316,9 @@ func (t *Target) CallSDK(ctx context.Context, op string, input []byte) *Outcome 
 		return o
 	}
 	x := &exchange{}
-	res := m.Call([]reflect.Value{reflect.ValueOf(withExchange(ctx, x)), in})
+	// The call under test keeps its 5xx for the assertion (see retry.go).
+	retryer := func(ko *kms.Options) { ko.Retryer = sdkRetryer(t.retries, !isUnderTest(ctx)) }
+	res := m.Call([]reflect.Value{reflect.ValueOf(withExchange(ctx, x)), in, reflect.ValueOf(retryer)})
 	if x.reqBody != nil {
 		o.Request = x.reqBody
 	}
@@ -255,24 +338,16 @@ func (t *Target) CallSDK(ctx context.Context, op string, input []byte) *Outcome 
 	return o
 }
 
-func awsURL(c aws.Config) string {
-	if c.BaseEndpoint != nil {
-		return *c.BaseEndpoint
-	}
-	if strings.HasPrefix(c.Region, "cn-") {
-		return "https://kms." + c.Region + ".amazonaws.com.cn"
-	}
-	return "https://kms." + c.Region + ".amazonaws.com"
-}
-
 // urlCredentials: the environment's keys if set, else dummies (emulators
-// accept anything).
+// accept anything). The source says which, for Describe.
 func urlCredentials() aws.CredentialsProvider {
 	id, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
+	src := "environment (AWS_ACCESS_KEY_ID)"
 	if id == "" || secret == "" {
-		id, secret = "test", "test"
+		id, secret, src = "test", "test", "dummy credentials (emulators accept any)"
 	}
-	return credentials.NewStaticCredentialsProvider(id, secret, os.Getenv("AWS_SESSION_TOKEN"))
+	return credentials.StaticCredentialsProvider{Value: aws.Credentials{
+		AccessKeyID: id, SecretAccessKey: secret, SessionToken: os.Getenv("AWS_SESSION_TOKEN"), Source: src}}
 }
 
 func firstEnv(names ...string) string {
@@ -296,4 +371,54 @@ func mustJSON(v any) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// Describe is the effective target, for the start of a run: endpoint,
+// region, account and credential source. The secret key never appears and
+// the access key id only by its last four characters.
+func (t *Target) Describe(ctx context.Context) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "target: %s\n  endpoint: %s\n  region: %s\n", t.Name, t.URL, t.Region)
+	fmt.Fprintf(&b, "  account: %s\n", t.describeAccount(ctx))
+	cred := "none (requests go unsigned)"
+	if t.creds != nil {
+		c, err := t.creds.Retrieve(ctx)
+		if err != nil {
+			cred = "unavailable: " + err.Error()
+		} else {
+			cred = fmt.Sprintf("%s, access key id %s", orDash(c.Source), redact(c.AccessKeyID))
+		}
+	}
+	fmt.Fprintf(&b, "  credentials: %s\n", cred)
+	fmt.Fprintf(&b, "  request timeout %s, %d retries for throttling and harness-call 5xx; run id %s\n", t.timeout, t.retries, t.RunID)
+	return b.String()
+}
+
+// describeAccount asks sts:GetCallerIdentity (moto and AWS answer it; the
+// reference does not), else uses what the probe learned.
+func (t *Target) describeAccount(ctx context.Context) string {
+	if t.stsClient != nil {
+		ctx, cancel := context.WithTimeout(ctx, min(t.timeout, 10*time.Second))
+		defer cancel()
+		out, err := t.stsClient.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, func(so *sts.Options) {
+			so.Retryer = sdkRetryer(0, false) // optional information: one try
+		})
+		if err == nil && aws.ToString(out.Account) != "" {
+			return aws.ToString(out.Account) + " (sts:GetCallerIdentity, " + aws.ToString(out.Arn) + ")"
+		}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.account != "" {
+		return t.account + " (from " + t.accountFrom + ")"
+	}
+	return "unknown (sts:GetCallerIdentity not answered; learned from the first key ARN during the run)"
+}
+
+// redact keeps the last four characters of an access key id.
+func redact(id string) string {
+	if len(id) <= 4 {
+		return strings.Repeat("*", len(id))
+	}
+	return strings.Repeat("*", len(id)-4) + id[len(id)-4:]
 }

@@ -22,20 +22,23 @@ type World struct {
 	Rules    []string        // rule ids among the tags, without '@'
 	Vals     map[string]any  // free-form values topic steps share
 
-	ev       evidence
-	keys     map[string]*Key
-	aliases  map[string]string // scenario name -> "alias/kmsmac-..."
-	grants   map[string]*Grant
-	macs     map[string][]byte
-	last     *Outcome
-	lastKey  *Key
-	expected []string
-	soft     []string
-	cleanup  []func(context.Context) error
-	cleaned  []string // cleanup problems
-	ownKeys  []string // key ids to schedule for deletion
-	ownAlias []string // alias names to delete
-	skipped  string   // why a step skipped the scenario
+	ev           evidence
+	keys         map[string]*Key
+	aliases      map[string]string // scenario name -> "alias/kmsmac-..."
+	grants       map[string]*Grant
+	macs         map[string][]byte
+	last         *Outcome
+	lastKey      *Key
+	expected     []string
+	soft         []string
+	cleanup      []func(context.Context) error
+	cleaned      []string           // cleanup problems
+	ownKeys      []string           // key ids to schedule for deletion
+	ownAlias     []string           // alias names to delete
+	skipped      string             // why a step skipped the scenario
+	share        map[string]poolKey // keys this scenario may take from the run's pool
+	sharing      string             // the key the current step declares, if shared
+	givenAliases []string           // aliases taken from --keys: never created or deleted
 }
 
 // Key is a key a scenario created or named.
@@ -160,6 +163,21 @@ func (w *World) LastKey() *Key { return w.lastKey }
 // CreateKey/CreateAlias are tracked for cleanup; successful state changes
 // wait until DescribeKey shows the new state.
 func (w *World) Call(ctx context.Context, op string, req map[string]any, raw bool) (*Outcome, error) {
+	if op == "CreateKey" && w.sharing != "" && !raw {
+		if o, ok, err := w.sharedCreateKey(ctx, req); ok {
+			if err != nil {
+				return nil, err
+			}
+			w.last = o
+			return o, nil // a shared key: nothing to track or count
+		}
+	}
+	if op == "CreateAlias" && len(w.givenAliases) > 0 && !raw {
+		if o, ok := w.givenAliasCall(ctx, req); ok {
+			w.last = o
+			return o, nil
+		}
+	}
 	if op == "CreateKey" {
 		if _, ok := req["Tags"]; !ok {
 			req["Tags"] = []map[string]string{{"TagKey": RunTagKey, "TagValue": w.Target.RunID}}
@@ -207,6 +225,7 @@ func (w *World) after(ctx context.Context, op string, req map[string]any, o *Out
 	switch op {
 	case "CreateKey":
 		// Harness calls use the key id: some emulators take no ARN there.
+		w.Target.KeysCreated.Add(1)
 		if id, ok := o.Member("KeyMetadata.KeyId"); ok {
 			w.TrackKey(fmt.Sprint(id))
 		}

@@ -7,8 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/kmsmac/kmsmac/steps"
@@ -40,12 +44,12 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Concurrency, "concurrency", 1, "scenarios at once (only with the progress formatter)")
 	fs.StringVar(&o.Profile, "profile", "", "shared-config profile (with --aws)")
 	fs.DurationVar(&o.RequestTimeout, "request-timeout", 30*time.Second, "give up on one request after this long")
-	fs.IntVar(&o.Retries, "retries", 3, "extra attempts for throttling and 5xx answers, with backoff (never for assertions)")
+	fs.IntVar(&o.Retries, "retries", 3, "extra attempts for throttling (any call) and 5xx answers (setup and cleanup calls only, never the call a scenario asserts on), with backoff; 0 = none")
 	fs.StringVar(&o.KeysFile, "keys", "", "YAML file mapping roles to existing keys (bring your own keys)")
 	fs.BoolVar(&o.NoCreate, "no-create", false, "never create or change keys; scenarios that must are skipped with that reason")
 	fs.StringVar(&o.Golden, "golden", "", "also compare responses with this recording (kmsmac record)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: kmsmac conform [--endpoint URL | --aws] [flags]\n\nRuns every conformance scenario and prints a summary.\n\n"+failPolicyHelp+"\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: kmsmac conform [--endpoint URL | --aws] [flags]\n\nRuns every conformance scenario and prints a summary.\n\n"+failPolicyHelp+"\n\nCtrl-C (SIGINT) or SIGTERM stops the run: created keys are still scheduled for deletion, the partial summary is printed, and the exit status is 130.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -66,13 +70,33 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kmsmac conform:", err)
 		return 2
 	}
+	if o.Retries == 0 {
+		o.Retries = -1 // steps.Options: 0 is the default (3), negative is none
+	}
 	failOn = failOn.withStrict(o.Strict)
 	o.Strict = failOn >= failOnUnverified
 	if o.Seed == 0 {
 		o.Seed = time.Now().UnixNano()
 	}
+	if o.Profile != "" && !o.AWS {
+		fmt.Fprintln(stderr, "kmsmac conform: --profile needs --aws")
+		return 2
+	}
+	if err := steps.ValidateTags(o.Tags); err != nil {
+		fmt.Fprintln(stderr, "kmsmac conform: setup failed:", err)
+		return 2
+	}
 	o.Output = stdout
-	res, err := steps.Run(context.Background(), o)
+	ctx, interrupted, stop := interruptContext(stderr)
+	defer stop()
+	t, err := steps.NewTarget(ctx, o)
+	if err != nil {
+		fmt.Fprintln(stderr, "kmsmac conform: setup failed:", err)
+		return 2
+	}
+	fmt.Fprint(stderr, t.Describe(ctx))
+	res, err := steps.RunOn(ctx, t, o)
+	t.Close(context.WithoutCancel(ctx))
 	if err != nil {
 		var se *steps.SetupError
 		if errors.As(err, &se) {
@@ -81,6 +105,11 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "kmsmac conform:", err)
 		}
 		return 2
+	}
+	if interrupted() {
+		res.WriteSummary(stdout)
+		fmt.Fprintf(stdout, "INTERRUPTED: a partial run, not a verdict (exit status %d)\n", exitInterrupted)
+		return exitInterrupted
 	}
 	res.WriteSummary(stdout)
 	if len(res.Scenarios) == 0 {
@@ -96,6 +125,35 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "report written to", report)
 	}
 	return failOn.exitCode(res.Counts())
+}
+
+// exitInterrupted is the status of a run stopped by SIGINT or SIGTERM
+// (128+SIGINT, as shells report it): neither a pass nor a verdict.
+const exitInterrupted = 130
+
+// interruptContext is cancelled by the first SIGINT or SIGTERM; the run
+// then stops, cleans up and prints its partial summary. A second signal
+// gets the default behaviour (the process dies at once).
+func interruptContext(stderr io.Writer) (ctx context.Context, interrupted func() bool, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	var hit atomic.Bool
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-sig:
+			hit.Store(true)
+			signal.Stop(sig) // a second Ctrl-C kills
+			fmt.Fprintf(stderr, "\nkmsmac conform: %v: stopping; cleaning up created keys (again to quit now)\n", s)
+			cancel()
+		case <-done:
+		}
+	}()
+	var once sync.Once
+	return ctx, hit.Load, func() {
+		once.Do(func() { close(done); signal.Stop(sig); cancel() })
+	}
 }
 
 // checkFormats rejects unknown formatter names before any key is created.

@@ -1,0 +1,139 @@
+package steps
+
+import (
+	"bytes"
+	"encoding/xml"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSplitFormats(t *testing.T) {
+	cases := []struct {
+		in, godog string
+		files     []string
+	}{
+		{"", "", nil},
+		{"progress", "progress", nil},
+		{"junit:a.xml", "progress:" + os.DevNull, []string{"a.xml"}},
+		{"pretty,junit:out/k.xml", "pretty", []string{"out/k.xml"}},
+		{"junit:a.xml, cucumber:c.json ,junit:b.xml", "cucumber:c.json", []string{"a.xml", "b.xml"}},
+		{"junit", "junit", nil}, // no file: left for godog/conform to reject
+	}
+	for _, c := range cases {
+		g, f := SplitFormats(c.in)
+		if g != c.godog || !reflect.DeepEqual(f, c.files) {
+			t.Errorf("SplitFormats(%q) = %q, %q; want %q, %q", c.in, g, f, c.godog, c.files)
+		}
+	}
+}
+
+type xSuites struct {
+	Tests    int      `xml:"tests,attr"`
+	Failures int      `xml:"failures,attr"`
+	Skipped  int      `xml:"skipped,attr"`
+	Suites   []xSuite `xml:"testsuite"`
+}
+
+type xSuite struct {
+	Name     string  `xml:"name,attr"`
+	Tests    int     `xml:"tests,attr"`
+	Failures int     `xml:"failures,attr"`
+	Skipped  int     `xml:"skipped,attr"`
+	Time     string  `xml:"time,attr"`
+	Cases    []xCase `xml:"testcase"`
+}
+
+type xCase struct {
+	Name      string `xml:"name,attr"`
+	Classname string `xml:"classname,attr"`
+	Time      string `xml:"time,attr"`
+	Failure   *struct {
+		Message string `xml:"message,attr"`
+		Type    string `xml:"type,attr"`
+		Text    string `xml:",chardata"`
+	} `xml:"failure"`
+	Skipped *struct {
+		Message string `xml:"message,attr"`
+	} `xml:"skipped"`
+	SystemOut string `xml:"system-out"`
+}
+
+func sampleResult(strict bool) Result {
+	return Result{Target: "t", Strict: strict, Wall: 2 * time.Second, Scenarios: []ScenarioResult{
+		{Feature: "a.feature", Name: "ok", Rules: []string{"GM-OK-1", "KID-4"}, Status: Passed, Duration: time.Millisecond},
+		{Feature: "a.feature", Name: "bad <&\x01>", Rules: []string{"STATE-2"}, Status: Failed,
+			Reason: "long reason", Short: "expected DisabledException; observed 200",
+			Expected: []string{"fails with DisabledException"}, Observed: "200 OK", Request: "GenerateMac {}"},
+		{Feature: "b.feature", Name: "dev", Rules: []string{"WIRE-8"}, Status: Deviation, Reason: "message case differs"},
+		{Feature: "b.feature", Name: "skip", Status: Skipped, Reason: "@reference-only: needs controls"},
+	}}
+}
+
+func TestWriteJUnit(t *testing.T) {
+	for _, strict := range []bool{false, true} {
+		r := sampleResult(strict)
+		var buf bytes.Buffer
+		if err := r.WriteJUnit(&buf); err != nil {
+			t.Fatal(err)
+		}
+		var doc xSuites
+		if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+			t.Fatalf("strict=%v: not XML: %v\n%s", strict, err, buf.String())
+		}
+		c := r.Counts()
+		wantFail := c[Failed]
+		if strict {
+			wantFail += c[Deviation]
+		}
+		if doc.Tests != len(r.Scenarios) || doc.Failures != wantFail || doc.Skipped != c[Skipped] {
+			t.Fatalf("strict=%v: tests/failures/skipped %d/%d/%d, want %d/%d/%d", strict,
+				doc.Tests, doc.Failures, doc.Skipped, len(r.Scenarios), wantFail, c[Skipped])
+		}
+		if len(doc.Suites) != 2 || doc.Suites[0].Name != "a.feature" || doc.Suites[1].Name != "b.feature" {
+			t.Fatalf("suites: %+v", doc.Suites)
+		}
+		sum := 0
+		for _, s := range doc.Suites {
+			if s.Tests != len(s.Cases) || s.Time == "" {
+				t.Errorf("suite %s: tests=%d, %d cases, time %q", s.Name, s.Tests, len(s.Cases), s.Time)
+			}
+			sum += s.Failures
+		}
+		if sum != doc.Failures {
+			t.Errorf("suite failures sum %d != %d", sum, doc.Failures)
+		}
+		cases := append(doc.Suites[0].Cases, doc.Suites[1].Cases...)
+		for i, sc := range r.Scenarios {
+			x := cases[i]
+			for _, id := range sc.Rules {
+				if !strings.Contains(x.Name, id) {
+					t.Errorf("case %q lacks rule id %s", x.Name, id)
+				}
+			}
+			if x.Classname != sc.Feature || x.Time == "" {
+				t.Errorf("case %q: classname %q time %q", x.Name, x.Classname, x.Time)
+			}
+		}
+		if cases[0].Name != "[GM-OK-1 KID-4] ok" || cases[0].Failure != nil || cases[0].Skipped != nil {
+			t.Errorf("passed case: %+v", cases[0])
+		}
+		f := cases[1].Failure
+		if f == nil || f.Message != "expected DisabledException; observed 200" ||
+			!strings.Contains(f.Text, "expected: fails with DisabledException") || !strings.Contains(f.Text, "observed: 200 OK") {
+			t.Errorf("failed case: %+v", cases[1])
+		}
+		if cases[3].Skipped == nil || cases[3].Skipped.Message != "@reference-only: needs controls" || cases[3].Failure != nil {
+			t.Errorf("skipped case: %+v", cases[3])
+		}
+		dev := cases[2]
+		if strict && (dev.Failure == nil || !strings.Contains(dev.Failure.Message, "message case differs")) {
+			t.Errorf("strict deviation should fail: %+v", dev)
+		}
+		if !strict && (dev.Failure != nil || !strings.Contains(dev.SystemOut, "message case differs")) {
+			t.Errorf("deviation should pass with a note: %+v", dev)
+		}
+	}
+}

@@ -1,0 +1,393 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/kmsmac/kmsmac/reference"
+)
+
+// One GenerateMac scenario per client: the When step is the call under
+// test, the Given step (CreateKey) is setup.
+const netFeature = `Feature: network failures
+  Scenario: sdk
+    Given an HMAC_256 key "K"
+    When I call GenerateMac with:
+      | KeyId        | key:K        |
+      | Message      | blob:hi      |
+      | MacAlgorithm | HMAC_SHA_256 |
+    Then the call succeeds
+
+  Scenario: raw
+    Given an HMAC_256 key "K"
+    When I call GenerateMac raw with:
+      | KeyId        | key:K        |
+      | Message      | blob:hi      |
+      | MacAlgorithm | HMAC_SHA_256 |
+    Then the call succeeds
+`
+
+// faulty is a loopback endpoint in front of a fresh reference; fault
+// decides per request (operation, how many of that operation came before)
+// whether to misbehave instead of forwarding.
+type faulty struct {
+	URL   string
+	mu    sync.Mutex
+	count map[string]int
+}
+
+func (f *faulty) seen(op string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.count[op]
+}
+
+func newFaulty(t *testing.T, fault func(w http.ResponseWriter, r *http.Request, op string, n int) bool) *faulty {
+	t.Helper()
+	ref := reference.NewServer(reference.Options{})
+	t.Cleanup(func() { ref.Close() })
+	u, _ := url.Parse(ref.URL())
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	f := &faulty{count: map[string]int{}}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "TrentService.")
+		f.mu.Lock()
+		n := f.count[op]
+		f.count[op]++
+		f.mu.Unlock()
+		if fault == nil || !fault(w, r, op, n) {
+			proxy.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(ts.Close)
+	f.URL = ts.URL
+	return f
+}
+
+func stall(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body) // lets the server notice the client leaving
+	select {
+	case <-r.Context().Done():
+	case <-time.After(20 * time.Second):
+	}
+}
+
+func answer(status int, ctype, body string) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", ctype)
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+var (
+	serverFault = answer(500, JSONContentType, `{"__type":"KMSInternalException","message":"injected fault"}`)
+	throttle    = answer(400, JSONContentType, `{"__type":"ThrottlingException","message":"Rate exceeded"}`)
+	tooMany     = answer(429, "text/plain", "slow down")
+	htmlPage    = answer(200, "text/html", "<html><head><title>Welcome to nginx</title></head><body>hi</body></html>")
+)
+
+func closedPort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "http://" + addr
+}
+
+// Start-up failures: Run returns a SetupError naming the cause, quickly.
+func TestNetFailSetup(t *testing.T) {
+	refused := closedPort(t)
+	stalled := newFaulty(t, func(w http.ResponseWriter, r *http.Request, _ string, _ int) bool { stall(w, r); return true })
+	faulting := newFaulty(t, func(w http.ResponseWriter, _ *http.Request, _ string, _ int) bool { serverFault(w); return true })
+	faultingOnce := newFaulty(t, func(w http.ResponseWriter, _ *http.Request, _ string, _ int) bool { serverFault(w); return true })
+	html := newFaulty(t, func(w http.ResponseWriter, _ *http.Request, _ string, _ int) bool { htmlPage(w); return true })
+	tests := []struct {
+		name     string
+		f        *faulty // nil: refused
+		retries  int
+		want     []string
+		listKeys int // requests the endpoint saw, when it is not the closed port
+	}{
+		{"refused", nil, 0, []string{"endpoint " + refused + " unreachable: connection refused"}, 0},
+		{"stall", stalled, 0, []string{"unreachable: no answer to ListKeys within the 300ms request timeout"}, 1},
+		{"HTTP 500 retried", faulting, 2, []string{"server fault after 3 attempts", "HTTP 500 KMSInternalException", "injected fault"}, 3},
+		{"HTTP 500, --retries 0", faultingOnce, -1, []string{"server fault after 1 attempts"}, 1},
+		{"non-JSON 200", html, 0, []string{"answered ListKeys with HTTP 200 and a body that is not JSON", `"text/html"`, "Welcome to nginx"}, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			u := refused
+			if tc.f != nil {
+				u = tc.f.URL
+			}
+			start := time.Now()
+			_, err := Run(context.Background(), Options{Endpoint: u, RequestTimeout: 300 * time.Millisecond, Retries: tc.retries,
+				FS: fstest.MapFS{"net.feature": {Data: []byte(netFeature)}}})
+			elapsed := time.Since(start)
+			var se *SetupError
+			if !errors.As(err, &se) {
+				t.Fatalf("Run error %v, want a SetupError", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			if elapsed > 10*time.Second {
+				t.Errorf("took %s", elapsed)
+			}
+			if tc.f != nil && tc.f.seen("ListKeys") != tc.listKeys {
+				t.Errorf("endpoint saw %d ListKeys, want %d", tc.f.seen("ListKeys"), tc.listKeys)
+			}
+		})
+	}
+}
+
+// Failures during scenarios: the verdict, its message, and how many
+// GenerateMac/CreateKey requests reached the endpoint.
+func TestNetFailScenarios(t *testing.T) {
+	tests := []struct {
+		name    string
+		fault   func(w http.ResponseWriter, r *http.Request, op string, n int) bool
+		retries int
+		status  Status
+		want    []string // in the failure reason (both scenarios)
+		gm      int      // GenerateMac requests seen (two scenarios)
+		ck      int      // at least this many CreateKey requests seen (scenarios may share keys)
+		only    string   // check only this scenario's verdict
+	}{
+		{"throttled twice, retried", func(w http.ResponseWriter, _ *http.Request, op string, n int) bool {
+			if op == "GenerateMac" && n%3 < 2 { // each scenario's first two attempts
+				throttle(w)
+				return true
+			}
+			return false
+		}, 3, Passed, nil, 6, 1, ""},
+		{"HTTP 429 retried", func(w http.ResponseWriter, _ *http.Request, op string, n int) bool {
+			if op == "GenerateMac" && n%2 == 0 {
+				tooMany(w)
+				return true
+			}
+			return false
+		}, 3, Passed, nil, 4, 1, ""},
+		{"throttled, --retries 0", func(w http.ResponseWriter, _ *http.Request, op string, _ int) bool {
+			if op == "GenerateMac" {
+				throttle(w)
+				return true
+			}
+			return false
+		}, -1, Failed, []string{"ThrottlingException"}, 2, 1, ""},
+		// The call under test is never retried for a 500: the assertion sees it.
+		{"HTTP 500 under test", func(w http.ResponseWriter, _ *http.Request, op string, _ int) bool {
+			if op == "GenerateMac" {
+				serverFault(w)
+				return true
+			}
+			return false
+		}, 3, Failed, []string{"500", "KMSInternalException"}, 2, 1, ""},
+		// Setup (Given) is retried through a 500.
+		{"HTTP 500 in setup, retried", func(w http.ResponseWriter, _ *http.Request, op string, n int) bool {
+			if op == "CreateKey" && n == 0 {
+				serverFault(w)
+				return true
+			}
+			return false
+		}, 3, Passed, nil, 2, 2, ""},
+		{"stall under test", func(w http.ResponseWriter, r *http.Request, op string, _ int) bool {
+			if op == "GenerateMac" {
+				stall(w, r)
+				return true
+			}
+			return false
+		}, 3, Failed, []string{"GenerateMac: no answer from http://127.0.0.1:", "within the 300ms request timeout"}, 2, 1, ""},
+		{"non-JSON 200 under test", func(w http.ResponseWriter, _ *http.Request, op string, _ int) bool {
+			if op == "GenerateMac" {
+				htmlPage(w)
+				return true
+			}
+			return false
+		}, 3, Failed, []string{"HTTP 200", "<html>"}, 2, 1, "sdk"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFaulty(t, tc.fault)
+			start := time.Now()
+			res, err := Run(context.Background(), Options{Endpoint: f.URL, RequestTimeout: 300 * time.Millisecond, Retries: tc.retries,
+				FS: fstest.MapFS{"net.feature": {Data: []byte(netFeature)}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if elapsed := time.Since(start); elapsed > 10*time.Second {
+				t.Errorf("took %s", elapsed)
+			}
+			if len(res.Scenarios) != 2 {
+				t.Fatalf("%d scenarios", len(res.Scenarios))
+			}
+			for _, s := range res.Scenarios {
+				if tc.only != "" && s.Name != tc.only {
+					continue
+				}
+				if s.Status != tc.status {
+					t.Errorf("%s: %s (%s), want %s", s.Name, s.Status, s.Reason, tc.status)
+				}
+				for _, w := range tc.want {
+					if !strings.Contains(s.Reason+" "+s.Observed, w) {
+						t.Errorf("%s: reason %q / observed %q lacks %q", s.Name, s.Reason, s.Observed, w)
+					}
+				}
+			}
+			if got := f.seen("GenerateMac"); got != tc.gm {
+				t.Errorf("endpoint saw %d GenerateMac, want %d", got, tc.gm)
+			}
+			if got := f.seen("CreateKey"); got < tc.ck {
+				t.Errorf("endpoint saw %d CreateKey, want at least %d", got, tc.ck)
+			}
+		})
+	}
+}
+
+// The policy itself, for inputs the servers above do not produce.
+func TestRetryable(t *testing.T) {
+	resp := func(status int, body string) *http.Response {
+		return &http.Response{StatusCode: status, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body))}
+	}
+	tests := []struct {
+		name      string
+		underTest bool
+		resp      *http.Response
+		err       error
+		want      bool
+	}{
+		{"throttle under test", true, resp(400, `{"__type":"ThrottlingException"}`), nil, true},
+		{"namespaced throttle", true, resp(400, `{"__type":"com.amazonaws.kms#ThrottlingException"}`), nil, true},
+		{"429", true, resp(429, ``), nil, true},
+		{"500 under test", true, resp(500, `{}`), nil, false},
+		{"500 harness", false, resp(500, `{}`), nil, true},
+		{"400 validation", false, resp(400, `{"__type":"ValidationException"}`), nil, false},
+		{"200", false, resp(200, `{}`), nil, false},
+		{"reset harness", false, nil, &net.OpError{Op: "read", Err: syscall.ECONNRESET}, true},
+		{"reset under test", true, nil, &net.OpError{Op: "read", Err: syscall.ECONNRESET}, false},
+		{"refused harness", false, nil, &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, false},
+		{"EOF harness", false, nil, io.EOF, true},
+		{"EOF under test", true, nil, io.EOF, false},
+		{"timeout", false, nil, &RequestTimeoutError{Op: "X"}, false},
+		{"cancel", false, nil, context.Canceled, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := retryable(tc.underTest, tc.resp, tc.err); got != tc.want {
+				t.Errorf("retryable = %v, want %v", got, tc.want)
+			}
+		})
+	}
+	for attempt := 1; attempt < 20; attempt++ {
+		if d := backoff(attempt); d < firstBackoff/2 || d > maxBackoff {
+			t.Errorf("backoff(%d) = %s", attempt, d)
+		}
+	}
+}
+
+// stsStub answers sts:GetCallerIdentity (awsQuery) for a fixed account.
+func stsStub(t *testing.T) *httptest.Server {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if !strings.Contains(string(b), "Action=GetCallerIdentity") {
+			http.Error(w, "not STS: "+string(b), http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "text/xml")
+		_, _ = io.WriteString(w, `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>`+
+			`<Arn>arn:aws:iam::210987654321:user/tester</Arn><UserId>AIDATEST</UserId><Account>210987654321</Account>`+
+			`</GetCallerIdentityResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`)
+	}))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// --aws takes region and credentials from a shared-config profile and the
+// endpoints from AWS_ENDPOINT_URL(_KMS), like the SDK; Describe shows the
+// effective target without the secret.
+func TestEffectiveTarget(t *testing.T) {
+	dir := t.TempDir()
+	cfgFile, credFile := dir+"/config", dir+"/credentials"
+	must(t, os.WriteFile(cfgFile, []byte("[profile kmsmac-test]\nregion = eu-west-3\n"), 0o600))
+	must(t, os.WriteFile(credFile, []byte("[kmsmac-test]\naws_access_key_id = AKIAEXAMPLEKEY1234\naws_secret_access_key = supersecretvalue\n"), 0o600))
+	kmsEP := newFaulty(t, nil)
+	stsEP := stsStub(t)
+	tests := []struct {
+		name       string
+		env        map[string]string
+		wantURL    string
+		wantDetail []string
+	}{
+		{"AWS_ENDPOINT_URL_KMS for KMS, AWS_ENDPOINT_URL for STS",
+			map[string]string{"AWS_ENDPOINT_URL_KMS": kmsEP.URL, "AWS_ENDPOINT_URL": stsEP.URL}, kmsEP.URL,
+			[]string{"account: 210987654321 (sts:GetCallerIdentity, arn:aws:iam::210987654321:user/tester)"}},
+		{"AWS_ENDPOINT_URL for both: the reference answers no STS",
+			map[string]string{"AWS_ENDPOINT_URL": kmsEP.URL}, kmsEP.URL,
+			[]string{"account: unknown"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION",
+				"AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL_STS"} {
+				t.Setenv(k, "")
+				os.Unsetenv(k)
+			}
+			t.Setenv("AWS_CONFIG_FILE", cfgFile)
+			t.Setenv("AWS_SHARED_CREDENTIALS_FILE", credFile)
+			t.Setenv("AWS_EC2_METADATA_DISABLED", "true") // never look for an instance role
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			ctx := context.Background()
+			tg, err := NewTarget(ctx, Options{AWS: true, Profile: "kmsmac-test", RequestTimeout: 2 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tg.Close(ctx)
+			if tg.URL != tc.wantURL || tg.Region != "eu-west-3" || tg.Name != "AWS KMS (eu-west-3)" {
+				t.Errorf("target %q at %q in %q, want %q in eu-west-3", tg.Name, tg.URL, tg.Region, tc.wantURL)
+			}
+			d := tg.Describe(ctx)
+			want := append([]string{"endpoint: " + tc.wantURL, "region: eu-west-3", "SharedConfigCredentials", "access key id **************1234"}, tc.wantDetail...)
+			for _, w := range want {
+				if !strings.Contains(d, w) {
+					t.Errorf("Describe lacks %q:\n%s", w, d)
+				}
+			}
+			for _, secret := range []string{"supersecretvalue", "AKIAEXAMPLE"} {
+				if strings.Contains(d, secret) {
+					t.Errorf("Describe shows %q:\n%s", secret, d)
+				}
+			}
+		})
+	}
+	// Without --aws a profile is a usage mistake, not silently ignored.
+	if _, err := NewTarget(context.Background(), Options{Endpoint: kmsEP.URL, Profile: "x"}); err == nil || !strings.Contains(err.Error(), "--profile needs --aws") {
+		t.Errorf("--profile without --aws: %v", err)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
