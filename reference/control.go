@@ -22,22 +22,15 @@ var settableStates = []string{"Creating", "Updating", "PendingReplicaDeletion", 
 // Enabled key it cannot compute with.
 func (s *Service) setKeyState(_ context.Context, body []byte) ([]byte, error) {
 	var req setKeyStateRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	var v violations
-	requireKeyID(&v, req.KeyId)
-	v.enum("keyState", req.KeyState, true, settableStates)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	view, err := s.resolve(*req.KeyId, keysOnly)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
+		v.enum("keyState", req.KeyState, true, settableStates)
+	})
 	if err != nil {
 		return nil, err
 	}
 	k := view.Key
 	st := store.State(*req.KeyState)
-	err = s.update(k, func(m *store.Mutable) error {
+	return s.updateNoOutput(k, func(m *store.Mutable) error {
 		if !m.HasMaterial && st != store.PendingImport && st != store.PendingDeletion && st != store.PendingReplicaDeletion && st != store.Creating {
 			return errValidation(k.ARN + " has no key material; it cannot be put in state " + string(st) + ".")
 		}
@@ -52,10 +45,6 @@ func (s *Service) setKeyState(_ context.Context, body []byte) ([]byte, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return emptyResponse, nil
 }
 
 // expireKeyMaterial makes imported material expire now: the key goes to
@@ -66,17 +55,13 @@ func (s *Service) expireKeyMaterial(_ context.Context, body []byte) ([]byte, err
 		return nil, err
 	}
 	if k.Origin != "EXTERNAL" {
-		return nil, errUnsupported(k.ARN + " origin is " + k.Origin + " which is not valid for this operation.")
+		return nil, errOrigin(k)
 	}
-	err = s.update(k, func(m *store.Mutable) error {
+	return s.updateNoOutput(k, func(m *store.Mutable) error {
 		if !m.HasMaterial {
 			return errInvalidState(k.ARN + " is pending import.")
 		}
 		m.DropMaterial()
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return emptyResponse, nil
 }

@@ -51,47 +51,36 @@ type createGrantRequest struct {
 // recorded; these say what is wrong.
 func (s *Service) createGrant(_ context.Context, body []byte) ([]byte, error) {
 	var req createGrantRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	var v violations
-	requireKeyID(&v, req.KeyId)
-	if req.GranteeServicePrincipal == nil {
-		v.str("granteePrincipal", req.GranteePrincipal, true, 1, 256)
-	} else {
-		v.str("granteePrincipal", req.GranteePrincipal, false, 1, 256)
-		v.str("granteeServicePrincipal", req.GranteeServicePrincipal, false, 1, 256)
-	}
-	v.str("retiringPrincipal", req.RetiringPrincipal, false, 1, 256)
-	v.str("retiringServicePrincipal", req.RetiringServicePrincipal, false, 1, 256)
-	if req.Operations == nil {
-		v.null("operations")
-	} else {
-		for _, op := range req.Operations {
-			if !contains(grantOperations, op) {
-				v.add(quote("["+strings.Join(req.Operations, ", ")+"]"), "operations",
-					"Member must satisfy constraint: [Member must satisfy enum value set: ["+strings.Join(grantOperations, ", ")+"]]")
-				break
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
+		if req.GranteeServicePrincipal == nil {
+			v.str("granteePrincipal", req.GranteePrincipal, true, 1, 256)
+		} else {
+			v.str("granteePrincipal", req.GranteePrincipal, false, 1, 256)
+			v.str("granteeServicePrincipal", req.GranteeServicePrincipal, false, 1, 256)
+		}
+		v.str("retiringPrincipal", req.RetiringPrincipal, false, 1, 256)
+		v.str("retiringServicePrincipal", req.RetiringServicePrincipal, false, 1, 256)
+		if req.Operations == nil {
+			v.null("operations")
+		} else {
+			for _, op := range req.Operations {
+				if !contains(grantOperations, op) {
+					v.add(quote("["+strings.Join(req.Operations, ", ")+"]"), "operations",
+						"Member must satisfy constraint: [Member must satisfy enum value set: ["+strings.Join(grantOperations, ", ")+"]]")
+					break
+				}
 			}
 		}
-	}
-	v.grantTokens(req.GrantTokens)
-	v.str("name", req.Name, false, 1, 256)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-
-	view, err := s.resolve(*req.KeyId, keysOnly)
+		v.grantTokens(req.GrantTokens)
+		v.str("name", req.Name, false, 1, 256)
+	})
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkGrantTokens(req.GrantTokens); err != nil {
+	if err := s.usable(view, req.GrantTokens); err != nil {
 		return nil, err
 	}
 	k := view.Key
-	if err := cryptoStateErr(k.ARN, view.State); err != nil {
-		return nil, err
-	}
 	allowed := grantOpsByUsage[k.KeyUsage]
 	var bad []string
 	for _, op := range req.Operations {
@@ -176,19 +165,12 @@ type grantEntry struct {
 // the next page.
 func (s *Service) listGrants(_ context.Context, body []byte) ([]byte, error) {
 	var req listGrantsRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	var v violations
-	requireKeyID(&v, req.KeyId)
-	v.str("grantId", req.GrantId, false, 1, 128)
-	v.str("granteePrincipal", req.GranteePrincipal, false, 1, 256)
-	v.intRange("limit", req.Limit, 1, 100)
-	v.str("marker", req.Marker, false, 1, 1024)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	view, err := s.resolve(*req.KeyId, keysOnly)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
+		v.str("grantId", req.GrantId, false, 1, 128)
+		v.str("granteePrincipal", req.GranteePrincipal, false, 1, 256)
+		v.intRange("limit", req.Limit, 1, 100)
+		v.str("marker", req.Marker, false, 1, 1024)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -201,17 +183,9 @@ func (s *Service) listGrants(_ context.Context, body []byte) ([]byte, error) {
 		}
 		gs = append(gs, g)
 	}
-	start := 0
-	if req.Marker != nil {
-		start = -1
-		for i, g := range gs {
-			if g.ID == *req.Marker {
-				start = i
-			}
-		}
-		if start < 0 {
-			return nil, errInvalidMarker()
-		}
+	start, err := pageStart(gs, req.Marker, func(g *store.Grant) string { return g.ID })
+	if err != nil {
+		return nil, err
 	}
 	limit := 50
 	if req.Limit != nil {
@@ -286,16 +260,9 @@ type revokeGrantRequest struct {
 
 func (s *Service) revokeGrant(_ context.Context, body []byte) ([]byte, error) {
 	var req revokeGrantRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	var v violations
-	requireKeyID(&v, req.KeyId)
-	v.str("grantId", req.GrantId, true, 1, 128)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	view, err := s.resolve(*req.KeyId, keysOnly)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
+		v.str("grantId", req.GrantId, true, 1, 128)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -24,12 +24,19 @@ var (
 // (IMP-3).
 const importParamsTTL = 24 * time.Hour
 
+// errOrigin refuses an operation the key's origin does not allow: import
+// into a key that is not EXTERNAL (IMP-2), rotation of a symmetric key
+// that is not AWS_KMS.
+func errOrigin(k *store.Key) error {
+	return errUnsupported(k.ARN + " origin is " + k.Origin + " which is not valid for this operation.")
+}
+
 // importableKey checks what GetParametersForImport and ImportKeyMaterial
 // share: Origin EXTERNAL (IMP-2), a key type the reference can import
 // into, and a key state that allows import.
 func importableKey(k *store.Key, st store.State, op string) error {
 	if k.Origin != "EXTERNAL" {
-		return errUnsupported(k.ARN + " origin is " + k.Origin + " which is not valid for this operation.")
+		return errOrigin(k)
 	}
 	switch st {
 	case store.PendingDeletion, store.PendingReplicaDeletion, store.Creating:
@@ -49,17 +56,11 @@ type getParametersForImportRequest struct {
 
 func (s *Service) getParametersForImport(_ context.Context, body []byte) ([]byte, error) {
 	var req getParametersForImportRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	var v violations
-	requireKeyID(&v, req.KeyId)
-	v.enum("wrappingAlgorithm", req.WrappingAlgorithm, true, wrappingAlgorithms)
-	v.enum("wrappingKeySpec", req.WrappingKeySpec, true, wrappingKeySpecs)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	view, err := s.resolve(*req.KeyId, keysOnly) // no aliases (IMP-14)
+	// keysOnly: no aliases (IMP-14).
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
+		v.enum("wrappingAlgorithm", req.WrappingAlgorithm, true, wrappingAlgorithms)
+		v.enum("wrappingKeySpec", req.WrappingKeySpec, true, wrappingKeySpecs)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -114,21 +115,14 @@ type importKeyMaterialRequest struct {
 // (IMP-13, AMB-7).
 func (s *Service) importKeyMaterial(_ context.Context, body []byte) ([]byte, error) {
 	var req importKeyMaterialRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	var v violations
-	requireKeyID(&v, req.KeyId)
-	v.blob("importToken", req.ImportToken.b, req.ImportToken.present, true, false, 1, 6144)
-	v.blob("encryptedKeyMaterial", req.EncryptedKeyMaterial.b, req.EncryptedKeyMaterial.present, true, false, 1, 6144)
-	v.enum("expirationModel", req.ExpirationModel, false, expirationModels)
-	v.enum("importType", req.ImportType, false, importTypes)
-	v.str("keyMaterialDescription", req.KeyMaterialDescription, false, 0, 256)
-	v.str("keyMaterialId", req.KeyMaterialId, false, 1, 64)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	view, err := s.resolve(*req.KeyId, keysOnly)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
+		v.blob("importToken", req.ImportToken.b, req.ImportToken.present, true, false, 1, 6144)
+		v.blob("encryptedKeyMaterial", req.EncryptedKeyMaterial.b, req.EncryptedKeyMaterial.present, true, false, 1, 6144)
+		v.enum("expirationModel", req.ExpirationModel, false, expirationModels)
+		v.enum("importType", req.ImportType, false, importTypes)
+		v.str("keyMaterialDescription", req.KeyMaterialDescription, false, 0, 256)
+		v.str("keyMaterialId", req.KeyMaterialId, false, 1, 64)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -200,9 +194,7 @@ func (s *Service) importKeyMaterial(_ context.Context, body []byte) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
-	return marshal(struct {
-		KeyId string `json:"KeyId"`
-	}{k.ARN})
+	return keyIDOutput(k.ARN)
 }
 
 func lengthRangeMessage(spec string, n, lo, hi int) string {
@@ -235,22 +227,15 @@ type deleteImportedKeyMaterialRequest struct {
 // its expiration model (IMP-8).
 func (s *Service) deleteImportedKeyMaterial(_ context.Context, body []byte) ([]byte, error) {
 	var req deleteImportedKeyMaterialRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	var v violations
-	requireKeyID(&v, req.KeyId)
-	v.str("keyMaterialId", req.KeyMaterialId, false, 1, 64)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	view, err := s.resolve(*req.KeyId, keysOnly)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
+		v.str("keyMaterialId", req.KeyMaterialId, false, 1, 64)
+	})
 	if err != nil {
 		return nil, err
 	}
 	k := view.Key
 	if k.Origin != "EXTERNAL" {
-		return nil, errUnsupported(k.ARN + " origin is " + k.Origin + " which is not valid for this operation.")
+		return nil, errOrigin(k)
 	}
 	err = s.update(k, func(m *store.Mutable) error {
 		switch m.State {
@@ -263,7 +248,5 @@ func (s *Service) deleteImportedKeyMaterial(_ context.Context, body []byte) ([]b
 	if err != nil {
 		return nil, err
 	}
-	return marshal(struct {
-		KeyId string `json:"KeyId"`
-	}{k.ARN})
+	return keyIDOutput(k.ARN)
 }

@@ -26,6 +26,22 @@ func (s *Service) update(k *store.Key, fn func(m *store.Mutable) error) error {
 	return err
 }
 
+// updateNoOutput is update for an operation without output members.
+func (s *Service) updateNoOutput(k *store.Key, fn func(m *store.Mutable) error) ([]byte, error) {
+	if err := s.update(k, fn); err != nil {
+		return nil, err
+	}
+	return emptyResponse, nil
+}
+
+// keyIDOutput is the response of operations whose only output is the key
+// ARN.
+func keyIDOutput(arn string) ([]byte, error) {
+	return marshal(struct {
+		KeyId string `json:"KeyId"`
+	}{arn})
+}
+
 type describeKeyRequest struct {
 	KeyId       *string  `json:"KeyId"`
 	GrantTokens []string `json:"GrantTokens"`
@@ -34,16 +50,9 @@ type describeKeyRequest struct {
 // describeKey works in every key state (DK-5) and accepts aliases.
 func (s *Service) describeKey(_ context.Context, body []byte) ([]byte, error) {
 	var req describeKeyRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	var v violations
-	requireKeyID(&v, req.KeyId)
-	v.grantTokens(req.GrantTokens)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	view, err := s.resolve(*req.KeyId, withAliases)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, withAliases, func(v *violations) {
+		v.grantTokens(req.GrantTokens)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +111,25 @@ func (s *Service) listKeys(_ context.Context, body []byte) ([]byte, error) {
 	return marshal(out)
 }
 
+// decodeKeyed is the prologue of the operations on one named key: decode
+// body strictly into req, validate the required KeyId (*keyID, a member of
+// req) and then whatever more adds (may be nil), report all violations
+// together, and resolve the KeyId in the forms the operation accepts.
+func (s *Service) decodeKeyed(body []byte, req any, keyID **string, forms idForms, more func(v *violations)) (store.View, error) {
+	if err := decode(body, req); err != nil {
+		return store.View{}, err
+	}
+	var v violations
+	requireKeyID(&v, *keyID)
+	if more != nil {
+		more(&v)
+	}
+	if err := v.err(); err != nil {
+		return store.View{}, err
+	}
+	return s.resolve(**keyID, forms)
+}
+
 type keyIDRequest struct {
 	KeyId *string `json:"KeyId"`
 }
@@ -110,19 +138,8 @@ type keyIDRequest struct {
 // as a key ID or key ARN.
 func (s *Service) keyOnlyRequest(body []byte) (*store.Key, error) {
 	var req keyIDRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	var v violations
-	requireKeyID(&v, req.KeyId)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	view, err := s.resolve(*req.KeyId, keysOnly)
-	if err != nil {
-		return nil, err
-	}
-	return view.Key, nil
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, nil)
+	return view.Key, err
 }
 
 // enableKey and disableKey toggle between Enabled and Disabled; other
@@ -140,7 +157,7 @@ func (s *Service) toggle(body []byte, to store.State) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.update(k, func(m *store.Mutable) error {
+	return s.updateNoOutput(k, func(m *store.Mutable) error {
 		switch m.State {
 		case store.Enabled, store.Disabled:
 			m.State = to
@@ -148,10 +165,6 @@ func (s *Service) toggle(body []byte, to store.State) ([]byte, error) {
 		}
 		return stateErr(k.ARN, m.State)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return emptyResponse, nil
 }
 
 type scheduleKeyDeletionRequest struct {
@@ -163,16 +176,9 @@ type scheduleKeyDeletionRequest struct {
 // never actually deletes the key when the date passes.
 func (s *Service) scheduleKeyDeletion(_ context.Context, body []byte) ([]byte, error) {
 	var req scheduleKeyDeletionRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	var v violations
-	requireKeyID(&v, req.KeyId)
-	v.intRange("pendingWindowInDays", req.PendingWindowInDays, 7, 30)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	view, err := s.resolve(*req.KeyId, keysOnly)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
+		v.intRange("pendingWindowInDays", req.PendingWindowInDays, 7, 30)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +229,5 @@ func (s *Service) cancelKeyDeletion(_ context.Context, body []byte) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
-	return marshal(struct {
-		KeyId string `json:"KeyId"`
-	}{k.ARN})
+	return keyIDOutput(k.ARN)
 }

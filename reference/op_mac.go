@@ -54,17 +54,11 @@ func (s *Service) macOp(body []byte, verify bool) ([]byte, error) {
 		return nil, err
 	}
 
-	view, err := s.resolve(*req.KeyId, withAliases)
+	view, err := s.resolveForCrypto(*req.KeyId, req.GrantTokens)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkGrantTokens(req.GrantTokens); err != nil {
-		return nil, err
-	}
 	k := view.Key
-	if err := cryptoStateErr(k.ARN, view.State); err != nil {
-		return nil, err
-	}
 	if k.KeyUsage != "GENERATE_VERIFY_MAC" {
 		return nil, errUsageNotValid(k.ARN, k.KeyUsage, op)
 	}

@@ -118,12 +118,7 @@ func notImplemented(op string) error {
 // allowed), check tokens and state as GenerateMac does, then refuse an HMAC
 // key on usage (XOP-1, XOP-2).
 func (s *Service) usageOp(op string, keyID *string, grantTokens []string, v violations) ([]byte, error) {
-	requireKeyID(&v, keyID)
-	v.grantTokens(grantTokens)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	view, err := s.resolveForCrypto(*keyID, grantTokens)
+	view, err := s.cryptoKey(keyID, grantTokens, v)
 	if err != nil {
 		return nil, err
 	}
@@ -133,20 +128,38 @@ func (s *Service) usageOp(op string, keyID *string, grantTokens []string, v viol
 	return nil, notImplemented(op)
 }
 
-// resolveForCrypto resolves a KeyId of a cryptographic operation and checks
-// grant tokens and key state, in the same order as macOp.
+// cryptoKey adds the required KeyId and the grant tokens to the violations
+// v already holds (model order: they come last), reports them, and resolves
+// the key for a cryptographic operation.
+func (s *Service) cryptoKey(keyID *string, grantTokens []string, v violations) (store.View, error) {
+	requireKeyID(&v, keyID)
+	v.grantTokens(grantTokens)
+	if err := v.err(); err != nil {
+		return store.View{}, err
+	}
+	return s.resolveForCrypto(*keyID, grantTokens)
+}
+
+// resolveForCrypto resolves the KeyId of a cryptographic operation
+// (aliases allowed), then checks grant tokens and key state: macOp's order.
 func (s *Service) resolveForCrypto(keyID string, grantTokens []string) (store.View, error) {
 	view, err := s.resolve(keyID, withAliases)
 	if err != nil {
 		return store.View{}, err
 	}
-	if err := s.checkGrantTokens(grantTokens); err != nil {
-		return store.View{}, err
-	}
-	if err := cryptoStateErr(view.Key.ARN, view.State); err != nil {
+	if err := s.usable(view, grantTokens); err != nil {
 		return store.View{}, err
 	}
 	return view, nil
+}
+
+// usable checks, for a key just resolved, the grant tokens and then the
+// key state of the cryptographic operations (and CreateGrant, GR-7).
+func (s *Service) usable(view store.View, grantTokens []string) error {
+	if err := s.checkGrantTokens(grantTokens); err != nil {
+		return err
+	}
+	return cryptoStateErr(view.Key.ARN, view.State)
 }
 
 func (s *Service) sign(_ context.Context, body []byte) ([]byte, error) {
@@ -300,13 +313,7 @@ func (s *Service) getPublicKey(_ context.Context, body []byte) ([]byte, error) {
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
-	var v violations
-	requireKeyID(&v, req.KeyId)
-	v.grantTokens(req.GrantTokens)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	view, err := s.resolveForCrypto(*req.KeyId, req.GrantTokens)
+	view, err := s.cryptoKey(req.KeyId, req.GrantTokens, nil)
 	if err != nil {
 		return nil, err
 	}

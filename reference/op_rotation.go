@@ -22,23 +22,16 @@ func rotationUnsupported(k *store.Key) error {
 		return nil
 	}
 	if k.KeySpec == "SYMMETRIC_DEFAULT" {
-		return errUnsupported(k.ARN + " origin is " + k.Origin + " which is not valid for this operation.")
+		return errOrigin(k)
 	}
 	return errUnsupported(k.ARN + " key spec " + k.KeySpec + " does not support key rotation.")
 }
 
 func (s *Service) enableKeyRotation(_ context.Context, body []byte) ([]byte, error) {
 	var req enableKeyRotationRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	var v violations
-	requireKeyID(&v, req.KeyId)
-	v.intRange("rotationPeriodInDays", req.RotationPeriodInDays, 90, 2560)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	view, err := s.resolve(*req.KeyId, keysOnly)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
+		v.intRange("rotationPeriodInDays", req.RotationPeriodInDays, 90, 2560)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -57,17 +50,13 @@ func (s *Service) setRotation(k *store.Key, on bool) ([]byte, error) {
 	if err := rotationUnsupported(k); err != nil {
 		return nil, err
 	}
-	err := s.update(k, func(m *store.Mutable) error {
+	return s.updateNoOutput(k, func(m *store.Mutable) error {
 		if err := cryptoStateErr(k.ARN, m.State); err != nil {
 			return err
 		}
 		m.RotationEnabled = on
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return emptyResponse, nil
 }
 
 // getKeyRotationStatus on an HMAC key is UnsupportedOperationException,

@@ -42,20 +42,13 @@ type tagResourceRequest struct {
 // tagResource adds tags or replaces the values of existing keys.
 func (s *Service) tagResource(_ context.Context, body []byte) ([]byte, error) {
 	var req tagResourceRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	var v violations
-	requireKeyID(&v, req.KeyId)
-	if req.Tags == nil {
-		v.null("tags")
-	} else {
-		tagViolations(&v, *req.Tags)
-	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	view, err := s.resolve(*req.KeyId, keysOnly)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
+		if req.Tags == nil {
+			v.null("tags")
+		} else {
+			tagViolations(v, *req.Tags)
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +63,7 @@ func (s *Service) tagResource(_ context.Context, body []byte) ([]byte, error) {
 		}
 		seen[*t.TagKey] = true
 	}
-	err = s.update(k, func(m *store.Mutable) error {
+	return s.updateNoOutput(k, func(m *store.Mutable) error {
 		if err := taggable(k.ARN, m.State); err != nil {
 			return err
 		}
@@ -82,10 +75,6 @@ func (s *Service) tagResource(_ context.Context, body []byte) ([]byte, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return emptyResponse, nil
 }
 
 // setTag replaces the value of key in place, keeping the listing order,
@@ -109,22 +98,15 @@ type untagResourceRequest struct {
 // in KMS.
 func (s *Service) untagResource(_ context.Context, body []byte) ([]byte, error) {
 	var req untagResourceRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	var v violations
-	requireKeyID(&v, req.KeyId)
-	if req.TagKeys == nil {
-		v.null("tagKeys")
-	} else {
-		for i, tk := range *req.TagKeys {
-			v.str("tagKeys."+strconv.Itoa(i+1)+".member", &tk, true, 1, 128)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
+		if req.TagKeys == nil {
+			v.null("tagKeys")
+		} else {
+			for i, tk := range *req.TagKeys {
+				v.str("tagKeys."+strconv.Itoa(i+1)+".member", &tk, true, 1, 128)
+			}
 		}
-	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	view, err := s.resolve(*req.KeyId, keysOnly)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +118,7 @@ func (s *Service) untagResource(_ context.Context, body []byte) ([]byte, error) 
 		}
 		drop[tk] = true
 	}
-	err = s.update(k, func(m *store.Mutable) error {
+	return s.updateNoOutput(k, func(m *store.Mutable) error {
 		if err := taggable(k.ARN, m.State); err != nil {
 			return err
 		}
@@ -149,10 +131,6 @@ func (s *Service) untagResource(_ context.Context, body []byte) ([]byte, error) 
 		m.Tags = kept
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return emptyResponse, nil
 }
 
 type listResourceTagsRequest struct {
@@ -166,17 +144,10 @@ type listResourceTagsRequest struct {
 // marker is the key of the first tag of the next page.
 func (s *Service) listResourceTags(_ context.Context, body []byte) ([]byte, error) {
 	var req listResourceTagsRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	var v violations
-	requireKeyID(&v, req.KeyId)
-	v.intRange("limit", req.Limit, 1, 1000)
-	v.str("marker", req.Marker, false, 1, 1024)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	view, err := s.resolve(*req.KeyId, keysOnly)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
+		v.intRange("limit", req.Limit, 1, 1000)
+		v.str("marker", req.Marker, false, 1, 1024)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -184,18 +155,9 @@ func (s *Service) listResourceTags(_ context.Context, body []byte) ([]byte, erro
 	if !ok {
 		return nil, errKeyNotFound(view.Key.ARN)
 	}
-	start := 0
-	if req.Marker != nil {
-		start = -1
-		for i, t := range m.Tags {
-			if t.Key == *req.Marker {
-				start = i
-				break
-			}
-		}
-		if start < 0 {
-			return nil, errInvalidMarker()
-		}
+	start, err := pageStart(m.Tags, req.Marker, func(t store.Tag) string { return t.Key })
+	if err != nil {
+		return nil, err
 	}
 	limit := maxTags
 	if req.Limit != nil && *req.Limit < maxTags {
