@@ -229,6 +229,17 @@ func fixture(ctx context.Context, client *kms.Client, cfg Config) (*Fixture, fun
 	return f, func() { _ = f.Close(context.WithoutCancel(ctx)) }, nil
 }
 
+// withFixture runs body with the check's fixture and closes it afterwards;
+// a fixture that cannot be made fails the check.
+func withFixture(ctx context.Context, client *kms.Client, cfg Config, name string, body func(fx *Fixture) Result) Result {
+	fx, done, err := fixture(ctx, client, cfg)
+	if err != nil {
+		return failed(name, cfg, err)
+	}
+	defer done()
+	return body(fx)
+}
+
 // WaitReady polls until GenerateMac works with every fixture key, for at
 // most d: on eventually consistent endpoints a new key may not be found at
 // once (rules.md EC-1).

@@ -137,50 +137,47 @@ func limits(ctx context.Context, client *kms.Client, raw Raw, cfg Config, fields
 	if raw == nil {
 		return failed(name, cfg, fmt.Errorf("Limits needs a raw client"))
 	}
-	fx, done, err := fixture(ctx, client, cfg)
-	if err != nil {
-		return failed(name, cfg, err)
-	}
-	defer done()
-	key := fx.Keys["HMAC_256"][0]
-	return check(name, cfg, 60, prop.ForAll(func(c LimitCase) *gopter.PropResult {
-		var v verdict
-		r := limitRanges[c.Field]
-		req := map[string]any{"KeyId": key, "MacAlgorithm": "HMAC_SHA_256", "Message": []byte("kmsmac")}
-		op, okCode := "GenerateMac", ""
-		switch c.Field {
-		case LimitMessage:
-			req["Message"] = message(c.Len, int64(c.Len)+1)
-		case LimitMac:
-			op, okCode = "VerifyMac", "KMSInvalidMacException"
-			req["Mac"] = message(c.Len, int64(c.Len)+7)
-		case LimitKeyID:
-			okCode = "NotFoundException"
-			req["KeyId"] = strings.Repeat("k", c.Len)
-		case LimitGrantTokens:
-			if c.Len > 0 {
+	return withFixture(ctx, client, cfg, name, func(fx *Fixture) Result {
+		key := fx.Keys["HMAC_256"][0]
+		return check(name, cfg, 60, prop.ForAll(func(c LimitCase) *gopter.PropResult {
+			var v verdict
+			r := limitRanges[c.Field]
+			req := map[string]any{"KeyId": key, "MacAlgorithm": "HMAC_SHA_256", "Message": []byte("kmsmac")}
+			op, okCode := "GenerateMac", ""
+			switch c.Field {
+			case LimitMessage:
+				req["Message"] = message(c.Len, int64(c.Len)+1)
+			case LimitMac:
+				op, okCode = "VerifyMac", "KMSInvalidMacException"
+				req["Mac"] = message(c.Len, int64(c.Len)+7)
+			case LimitKeyID:
+				okCode = "NotFoundException"
+				req["KeyId"] = strings.Repeat("k", c.Len)
+			case LimitGrantTokens:
+				if c.Len > 0 {
+					okCode = "InvalidGrantTokenException"
+				}
+				tokens := make([]string, c.Len)
+				for i := range tokens {
+					tokens[i] = fmt.Sprintf("kmsmac-invalid-grant-token-%d", i)
+				}
+				req["GrantTokens"] = tokens
+			case LimitGrantToken:
 				okCode = "InvalidGrantTokenException"
+				req["GrantTokens"] = []string{strings.Repeat("t", c.Len)}
 			}
-			tokens := make([]string, c.Len)
-			for i := range tokens {
-				tokens[i] = fmt.Sprintf("kmsmac-invalid-grant-token-%d", i)
+			o, _ := callRaw(ctx, raw, op, req)
+			what := fmt.Sprintf("%s with %s", op, c)
+			if c.Len >= r.min && c.Len <= r.max {
+				v.want(what, o, okCode, 400)
+				return v.result()
 			}
-			req["GrantTokens"] = tokens
-		case LimitGrantToken:
-			okCode = "InvalidGrantTokenException"
-			req["GrantTokens"] = []string{strings.Repeat("t", c.Len)}
-		}
-		o, _ := callRaw(ctx, raw, op, req)
-		what := fmt.Sprintf("%s with %s", op, c)
-		if c.Len >= r.min && c.Len <= r.max {
-			v.want(what, o, okCode, 400)
+			if v.want(what, o, "ValidationException", 400) {
+				if !strings.Contains(o.Message, "validation error") || !strings.Contains(o.Message, r.member) {
+					v.failf("%s: ValidationException message %q does not say \"validation error\" and name %s (VAL-FMT-1)", what, o.Message, r.member)
+				}
+			}
 			return v.result()
-		}
-		if v.want(what, o, "ValidationException", 400) {
-			if !strings.Contains(o.Message, "validation error") || !strings.Contains(o.Message, r.member) {
-				v.failf("%s: ValidationException message %q does not say \"validation error\" and name %s (VAL-FMT-1)", what, o.Message, r.member)
-			}
-		}
-		return v.result()
-	}, genLimitCase(fields)))
+		}, genLimitCase(fields)))
+	})
 }

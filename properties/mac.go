@@ -32,67 +32,64 @@ func specOf(keySpec string) *mac.Spec {
 // of 1..4096 bytes and every spec with its algorithm (GM-OK-1/2, VM-OK-1/2).
 func RoundTrip(ctx context.Context, client *kms.Client, raw Raw, cfg Config) Result {
 	const name = "RoundTrip"
-	fx, done, err := fixture(ctx, client, cfg)
-	if err != nil {
-		return failed(name, cfg, err)
-	}
-	defer done()
-	return check(name, cfg, 100, prop.ForAll(func(keySpec string, n int, seed int64) *gopter.PropResult {
-		var v verdict
-		spec, key, msg := specOf(keySpec), fx.Keys[keySpec][0], message(n, seed)
-		tag, o, bad := generate(ctx, client, key, spec.Algorithm, msg, nil)
-		v.add(bad)
-		if v.want("GenerateMac", o, "", 0) {
-			o, bad = verify(ctx, client, key, spec.Algorithm, msg, tag, nil)
+	return withFixture(ctx, client, cfg, name, func(fx *Fixture) Result {
+		return check(name, cfg, 100, prop.ForAll(func(keySpec string, n int, seed int64) *gopter.PropResult {
+			var v verdict
+			spec, key, msg := specOf(keySpec), fx.Keys[keySpec][0], message(n, seed)
+			tag, o, bad := generate(ctx, client, key, spec.Algorithm, msg, nil)
 			v.add(bad)
-			v.want("VerifyMac of the MAC GenerateMac returned", o, "", 0)
-		}
-		return v.result()
-	}, genSpec, genLen, genSeed))
+			if v.want("GenerateMac", o, "", 0) {
+				o, bad = verify(ctx, client, key, spec.Algorithm, msg, tag, nil)
+				v.add(bad)
+				v.want("VerifyMac of the MAC GenerateMac returned", o, "", 0)
+			}
+			return v.result()
+		}, genSpec, genLen, genSeed))
+	})
 }
 
 // Deterministic checks that two GenerateMac calls with the same key,
 // algorithm and message return the same bytes (GM-OK-3), and that a MAC
 // verifies again (VM-OK-4).
 func Deterministic(ctx context.Context, client *kms.Client, raw Raw, cfg Config) Result {
-	const name = "Deterministic"
-	fx, done, err := fixture(ctx, client, cfg)
-	if err != nil {
-		return failed(name, cfg, err)
-	}
-	defer done()
-	return check(name, cfg, 50, prop.ForAll(func(keySpec string, n int, seed int64) *gopter.PropResult {
-		var v verdict
-		spec, key, msg := specOf(keySpec), fx.Keys[keySpec][0], message(n, seed)
-		// Only determinism here: RoundTrip checks the shape of answers.
-		a, o1, _ := generate(ctx, client, key, spec.Algorithm, msg, nil)
-		b, o2, _ := generate(ctx, client, key, spec.Algorithm, msg, nil)
-		if v.want("first GenerateMac", o1, "", 0) && v.want("second GenerateMac", o2, "", 0) && !bytes.Equal(a, b) {
-			v.failf("GenerateMac is not deterministic: %x then %x (GM-OK-3)", a, b)
-		}
-		return v.result()
-	}, genSpec, genLen, genSeed))
+	// Only determinism here: RoundTrip checks the shape of answers.
+	return twoMacs("Deterministic", 0, 0, "first GenerateMac", "second GenerateMac",
+		func(v *verdict, _ string, a, b []byte) {
+			if !bytes.Equal(a, b) {
+				v.failf("GenerateMac is not deterministic: %x then %x (GM-OK-3)", a, b)
+			}
+		})(ctx, client, raw, cfg)
 }
 
 // DistinctKeys checks that two keys of the same spec give different MACs
 // for the same message (GM-OK-5).
 func DistinctKeys(ctx context.Context, client *kms.Client, raw Raw, cfg Config) Result {
-	const name = "DistinctKeys"
-	fx, done, err := fixture(ctx, client, cfg)
-	if err != nil {
-		return failed(name, cfg, err)
+	return twoMacs("DistinctKeys", 0, 1, "GenerateMac with the first key", "GenerateMac with the second key",
+		func(v *verdict, keySpec string, a, b []byte) {
+			if bytes.Equal(a, b) {
+				v.failf("two keys of spec %s gave the same MAC %x (GM-OK-5)", keySpec, a)
+			}
+		})(ctx, client, raw, cfg)
+}
+
+// twoMacs is a check (50 tests by default) that asks for two MACs of one
+// message, with the fixture keys of one spec at indexes ka and kb, and
+// judges the pair when both calls succeeded.
+func twoMacs(name string, ka, kb int, whatA, whatB string, judge func(v *verdict, keySpec string, a, b []byte)) Check {
+	return func(ctx context.Context, client *kms.Client, raw Raw, cfg Config) Result {
+		return withFixture(ctx, client, cfg, name, func(fx *Fixture) Result {
+			return check(name, cfg, 50, prop.ForAll(func(keySpec string, n int, seed int64) *gopter.PropResult {
+				var v verdict
+				spec, keys, msg := specOf(keySpec), fx.Keys[keySpec], message(n, seed)
+				a, o1, _ := generate(ctx, client, keys[ka], spec.Algorithm, msg, nil)
+				b, o2, _ := generate(ctx, client, keys[kb], spec.Algorithm, msg, nil)
+				if v.want(whatA, o1, "", 0) && v.want(whatB, o2, "", 0) {
+					judge(&v, keySpec, a, b)
+				}
+				return v.result()
+			}, genSpec, genLen, genSeed))
+		})
 	}
-	defer done()
-	return check(name, cfg, 50, prop.ForAll(func(keySpec string, n int, seed int64) *gopter.PropResult {
-		var v verdict
-		spec, keys, msg := specOf(keySpec), fx.Keys[keySpec], message(n, seed)
-		a, o1, _ := generate(ctx, client, keys[0], spec.Algorithm, msg, nil)
-		b, o2, _ := generate(ctx, client, keys[1], spec.Algorithm, msg, nil)
-		if v.want("GenerateMac with the first key", o1, "", 0) && v.want("GenerateMac with the second key", o2, "", 0) && bytes.Equal(a, b) {
-			v.failf("two keys of spec %s gave the same MAC %x (GM-OK-5)", keySpec, a)
-		}
-		return v.result()
-	}, genSpec, genLen, genSeed))
 }
 
 // KnownAnswer checks that, for keys with imported material, GenerateMac
@@ -100,26 +97,23 @@ func DistinctKeys(ctx context.Context, client *kms.Client, raw Raw, cfg Config) 
 // VM-OK-3): the oracle that needs no AWS reference.
 func KnownAnswer(ctx context.Context, client *kms.Client, raw Raw, cfg Config) Result {
 	const name = "KnownAnswer"
-	fx, done, err := fixture(ctx, client, cfg)
-	if err != nil {
-		return failed(name, cfg, err)
-	}
-	defer done()
-	if fx.ImportErr != nil {
-		return failed(name, cfg, fmt.Errorf("no keys with imported material: %w", fx.ImportErr))
-	}
-	return check(name, cfg, 100, prop.ForAll(func(keySpec string, n int, seed int64) *gopter.PropResult {
-		var v verdict
-		spec, imp, msg := specOf(keySpec), fx.Imported[keySpec], message(n, seed)
-		want := mac.Sum(spec, imp.Material, msg)
-		got, o, _ := generate(ctx, client, imp.KeyID, spec.Algorithm, msg, nil)
-		if v.want("GenerateMac", o, "", 0) && !bytes.Equal(got, want) {
-			v.failf("GenerateMac = %x, want the RFC 2104 HMAC of the imported material %x (GM-OK-4)", got, want)
+	return withFixture(ctx, client, cfg, name, func(fx *Fixture) Result {
+		if fx.ImportErr != nil {
+			return failed(name, cfg, fmt.Errorf("no keys with imported material: %w", fx.ImportErr))
 		}
-		o, _ = verify(ctx, client, imp.KeyID, spec.Algorithm, msg, want, nil)
-		v.want("VerifyMac of the locally computed HMAC", o, "", 0)
-		return v.result()
-	}, genSpec, genLen, genSeed))
+		return check(name, cfg, 100, prop.ForAll(func(keySpec string, n int, seed int64) *gopter.PropResult {
+			var v verdict
+			spec, imp, msg := specOf(keySpec), fx.Imported[keySpec], message(n, seed)
+			want := mac.Sum(spec, imp.Material, msg)
+			got, o, _ := generate(ctx, client, imp.KeyID, spec.Algorithm, msg, nil)
+			if v.want("GenerateMac", o, "", 0) && !bytes.Equal(got, want) {
+				v.failf("GenerateMac = %x, want the RFC 2104 HMAC of the imported material %x (GM-OK-4)", got, want)
+			}
+			o, _ = verify(ctx, client, imp.KeyID, spec.Algorithm, msg, want, nil)
+			v.want("VerifyMac of the locally computed HMAC", o, "", 0)
+			return v.result()
+		}, genSpec, genLen, genSeed))
+	})
 }
 
 // Tamper kinds: each alteration of a valid (message, MAC) pair that
@@ -157,55 +151,52 @@ func TamperOnly(kinds ...string) Check {
 		for i, k := range kinds {
 			args[i] = k
 		}
-		fx, done, err := fixture(ctx, client, cfg)
-		if err != nil {
-			return failed(name, cfg, err)
-		}
-		defer done()
-		genKind := gen.OneConstOf(args...).WithLabel("alteration")
-		return check(name, cfg, 200, prop.ForAll(func(keySpec string, n int, seed int64, kind string, pos int) *gopter.PropResult {
-			var v verdict
-			spec, keys, msg := specOf(keySpec), fx.Keys[keySpec], message(n, seed)
-			tag, o, _ := generate(ctx, client, keys[0], spec.Algorithm, msg, nil)
-			if !v.want("GenerateMac", o, "", 0) {
+		return withFixture(ctx, client, cfg, name, func(fx *Fixture) Result {
+			genKind := gen.OneConstOf(args...).WithLabel("alteration")
+			return check(name, cfg, 200, prop.ForAll(func(keySpec string, n int, seed int64, kind string, pos int) *gopter.PropResult {
+				var v verdict
+				spec, keys, msg := specOf(keySpec), fx.Keys[keySpec], message(n, seed)
+				tag, o, _ := generate(ctx, client, keys[0], spec.Algorithm, msg, nil)
+				if !v.want("GenerateMac", o, "", 0) {
+					return v.result()
+				}
+				key, alg, m, t := keys[0], spec.Algorithm, msg, bytes.Clone(tag)
+				wantCode := "KMSInvalidMacException"
+				var what string
+				switch kind {
+				case TamperMessageBit:
+					m = bytes.Clone(msg)
+					bit := pos % (8 * len(m))
+					m[bit/8] ^= 1 << (bit % 8)
+					what = fmt.Sprintf("message bit %d flipped", bit)
+				case TamperMacBit:
+					bit := pos % (8 * len(t))
+					t[bit/8] ^= 1 << (bit % 8)
+					what = fmt.Sprintf("MAC bit %d flipped", bit)
+				case TamperTruncate:
+					t = t[:1+pos%(len(t)-1)]
+					what = fmt.Sprintf("MAC truncated to %d of %d bytes", len(t), len(tag))
+				case TamperExtend:
+					extra := 1 + pos%64
+					t = append(t, message(extra, int64(pos)+1)...)
+					what = fmt.Sprintf("MAC extended by %d bytes", extra)
+				case TamperOtherKey:
+					key = keys[1]
+					what = "MAC checked with another key of spec " + keySpec
+				case TamperOtherAlgorithm:
+					others := otherAlgorithms(alg)
+					alg = others[pos%len(others)]
+					wantCode = "InvalidKeyUsageException"
+					what = "MAC checked with algorithm " + alg
+				default:
+					v.failf("unknown alteration %q", kind)
+					return v.result()
+				}
+				o, _ = verify(ctx, client, key, alg, m, t, nil)
+				v.want("VerifyMac, "+what, o, wantCode, 400)
 				return v.result()
-			}
-			key, alg, m, t := keys[0], spec.Algorithm, msg, bytes.Clone(tag)
-			wantCode := "KMSInvalidMacException"
-			var what string
-			switch kind {
-			case TamperMessageBit:
-				m = bytes.Clone(msg)
-				bit := pos % (8 * len(m))
-				m[bit/8] ^= 1 << (bit % 8)
-				what = fmt.Sprintf("message bit %d flipped", bit)
-			case TamperMacBit:
-				bit := pos % (8 * len(t))
-				t[bit/8] ^= 1 << (bit % 8)
-				what = fmt.Sprintf("MAC bit %d flipped", bit)
-			case TamperTruncate:
-				t = t[:1+pos%(len(t)-1)]
-				what = fmt.Sprintf("MAC truncated to %d of %d bytes", len(t), len(tag))
-			case TamperExtend:
-				extra := 1 + pos%64
-				t = append(t, message(extra, int64(pos)+1)...)
-				what = fmt.Sprintf("MAC extended by %d bytes", extra)
-			case TamperOtherKey:
-				key = keys[1]
-				what = "MAC checked with another key of spec " + keySpec
-			case TamperOtherAlgorithm:
-				others := otherAlgorithms(alg)
-				alg = others[pos%len(others)]
-				wantCode = "InvalidKeyUsageException"
-				what = "MAC checked with algorithm " + alg
-			default:
-				v.failf("unknown alteration %q", kind)
-				return v.result()
-			}
-			o, _ = verify(ctx, client, key, alg, m, t, nil)
-			v.want("VerifyMac, "+what, o, wantCode, 400)
-			return v.result()
-		}, genSpec, genLen, genSeed, genKind, genOffset))
+			}, genSpec, genLen, genSeed, genKind, genOffset))
+		})
 	}
 }
 

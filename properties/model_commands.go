@@ -77,38 +77,29 @@ type disableKey struct{ K int }
 
 func (c disableKey) String() string { return fmt.Sprintf("DisableKey(key %d)", c.K) }
 
-func (c disableKey) plan(m model) (model, expect, bool) {
-	k, ok := m.key(c.K)
-	if !ok {
-		return m, expect{}, false
-	}
-	switch k.State {
-	case stEnabled, stDisabled:
-		n := m.clone()
-		n.Keys[c.K].State = stDisabled
-		return n, expect{Key: c.K, State: stDisabled}, true
-	case stPendingDeletion:
-		return unchanged(m, c.K, "KMSInvalidStateException")
-	}
-	return m, expect{}, false // PendingImport: undocumented for DisableKey
-}
+func (c disableKey) plan(m model) (model, expect, bool) { return planToggle(m, c.K, stDisabled) }
 
 type enableKey struct{ K int }
 
 func (c enableKey) String() string { return fmt.Sprintf("EnableKey(key %d)", c.K) }
 
-func (c enableKey) plan(m model) (model, expect, bool) {
-	k, ok := m.key(c.K)
+func (c enableKey) plan(m model) (model, expect, bool) { return planToggle(m, c.K, stEnabled) }
+
+// planToggle plans DisableKey and EnableKey, which differ only in the state
+// they lead to: Enabled and Disabled both move to it, PendingDeletion is
+// refused, and PendingImport is left out (undocumented for either).
+func planToggle(m model, i int, to string) (model, expect, bool) {
+	k, ok := m.key(i)
 	if !ok {
 		return m, expect{}, false
 	}
 	switch k.State {
 	case stEnabled, stDisabled:
 		n := m.clone()
-		n.Keys[c.K].State = stEnabled
-		return n, expect{Key: c.K, State: stEnabled}, true
+		n.Keys[i].State = to
+		return n, expect{Key: i, State: to}, true
 	case stPendingDeletion:
-		return unchanged(m, c.K, "KMSInvalidStateException")
+		return unchanged(m, i, "KMSInvalidStateException")
 	}
 	return m, expect{}, false
 }

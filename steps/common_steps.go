@@ -88,20 +88,16 @@ func givenKeyUsage(ctx context.Context, spec, name, usage string) error {
 func (w *World) CreateKey(ctx context.Context, name string, req map[string]any) (*Key, error) {
 	last, lastKey := w.last, w.lastKey
 	defer func() { w.last, w.lastKey = last, lastKey }()
-	o, err := w.Call(ctx, "CreateKey", req, false)
+	o, err := w.callRequired(ctx, "CreateKey", req, false)
 	if err != nil {
 		return nil, err
 	}
-	if err := w.Require(o); err != nil {
+	k, err := keyFromMetadata(o, name)
+	if err != nil {
 		return nil, err
 	}
-	str := func(p string) string { v, _ := o.Member("KeyMetadata." + p); s, _ := v.(string); return s }
-	k := &Key{Name: name, ID: str("KeyId"), ARN: str("Arn"), Spec: str("KeySpec"), Usage: str("KeyUsage"), Origin: str("Origin")}
-	if k.ID == "" || k.ARN == "" {
-		return nil, fmt.Errorf("CreateKey answered without KeyMetadata.KeyId/Arn: %s", o.Summary())
-	}
 	w.AddKey(k)
-	if st := str("KeyState"); st != "" {
+	if st := metadataString(o, "KeyState"); st != "" {
 		if err := w.WaitForState(ctx, name, st); err != nil {
 			return nil, err
 		}
@@ -109,19 +105,32 @@ func (w *World) CreateKey(ctx context.Context, name string, req map[string]any) 
 	return k, nil
 }
 
+// keyFromMetadata is the key a successful CreateKey answer describes,
+// named name.
+func keyFromMetadata(o *Outcome, name string) (*Key, error) {
+	str := func(p string) string { return metadataString(o, p) }
+	k := &Key{Name: name, ID: str("KeyId"), ARN: str("Arn"), Spec: str("KeySpec"), Usage: str("KeyUsage"), Origin: str("Origin")}
+	if k.ID == "" || k.ARN == "" {
+		return nil, fmt.Errorf("CreateKey answered without KeyMetadata.KeyId/Arn: %s", o.Summary())
+	}
+	return k, nil
+}
+
+// metadataString is KeyMetadata.<member> of a key's description, or "".
+func metadataString(o *Outcome, member string) string {
+	v, _ := o.Member("KeyMetadata." + member)
+	s, _ := v.(string)
+	return s
+}
+
 func givenAlias(ctx context.Context, alias, key string) error {
-	w := WorldFrom(ctx)
-	k, err := w.Key(key)
+	w, k, err := scenarioKey(ctx, key)
 	if err != nil {
 		return err
 	}
 	last := w.last
 	defer func() { w.last = last }()
-	o, err := w.Call(ctx, "CreateAlias", map[string]any{"AliasName": w.Alias(alias), "TargetKeyId": k.ID}, false)
-	if err != nil {
-		return err
-	}
-	if err := w.Require(o); err != nil {
+	if _, err := w.callRequired(ctx, "CreateAlias", map[string]any{"AliasName": w.Alias(alias), "TargetKeyId": k.ID}, false); err != nil {
 		return err
 	}
 	w.SetAliasTarget(alias, k)
@@ -131,8 +140,7 @@ func givenAlias(ctx context.Context, alias, key string) error {
 // givenGrant creates a grant for the caller's account root on key for the
 // comma-separated operations, and keeps its token.
 func givenGrant(ctx context.Context, name, key, ops string) error {
-	w := WorldFrom(ctx)
-	k, err := w.Key(key)
+	w, k, err := scenarioKey(ctx, key)
 	if err != nil {
 		return err
 	}
@@ -142,25 +150,12 @@ func givenGrant(ctx context.Context, name, key, ops string) error {
 	}
 	last := w.last
 	defer func() { w.last = last }()
-	o, err := w.Call(ctx, "CreateGrant", map[string]any{"KeyId": k.ID, "Operations": strings.Split(ops, ","),
+	o, err := w.callRequired(ctx, "CreateGrant", map[string]any{"KeyId": k.ID, "Operations": strings.Split(ops, ","),
 		"GranteePrincipal": fmt.Sprintf("arn:%s:iam::%s:root", p, a)}, false)
 	if err != nil {
 		return err
 	}
-	if err := w.Require(o); err != nil {
-		return err
-	}
-	id, _ := o.Member("GrantId")
-	tok, _ := o.Member("GrantToken")
-	g := &Grant{Name: name, ID: fmt.Sprint(id), Token: fmt.Sprint(tok), Key: k}
-	w.AddGrant(g)
-	w.OnCleanup(func(ctx context.Context) error {
-		r := w.Target.Raw.Send(ctx, "RevokeGrant", mustJSON(map[string]any{"KeyId": k.ID, "GrantId": g.ID}))
-		if !r.OK() && r.Type != "NotFoundException" {
-			return fmt.Errorf("RevokeGrant %s: %s", g.ID, r.Summary())
-		}
-		return nil
-	})
+	w.keepGrant(name, k, o)
 	return nil
 }
 
@@ -168,8 +163,7 @@ func givenGrant(ctx context.Context, name, key, ops string) error {
 // can (Enabled, Disabled, PendingDeletion), else through the reference's
 // KmsmacReference.SetKeyState control (scenarios tagged @reference-only).
 func givenState(ctx context.Context, key, state string) error {
-	w := WorldFrom(ctx)
-	k, err := w.Key(key)
+	w, k, err := scenarioKey(ctx, key)
 	if err != nil {
 		return err
 	}
@@ -190,11 +184,8 @@ func givenState(ctx context.Context, key, state string) error {
 		}
 		op, req["KeyState"] = "KmsmacReference.SetKeyState", state
 	}
-	o, err := w.Call(ctx, op, req, strings.HasPrefix(op, "Kmsmac"))
-	if err != nil {
-		return err
-	}
-	return w.Require(o)
+	_, err = w.callRequired(ctx, op, req, strings.HasPrefix(op, "Kmsmac"))
+	return err
 }
 
 func generateText(ctx context.Context, text, key, alg, as string) error {
@@ -208,16 +199,12 @@ func generateBytes(ctx context.Context, n int, key, alg, as string) error {
 // generate makes a MAC through the SDK and keeps it; the step is a
 // precondition, so any failure is a failure of the scenario.
 func generate(ctx context.Context, msg []byte, key, alg, as string) error {
-	w := WorldFrom(ctx)
-	k, err := w.Key(key)
+	w, k, err := scenarioKey(ctx, key)
 	if err != nil {
 		return err
 	}
-	o, err := w.Call(ctx, "GenerateMac", map[string]any{"KeyId": k.ID, "Message": msg, "MacAlgorithm": alg}, false)
+	o, err := w.callRequired(ctx, "GenerateMac", map[string]any{"KeyId": k.ID, "Message": msg, "MacAlgorithm": alg}, false)
 	if err != nil {
-		return err
-	}
-	if err := w.Require(o); err != nil {
 		return err
 	}
 	mac, err := o.Blob("Mac")
@@ -234,30 +221,17 @@ func callTable(ctx context.Context, op string, t *godog.Table, raw bool) error {
 	if err != nil {
 		return err
 	}
-	o, err := w.Call(ctx, op, req, raw)
-	if err != nil {
-		return err
-	}
-	if o.Status == 0 && o.Err != nil {
-		return fmt.Errorf("%s: %s", op, o.Summary()) // no answer at all: nothing to assert on
-	}
-	return nil
+	_, err = w.callUnderTest(ctx, op, req, raw)
+	return err
 }
 
 func callForKey(ctx context.Context, op, key string) error {
-	w := WorldFrom(ctx)
-	k, err := w.Key(key)
+	w, k, err := scenarioKey(ctx, key)
 	if err != nil {
 		return err
 	}
-	o, err := w.Call(ctx, op, map[string]any{"KeyId": k.ID}, false)
-	if err != nil {
-		return err
-	}
-	if o.Status == 0 && o.Err != nil {
-		return fmt.Errorf("%s: %s", op, o.Summary())
-	}
-	return nil
+	_, err = w.callUnderTest(ctx, op, map[string]any{"KeyId": k.ID}, false)
+	return err
 }
 
 func rawBody(ctx context.Context, target string, body *godog.DocString) error {
@@ -310,16 +284,8 @@ func StatusFor(code string) int {
 	return http.StatusBadRequest
 }
 
-func lastOrErr(w *World) (*Outcome, error) {
-	if w.last == nil {
-		return nil, fmt.Errorf("no call was made yet")
-	}
-	return w.last, nil
-}
-
 func thenSucceeds(ctx context.Context) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
+	w, o, err := lastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -330,8 +296,7 @@ func thenSucceeds(ctx context.Context) error {
 }
 
 func thenFails(ctx context.Context, code string) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
+	w, o, err := lastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -340,12 +305,7 @@ func thenFails(ctx context.Context, code string) error {
 }
 
 func thenFailsMessage(ctx context.Context, code, msg string) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
-	if err != nil {
-		return err
-	}
-	want, err := w.Resolve(ctx, msg)
+	w, o, want, err := lastResolved(ctx, msg)
 	if err != nil {
 		return err
 	}
@@ -368,12 +328,7 @@ func thenFailsNoMessage(ctx context.Context, code string) error {
 }
 
 func thenMessageIs(ctx context.Context, msg string) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
-	if err != nil {
-		return err
-	}
-	want, err := w.Resolve(ctx, msg)
+	w, o, want, err := lastResolved(ctx, msg)
 	if err != nil {
 		return err
 	}
@@ -381,12 +336,7 @@ func thenMessageIs(ctx context.Context, msg string) error {
 }
 
 func thenMessageContains(ctx context.Context, part string) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
-	if err != nil {
-		return err
-	}
-	want, err := w.Resolve(ctx, part)
+	w, o, want, err := lastResolved(ctx, part)
 	if err != nil {
 		return err
 	}
@@ -394,8 +344,7 @@ func thenMessageContains(ctx context.Context, part string) error {
 }
 
 func thenNoMessage(ctx context.Context) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
+	w, o, err := lastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -403,8 +352,7 @@ func thenNoMessage(ctx context.Context) error {
 }
 
 func thenStatus(ctx context.Context, status int) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
+	w, o, err := lastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -412,12 +360,7 @@ func thenStatus(ctx context.Context, status int) error {
 }
 
 func thenMemberIs(ctx context.Context, path, value string) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
-	if err != nil {
-		return err
-	}
-	want, err := w.Resolve(ctx, value)
+	w, o, want, err := lastResolved(ctx, value)
 	if err != nil {
 		return err
 	}
@@ -428,8 +371,7 @@ func thenMemberIs(ctx context.Context, path, value string) error {
 }
 
 func thenMemberLiteral(ctx context.Context, path, lit string) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
+	w, o, err := lastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -445,8 +387,7 @@ func thenMemberLiteral(ctx context.Context, path, lit string) error {
 }
 
 func thenMemberBytes(ctx context.Context, path string, n int) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
+	w, o, err := lastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -459,8 +400,7 @@ func thenMemberBytes(ctx context.Context, path string, n int) error {
 }
 
 func thenHas(ctx context.Context, path string, want bool) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
+	w, o, err := lastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -484,8 +424,7 @@ func observedMember(o *Outcome, path string, v any, ok bool) string {
 }
 
 func thenHeaderIs(ctx context.Context, name, value string) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
+	w, o, err := lastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -494,8 +433,7 @@ func thenHeaderIs(ctx context.Context, name, value string) error {
 }
 
 func thenHasHeader(ctx context.Context, name string) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
+	w, o, err := lastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -503,8 +441,7 @@ func thenHasHeader(ctx context.Context, name string) error {
 }
 
 func keepBlob(ctx context.Context, path, as string) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
+	w, o, err := lastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -535,8 +472,7 @@ func thenMacsCompare(ctx context.Context, a, b, how string) error {
 }
 
 func thenFailsAny(ctx context.Context) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
+	w, o, err := lastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -562,8 +498,7 @@ func jsonType(v any) string {
 }
 
 func thenMemberType(ctx context.Context, path, typ string) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
+	w, o, err := lastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -573,8 +508,7 @@ func thenMemberType(ctx context.Context, path, typ string) error {
 }
 
 func thenMemberMatches(ctx context.Context, path, pattern string) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
+	w, o, err := lastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -589,12 +523,7 @@ func thenMemberMatches(ctx context.Context, path, pattern string) error {
 }
 
 func thenMemberJSON(ctx context.Context, path, lit string) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
-	if err != nil {
-		return err
-	}
-	r, err := w.Resolve(ctx, lit)
+	w, o, r, err := lastResolved(ctx, lit)
 	if err != nil {
 		return err
 	}

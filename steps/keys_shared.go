@@ -238,15 +238,22 @@ type fixtureSlot struct {
 
 // fixture returns the run's property fixture, made by mk on first use.
 func (p *keyPool) fixture(noImport bool, mk func() (*properties.Fixture, error)) (*properties.Fixture, error) {
-	p.mu.Lock()
-	s := p.fixtures[noImport]
-	if s == nil {
-		s = &fixtureSlot{}
-		p.fixtures[noImport] = s
-	}
-	p.mu.Unlock()
+	s := slotFor(&p.mu, p.fixtures, noImport)
 	s.once.Do(func() { s.fx, s.err = mk() })
 	return s.fx, s.err
+}
+
+// slotFor returns m's slot for k, adding an empty one on first use; mu
+// guards m. The slot's own sync.Once then makes its value once.
+func slotFor[K comparable, S any](mu *sync.Mutex, m map[K]*S, k K) *S {
+	mu.Lock()
+	defer mu.Unlock()
+	s := m[k]
+	if s == nil {
+		s = new(S)
+		m[k] = s
+	}
+	return s
 }
 
 type poolSlot struct {
@@ -330,13 +337,7 @@ func (p *keyPool) get(ctx context.Context, pk poolKey) (string, error) {
 	if p.o.NoCreate {
 		return "", errors.New("--no-create: no key of this kind given with --keys") // the plan skips first
 	}
-	p.mu.Lock()
-	s := p.slots[pk]
-	if s == nil {
-		s = &poolSlot{}
-		p.slots[pk] = s
-	}
-	p.mu.Unlock()
+	s := slotFor(&p.mu, p.slots, pk)
 	s.once.Do(func() {
 		req := map[string]any{"KeySpec": pk.Spec, "KeyUsage": pk.Usage,
 			"Tags": []map[string]string{{"TagKey": RunTagKey, "TagValue": p.t.RunID}}}

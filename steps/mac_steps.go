@@ -77,21 +77,14 @@ func givenImported(ctx context.Context, spec, name string, n int) error {
 func (w *World) ImportMaterial(ctx context.Context, k *Key, material []byte) error {
 	last, lastKey := w.last, w.lastKey
 	defer func() { w.last, w.lastKey = last, lastKey }()
-	o, err := w.Call(ctx, "GetParametersForImport", map[string]any{"KeyId": k.ID,
+	o, err := w.callRequired(ctx, "GetParametersForImport", map[string]any{"KeyId": k.ID,
 		"WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"}, false)
 	if err != nil {
 		return err
 	}
-	if err := w.Require(o); err != nil {
+	der, tok, err := importParams(o)
+	if err != nil {
 		return err
-	}
-	der, err := o.Blob("PublicKey")
-	if err != nil {
-		return fmt.Errorf("GetParametersForImport: %v", err)
-	}
-	tok, err := o.Blob("ImportToken")
-	if err != nil {
-		return fmt.Errorf("GetParametersForImport: %v", err)
 	}
 	pk, err := x509.ParsePKIXPublicKey(der)
 	if err != nil {
@@ -105,23 +98,30 @@ func (w *World) ImportMaterial(ctx context.Context, k *Key, material []byte) err
 	if err != nil {
 		return fmt.Errorf("wrapping key material: %v", err)
 	}
-	o, err = w.Call(ctx, "ImportKeyMaterial", map[string]any{"KeyId": k.ID, "ImportToken": tok,
-		"EncryptedKeyMaterial": wrapped, "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"}, false)
-	if err != nil {
-		return err
-	}
-	if err := w.Require(o); err != nil {
+	if _, err := w.callRequired(ctx, "ImportKeyMaterial", map[string]any{"KeyId": k.ID, "ImportToken": tok,
+		"EncryptedKeyMaterial": wrapped, "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"}, false); err != nil {
 		return err
 	}
 	k.Material = append([]byte(nil), material...)
 	return nil
 }
 
+// importParams is the wrapping public key (DER) and import token of a
+// successful GetParametersForImport answer.
+func importParams(o *Outcome) (der, tok []byte, err error) {
+	if der, err = o.Blob("PublicKey"); err != nil {
+		return nil, nil, fmt.Errorf("GetParametersForImport: %v", err)
+	}
+	if tok, err = o.Blob("ImportToken"); err != nil {
+		return nil, nil, fmt.Errorf("GetParametersForImport: %v", err)
+	}
+	return der, tok, nil
+}
+
 // computeLocal keeps HMAC(material of key, message) as a MAC; the message
 // is a value expression (blob:, bytes:, sha256:).
 func computeLocal(ctx context.Context, alg, msgExpr, key, as string) error {
-	w := WorldFrom(ctx)
-	k, err := w.Key(key)
+	w, k, err := scenarioKey(ctx, key)
 	if err != nil {
 		return err
 	}

@@ -20,8 +20,7 @@ func init() {
 // thenMessageQuotes compares the error message exactly with template, in
 // which <value> stands for the string member of the last request's body.
 func thenMessageQuotes(ctx context.Context, member, template string) error {
-	w := WorldFrom(ctx)
-	o, err := lastOrErr(w)
+	w, o, err := lastOutcome(ctx)
 	if err != nil {
 		return err
 	}

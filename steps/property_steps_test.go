@@ -2,10 +2,8 @@ package steps
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -89,9 +87,7 @@ func brokenService(t *testing.T, fix func(op string, out []byte, err error) ([]b
 		out, err := svc.Call(ctx, op, body)
 		return fix(op, out, err)
 	})
-	ts := httptest.NewServer(awsjson.NewHandler(call, awsjson.HandlerOptions{}))
-	t.Cleanup(ts.Close)
-	return ts.URL
+	return serveCaller(t, call)
 }
 
 // The property scenarios fail (or deviate, where the evidence is weak)
@@ -117,17 +113,7 @@ func TestPropertiesCatchBrokenEndpoints(t *testing.T) {
 	}{
 		{
 			name: "wrong MACs break the round trip", tags: "@property && @GM-OK-1",
-			fix: func(op string, out []byte, err error) ([]byte, error) {
-				if op != "GenerateMac" || err != nil {
-					return out, err
-				}
-				var m map[string]any
-				if json.Unmarshal(out, &m) != nil {
-					return out, err
-				}
-				flipMac(m)
-				return json.Marshal(m)
-			},
+			fix:  alterAnswer("GenerateMac", flipMac),
 			want: Failed, scenarios: 1, reason: []string{"RoundTrip: FAILED", "seed 42", "counterexample (shrunk", "VerifyMac of the MAC GenerateMac returned"},
 		},
 		{

@@ -150,9 +150,13 @@ func cloneCases(in []vectors.RFC4231Case) []vectors.RFC4231Case {
 // of every successful answer to op.
 func alteringEndpoint(t *testing.T, op string, f func(map[string]any)) string {
 	t.Helper()
-	svc := reference.NewService(reference.Options{})
-	call := callerFunc(func(ctx context.Context, o string, body []byte) ([]byte, error) {
-		out, err := svc.Call(ctx, o, body)
+	return brokenService(t, alterAnswer(op, f))
+}
+
+// alterAnswer is a brokenService fix that applies f to the JSON body of
+// every successful answer to op.
+func alterAnswer(op string, f func(map[string]any)) func(o string, out []byte, err error) ([]byte, error) {
+	return func(o string, out []byte, err error) ([]byte, error) {
 		if err != nil || o != op {
 			return out, err
 		}
@@ -162,16 +166,21 @@ func alteringEndpoint(t *testing.T, op string, f func(map[string]any)) string {
 		}
 		f(m)
 		return json.Marshal(m)
-	})
-	ts := httptest.NewServer(awsjson.NewHandler(call, awsjson.HandlerOptions{}))
-	t.Cleanup(ts.Close)
-	return ts.URL
+	}
 }
 
 type callerFunc func(ctx context.Context, op string, body []byte) ([]byte, error)
 
 func (f callerFunc) Call(ctx context.Context, op string, body []byte) ([]byte, error) {
 	return f(ctx, op, body)
+}
+
+// serveCaller serves c over HTTP on loopback until the test ends.
+func serveCaller(t *testing.T, c awsjson.Caller) string {
+	t.Helper()
+	ts := httptest.NewServer(awsjson.NewHandler(c, awsjson.HandlerOptions{}))
+	t.Cleanup(ts.Close)
+	return ts.URL
 }
 
 // flipMac flips the last bit of a GenerateMac answer's Mac.
@@ -240,13 +249,12 @@ func TestImportMissingFails(t *testing.T) {
 		}
 		return svc.Call(ctx, op, body)
 	})
-	ts := httptest.NewServer(awsjson.NewHandler(call, awsjson.HandlerOptions{}))
-	defer ts.Close()
+	url := serveCaller(t, call)
 	fsys := featureFS(t, "vectors.feature")
 	for name, f := range featureFS(t, "properties.feature") {
 		fsys[name] = f
 	}
-	res, err := Run(context.Background(), Options{Endpoint: ts.URL, VectorsDir: dir, Seed: 7, FS: fsys,
+	res, err := Run(context.Background(), Options{Endpoint: url, VectorsDir: dir, Seed: 7, FS: fsys,
 		Tags: "@IMP-1,@slow"})
 	if err != nil {
 		t.Fatal(err)
@@ -298,9 +306,7 @@ func truncatingEndpoint(t *testing.T) string {
 		}
 		return mustJSON(map[string]any{"KeyId": full.KeyId, "MacValid": true, "MacAlgorithm": req.MacAlgorithm}), nil
 	})
-	ts := httptest.NewServer(awsjson.NewHandler(call, awsjson.HandlerOptions{}))
-	t.Cleanup(ts.Close)
-	return ts.URL
+	return serveCaller(t, call)
 }
 
 // An endpoint that accepts truncated tags deviates from inferred evidence

@@ -1,0 +1,68 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+)
+
+// The prologues most step functions share: the last outcome, a named key,
+// and the two ways a step treats its call (setup that must succeed, or the
+// call under test that only needs an answer).
+
+func lastOrErr(w *World) (*Outcome, error) {
+	if w.last == nil {
+		return nil, fmt.Errorf("no call was made yet")
+	}
+	return w.last, nil
+}
+
+// lastOutcome is the scenario's World and last outcome, for Then steps.
+func lastOutcome(ctx context.Context) (*World, *Outcome, error) {
+	w := WorldFrom(ctx)
+	o, err := lastOrErr(w)
+	return w, o, err
+}
+
+// lastResolved is lastOutcome and s with its placeholders resolved, in
+// that order: with no call yet, that is the error.
+func lastResolved(ctx context.Context, s string) (*World, *Outcome, string, error) {
+	w, o, err := lastOutcome(ctx)
+	if err != nil {
+		return w, nil, "", err
+	}
+	r, err := w.Resolve(ctx, s)
+	return w, o, r, err
+}
+
+// scenarioKey is the scenario's World and the key it calls name.
+func scenarioKey(ctx context.Context, name string) (*World, *Key, error) {
+	w := WorldFrom(ctx)
+	k, err := w.Key(name)
+	return w, k, err
+}
+
+// callRequired makes a setup call: any failure to get a 200 fails the step
+// (World.Require says how).
+func (w *World) callRequired(ctx context.Context, op string, req map[string]any, raw bool) (*Outcome, error) {
+	o, err := w.Call(ctx, op, req, raw)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Require(o); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// callUnderTest makes the call a scenario asserts on: any HTTP answer,
+// error or not, is for the Then steps; no answer at all fails the step.
+func (w *World) callUnderTest(ctx context.Context, op string, req map[string]any, raw bool) (*Outcome, error) {
+	o, err := w.Call(ctx, op, req, raw)
+	if err != nil {
+		return nil, err
+	}
+	if o.Status == 0 && o.Err != nil {
+		return nil, fmt.Errorf("%s: %s", op, o.Summary()) // nothing to assert on
+	}
+	return o, nil
+}
