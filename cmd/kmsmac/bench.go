@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -50,9 +49,7 @@ Flags:
 `
 
 func runBench(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, benchUsage); fs.PrintDefaults() }
+	fs := newFlagSet("bench", benchUsage, stderr)
 	var (
 		cfg                          load.Config
 		ops, algs, sizes, concs, cls string
@@ -86,15 +83,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write the driver's CPU profile to `FILE` (is the driver the limit?)")
 	fs.BoolVar(&quiet, "quiet", false, "no progress on stderr")
 	fs.BoolVar(&noHeader, "no-header", false, "omit the goos/goarch/cpu header")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "kmsmac bench: unexpected arguments %q\n", fs.Args())
-		return 2
+	if status, ok := parseNoArgs(fs, args, stderr); !ok {
+		return status
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

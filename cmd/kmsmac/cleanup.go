@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -45,19 +44,14 @@ Flags:
 `, steps.RunTagKey, cleanup.PendingWindowDays)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if status, ok := parseNoArgs(fs, args, stderr); !ok {
+		return status
 	}
 	usageErr := func(msg string) int {
 		fmt.Fprintln(stderr, "kmsmac cleanup:", msg)
 		return 2
 	}
 	switch {
-	case fs.NArg() > 0:
-		return usageErr(fmt.Sprintf("unexpected arguments %q", fs.Args()))
 	case t.AWS && t.Endpoint != "":
 		return usageErr("--aws and --endpoint exclude each other")
 	case (o.RunID == "") == (o.OlderThan == 0):

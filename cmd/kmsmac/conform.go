@@ -13,7 +13,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
-	"time"
 
 	"github.com/kmsmac/kmsmac/steps"
 )
@@ -28,56 +27,26 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	var o steps.Options
 	var report string
 	var failOn failPolicy
-	fs.StringVar(&o.Endpoint, "endpoint", "", "endpoint URL to test (also AWS_ENDPOINT_URL_KMS / AWS_ENDPOINT_URL); none = the embedded reference")
-	fs.BoolVar(&o.AWS, "aws", false, "test real AWS KMS with the SDK's default configuration chain (creates keys, costs money)")
-	fs.StringVar(&o.Region, "region", "", "region (default AWS_REGION, then us-east-1)")
+	suiteFlags(fs, &o, "test")
 	fs.StringVar(&o.Tags, "tags", "", `godog tag expression selecting scenarios, e.g. "@GM-OK-1,@VM-OK-1 && ~@slow"`)
-	fs.StringVar(&o.Format, "format", "progress", "godog formatters, comma-separated: pretty, progress, junit:FILE, cucumber:FILE")
 	fs.StringVar(&report, "report", "", "write a Markdown conformance matrix to this file")
 	fs.BoolVar(&o.Strict, "strict", false, "unverified deviations (rules with inferred evidence) fail the run")
 	fs.Var(&failOn, "fail-on", "exit 1 on: failed (default) | unverified (also unverified deviations) | any (also skipped scenarios)")
-	fs.StringVar(&o.VectorsDir, "vectors", "", "directory of Wycheproof hmac_sha*_test.json files")
-	fs.BoolVar(&o.KeepKeys, "keep-keys", false, "do not schedule the keys the run created for deletion")
-	fs.Int64Var(&o.Seed, "seed", 0, "seed for property tests (0 picks one and prints it)")
-	fs.DurationVar(&o.Timeout, "timeout", 30*time.Minute, "give up on the whole run after this long")
-	fs.DurationVar(&o.PollTimeout, "poll-timeout", 30*time.Second, "how long a state change may take to show")
 	fs.IntVar(&o.Concurrency, "concurrency", 1, "scenarios at once (only with the progress formatter)")
-	fs.StringVar(&o.Profile, "profile", "", "shared-config profile (with --aws)")
-	fs.DurationVar(&o.RequestTimeout, "request-timeout", 30*time.Second, "give up on one request after this long")
 	fs.IntVar(&o.Retries, "retries", 3, "extra attempts for throttling (any call) and 5xx answers (setup and cleanup calls only, never the call a scenario asserts on), with backoff; 0 = none")
-	fs.StringVar(&o.KeysFile, "keys", "", "YAML file mapping roles to existing keys (bring your own keys)")
-	fs.BoolVar(&o.NoCreate, "no-create", false, "never create or change keys; scenarios that must are skipped with that reason")
 	fs.StringVar(&o.Golden, "golden", "", "also compare responses with this recording (kmsmac record)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: kmsmac conform [--endpoint URL | --aws] [flags]\n\nRuns every conformance scenario and prints a summary.\n\n"+failPolicyHelp+"\n\nCtrl-C (SIGINT) or SIGTERM stops the run: created keys are still scheduled for deletion, the partial summary is printed, and the exit status is 130.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if status, ok := parseNoArgs(fs, args, stderr); !ok {
+		return status
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "kmsmac conform: unexpected arguments %q\n", fs.Args())
+	if !checkSuite(&o, "conform", stderr) {
 		return 2
-	}
-	if o.AWS && o.Endpoint != "" {
-		fmt.Fprintln(stderr, "kmsmac conform: --aws and --endpoint exclude each other")
-		return 2
-	}
-	if err := checkFormats(o.Format); err != nil {
-		fmt.Fprintln(stderr, "kmsmac conform:", err)
-		return 2
-	}
-	if o.Retries == 0 {
-		o.Retries = -1 // steps.Options: 0 is the default (3), negative is none
 	}
 	failOn = failOn.withStrict(o.Strict)
 	o.Strict = failOn >= failOnUnverified
-	if o.Seed == 0 {
-		o.Seed = time.Now().UnixNano()
-	}
 	if o.Profile != "" && !o.AWS {
 		fmt.Fprintln(stderr, "kmsmac conform: --profile needs --aws")
 		return 2

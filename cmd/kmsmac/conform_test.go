@@ -10,10 +10,17 @@ import (
 	"testing"
 )
 
-func TestConformExitCodes(t *testing.T) {
+// deadURL is a loopback URL where nothing listens any more: an
+// unreachable endpoint that fails fast.
+func deadURL(t *testing.T) string {
+	t.Helper()
 	closed := httptest.NewServer(http.NotFoundHandler())
-	closedURL := closed.URL
 	closed.Close()
+	return closed.URL
+}
+
+func TestConformExitCodes(t *testing.T) {
+	closedURL := deadURL(t)
 	// An endpoint that answers everything with an empty success: reachable,
 	// but wrong about everything.
 	liar := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -41,9 +39,7 @@ Flags:
 `
 
 func runDiff(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, diffUsage); fs.PrintDefaults() }
+	fs := newFlagSet("diff", diffUsage, stderr)
 	var (
 		cfg      diff.Config
 		jsonFile string
@@ -65,15 +61,8 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&jsonFile, "json", "", "also write the full report as JSON to `FILE`")
 	fs.DurationVar(&timeout, "timeout", 30*time.Minute, "give up on the whole run after this long")
 	fs.BoolVar(&quiet, "quiet", false, "no progress lines on stderr")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "kmsmac diff: unexpected arguments %q\n", fs.Args())
-		return 2
+	if status, ok := parseNoArgs(fs, args, stderr); !ok {
+		return status
 	}
 	if cfg.Requests < 1 || cfg.Concurrency < 1 || cfg.ShrinkBudget < 1 {
 		fmt.Fprintln(stderr, "kmsmac diff: --requests, --concurrency and --shrink must be at least 1")

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,9 +11,7 @@ import (
 )
 
 func TestRecordExitCodes(t *testing.T) {
-	closed := httptest.NewServer(http.NotFoundHandler())
-	closedURL := closed.URL
-	closed.Close()
+	closedURL := deadURL(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "g.json")
 	cases := []struct {

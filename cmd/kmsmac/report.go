@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -34,9 +32,7 @@ Flags:
 `
 
 func runReport(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, reportUsage); fs.PrintDefaults() }
+	fs := newFlagSet("report", reportUsage, stderr)
 	var out, svgPath, notesFile string
 	var o report.Options
 	fs.StringVar(&out, "o", "", "write the report to `FILE` (and its chart to FILE's name with .svg)")
@@ -44,11 +40,8 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Title, "title", "", "report title")
 	fs.StringVar(&o.Subject, "subject", "reference", "endpoint whose throughput ratios are stated")
 	fs.StringVar(&notesFile, "notes", "", "Markdown `FILE` inserted after the summary (how the data was made)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
