@@ -9,15 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/kmsmac/kmsmac/internal/motoserver"
 )
 
 // goldenTags picks scenarios with keys, aliases, imported material, a
@@ -294,32 +293,8 @@ func TestReplayAgainstMoto(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts moto_server")
 	}
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		t.Skip("moto_server is not installed")
-	}
+	url := motoserver.Start(t)
 	path, _ := record(t, "@GM-OK-1", Options{})
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("moto_server did not start listening")
-		}
-	}
 	rep, err := Run(context.Background(), Options{Endpoint: url, Tags: "@GM-OK-1", Golden: path, Seed: 7})
 	if err != nil {
 		t.Fatal(err)

@@ -4,15 +4,14 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/kmsmac/kmsmac/internal/motoserver"
 )
 
 // JUnit XML as CI tools read it (the Ant/Maven schema; kmsmac writes it
@@ -199,45 +198,11 @@ func TestConformJUnitReference(t *testing.T) {
 	ruleIDsInNames(t, js, "KID-4", "STATE-2")
 }
 
-// startMotoServer runs moto_server on a free loopback port until the test
-// ends, or skips when it is not installed.
-func startMotoServer(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		t.Skip("moto_server not installed: ", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	_, port, _ := net.SplitHostPort(addr)
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", port)
-	var log bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-			return "http://" + addr
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not listen on %s: %v\n%s", addr, err, log.String())
-		}
-	}
-}
-
 func TestConformJUnitMoto(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts moto_server")
 	}
-	url := startMotoServer(t)
+	url := motoserver.Start(t)
 	t.Setenv("AWS_ACCESS_KEY_ID", "test")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
 	code, js, sc, all := conformJUnit(t, "@KID-4,@STATE-2", "--endpoint", url)
