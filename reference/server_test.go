@@ -9,12 +9,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/kmsmac/kmsmac/internal/syncbuf"
 	"io"
 	"net"
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -40,28 +40,10 @@ func sdkClient(srv *reference.Server) *kms.Client {
 	})
 }
 
-// syncBuffer collects the request log written from server goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestServerWithSDK drives the server with aws-sdk-go-v2: success outputs,
 // typed errors (so __type is parsed as the SDK expects), request ids.
 func TestServerWithSDK(t *testing.T) {
-	var log syncBuffer
+	var log syncbuf.Buffer
 	srv := reference.NewServer(reference.Options{Region: "eu-central-1", Account: "210987654321", Log: &log})
 	defer srv.Close()
 	if !regexp.MustCompile(`^http://127\.0\.0\.1:\d+$`).MatchString(srv.URL()) {

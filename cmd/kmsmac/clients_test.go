@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"github.com/kmsmac/kmsmac/internal/syncbuf"
 	"hash"
 	"net/http"
 	"os"
@@ -52,7 +53,7 @@ type served struct {
 	url    string
 	cmd    *exec.Cmd
 	stdout chan string // lines after the listening line
-	stderr *syncBuffer
+	stderr *syncbuf.Buffer
 	exited chan struct{}
 	err    error // Wait's result, once exited is closed
 }
@@ -61,7 +62,7 @@ type served struct {
 // URL. The process is stopped at the end of the test.
 func startBinary(t *testing.T, bin string) *served {
 	t.Helper()
-	s := &served{stdout: make(chan string, 16), stderr: &syncBuffer{}, exited: make(chan struct{})}
+	s := &served{stdout: make(chan string, 16), stderr: &syncbuf.Buffer{}, exited: make(chan struct{})}
 	s.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--region", testRegion, "--account", testAccount)
 	s.cmd.Stderr = s.stderr
 	pipe, err := s.cmd.StdoutPipe()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/kmsmac/kmsmac/internal/syncbuf"
 	"io"
 	"net"
 	"net/http"
@@ -14,32 +15,13 @@ import (
 	"time"
 )
 
-// syncBuffer is a bytes.Buffer safe for the server's log goroutines and
-// the test reading it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 var listeningRE = regexp.MustCompile(`^kmsmac reference endpoint listening on (http://127\.0\.0\.1:\d+) \(region (\S+), account (\d+)\)$`)
 
 // startServe runs serve in-process and returns its URL once it listens.
-func startServe(t *testing.T, args ...string) (url string, stdout, stderr *syncBuffer, stop func() int) {
+func startServe(t *testing.T, args ...string) (url string, stdout, stderr *syncbuf.Buffer, stop func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr = &syncBuffer{}, &syncBuffer{}
+	stdout, stderr = &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	exit := make(chan int, 1)
 	go func() { exit <- serve(ctx, args, stdout, stderr) }()
 	deadline := time.Now().Add(5 * time.Second)

@@ -1,9 +1,9 @@
 package motoserver
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
+	"github.com/kmsmac/kmsmac/internal/syncbuf"
 	"net"
 	"net/http"
 	"os/exec"
@@ -35,7 +35,7 @@ func start(t testing.TB, name string, timeout time.Duration) string {
 	if err != nil {
 		t.Fatalf("pick a port for %s: %v", name, err)
 	}
-	out := new(syncBuffer)
+	out := new(syncbuf.Buffer)
 	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", port)
 	cmd.Stdout, cmd.Stderr = out, out
 	ownGroup(cmd)
@@ -100,22 +100,4 @@ func waitReady(url string, exited <-chan struct{}, waitErr *error, timeout time.
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-}
-
-// syncBuffer collects the output; exec's copier writes while Start may read.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
