@@ -83,9 +83,6 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 			return ctx, godog.ErrSkip
 		}
 		c.put(s.Id, r)
-		if g != nil && g.loadErr != nil {
-			return ctx, fmt.Errorf("--golden: %w", g.loadErr)
-		}
 		return ctx, nil
 	})
 	// A step may skip the rest of its scenario (godog.ErrSkip, wrapped with

@@ -47,8 +47,9 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 	if err := checkKeysFile(o); err != nil { // keys_file.go
 		return Result{}, &SetupError{err}
 	}
-	if err := CheckGolden(o); err != nil { // golden.go: a bad recording is a setup error
-		return Result{}, &SetupError{err}
+	// golden.go: the recording is read once, here, so a bad one is a setup error.
+	if g := goldenFor(t, &o); g != nil && g.loadErr != nil {
+		return Result{}, &SetupError{g.loadErr}
 	}
 	if o.Timeout > 0 {
 		var cancel context.CancelFunc
