@@ -156,17 +156,19 @@ func (w *World) Unverified(k Kind, ok bool, expected, observed string) error {
 }
 
 func (w *World) check(hard bool, k Kind, ok bool, expected, observed string) error {
+	w.Expect(expected)
+	rules := w.checking()
 	if ok {
-		w.Expect(expected)
+		w.note(rules, Passed, expected, "")
 		return nil
 	}
 	if hard {
-		w.Expect(expected)
+		w.note(rules, Failed, expected, observed)
 		return w.Failure(expected, observed)
 	}
+	w.note(rules, Deviation, expected, observed)
 	d := fmt.Sprintf("%s: expected %s, observed %s", k, expected, observed)
 	w.soft = append(w.soft, d)
-	w.Expect(expected)
 	if w.Opts.Strict {
 		return fmt.Errorf("unverified deviation (--strict): %w", w.Failure(expected, observed))
 	}
@@ -186,13 +188,18 @@ type failure struct{ text, expected, observed string }
 
 func (f *failure) Error() string { return f.text }
 
-// Require fails unless o succeeded; an operation the endpoint lacks is
-// named as such.
+// Require is for a call the scenario needs as a precondition: unless o
+// succeeded, the scenario is blocked by the rule that promises the call
+// works (verdict.go), with the reason; an operation the endpoint lacks is
+// named as such. A call that got no answer at all is a plain failure.
 func (w *World) Require(o *Outcome) error {
 	if o.OK() {
 		return nil
 	}
-	return fmt.Errorf("%s", RequireText(o))
+	if o.Status == 0 {
+		return fmt.Errorf("%s", RequireText(o))
+	}
+	return w.Block(blockingRule(o), RequireText(o))
 }
 
 // RequireText explains a call that should have succeeded.

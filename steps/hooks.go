@@ -67,6 +67,7 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
 		w := newWorld(t, o)
 		w.Scenario, w.URI = s.Name, s.Uri
+		w.steps = prepareSteps(s)
 		for _, tag := range s.Tags {
 			w.Tags[tag.Name] = true
 			if id := strings.TrimPrefix(tag.Name, "@"); RuleTag.MatchString(id) {
@@ -79,6 +80,7 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 		ctx = context.WithValue(ctx, worldKey{}, w)
 		if w.Tags["@reference-only"] && !t.Reference {
 			r.Status, r.Reason = Skipped, "@reference-only: needs the KmsmacReference.* controls, which only a kmsmac reference endpoint has"
+			r.RuleOutcomes = w.allRules(Skipped, r.Reason)
 			c.put(s.Id, r)
 			return ctx, godog.ErrSkip
 		}
@@ -88,14 +90,35 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 	// A step may skip the rest of its scenario (godog.ErrSkip, wrapped with
 	// the reason): remember why, since the scenario's After hook does not
 	// see that error.
+	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
+		if w, ok := ctx.Value(worldKey{}).(*World); ok && w.steps != nil {
+			w.stepRules = w.steps.rules[st.Id]
+			for i, id := range w.steps.ids {
+				if id == st.Id {
+					w.stepIdx = i
+				}
+			}
+		}
+		return ctx, nil
+	})
+	// The hooks return nil, not the step's error: godog joins a hook's
+	// error to the step's, which printed every failure twice.
 	sc.StepContext().After(func(ctx context.Context, _ *godog.Step, st godog.StepResultStatus, err error) (context.Context, error) {
-		if w, ok := ctx.Value(worldKey{}).(*World); ok && st == godog.StepSkipped && errors.Is(err, godog.ErrSkip) && w.skipped == "" {
+		w, ok := ctx.Value(worldKey{}).(*World)
+		if !ok {
+			return ctx, nil
+		}
+		if st == godog.StepSkipped && errors.Is(err, godog.ErrSkip) && w.skipped == "" {
 			w.skipped = strings.TrimPrefix(err.Error(), godog.ErrSkip.Error()+": ")
 		}
-		if w, ok := ctx.Value(worldKey{}).(*World); ok && g != nil {
+		if st == godog.StepFailed && w.failedAt < 0 {
+			w.failedAt = w.stepIdx
+		}
+		w.stepRules = nil
+		if g != nil {
 			tapeStep(w)
 		}
-		return ctx, err
+		return ctx, nil
 	})
 	sc.After(func(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
 		w, ok := ctx.Value(worldKey{}).(*World)
@@ -121,10 +144,23 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 		if w.last != nil {
 			r.Observed, r.Request = w.last.Summary(), w.last.RequestLine()
 		}
+		var blocked *precondition
+		failed := err != nil && !errors.Is(err, godog.ErrSkip)
+		if failed && errors.As(err, &blocked) {
+			r.BlockedBy = blocked.rule
+		}
 		switch {
 		case w.skipped != "" && (err == nil || errors.Is(err, godog.ErrSkip)):
 			r.Status, r.Reason = Skipped, w.skipped
-		case err != nil && !errors.Is(err, godog.ErrSkip):
+			r.RuleOutcomes = w.allRules(Skipped, w.skipped)
+		case blocked != nil:
+			r.RuleOutcomes = w.ruleOutcomes(w.steps, w.failedAt, err, blocked)
+			r.Status, r.Reason, r.Short = Blocked, blocked.Error(), firstLine(blocked.Error())
+			if len(failedRules(r.RuleOutcomes, Failed)) > 0 {
+				r.Status = Failed // blocked by one of its own rules: that rule failed here
+			}
+		case failed:
+			r.RuleOutcomes = w.ruleOutcomes(w.steps, w.failedAt, err, nil)
 			r.Status, r.Reason = Failed, strings.TrimSpace(err.Error())
 			var f *failure
 			if errors.As(err, &f) {
@@ -133,8 +169,10 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 				r.Observed, r.Short = r.Reason, firstLine(r.Reason)
 			}
 		case len(w.soft) > 0:
+			r.RuleOutcomes = w.ruleOutcomes(w.steps, -1, nil, nil)
 			r.Status, r.Reason = Deviation, strings.Join(w.soft, "; ")
 		default:
+			r.RuleOutcomes = w.ruleOutcomes(w.steps, -1, nil, nil)
 			r.Status, r.Reason = Passed, ""
 		}
 		if g != nil {

@@ -121,9 +121,9 @@ func (r Result) WriteJUnit(w io.Writer) error {
 				Type: "unverified deviation", Text: evidenceText(s)}
 		case s.Status == Deviation:
 			c.SystemOut = "unverified deviation (passes without --strict): " + s.Reason + "\n" + evidenceText(s)
-		case s.Status == Skipped:
+		case s.Status == Skipped || s.Status == Blocked:
 			c.Status = "skipped"
-			c.Skipped = &junitMessage{Message: s.Reason}
+			c.Skipped = &junitMessage{Message: clip(oneLine(s.Reason), 1000)}
 		}
 		if len(s.Cleanup) > 0 {
 			c.SystemOut += "cleanup problems: " + strings.Join(s.Cleanup, "; ") + "\n"
@@ -169,7 +169,18 @@ func caseName(s ScenarioResult) string {
 	return "[" + strings.Join(s.Rules, " ") + "] " + s.Name
 }
 
+// failMessage names the rules whose checks failed, each with the first
+// failing check.
 func failMessage(s ScenarioResult) string {
+	var parts []string
+	for _, ro := range s.RuleOutcomes {
+		if ro.Status == Failed {
+			parts = append(parts, ro.Rule+": expected "+ro.Expected+"; observed "+ro.Observed)
+		}
+	}
+	if len(parts) > 0 {
+		return clip(oneLine(strings.Join(parts, " | ")), 500)
+	}
 	m := s.Short
 	if m == "" {
 		m = firstLine(s.Reason)

@@ -64,9 +64,13 @@ type ScenarioResult struct {
 	Observed string   // the last outcome
 	Request  string   // the last request, elided
 	Soft     []string // unverified deviations
-	Cleanup  []string // cleanup problems (never change Status)
-	Golden   []string // differences from the recording given with --golden
-	Duration time.Duration
+	// RuleOutcomes is the verdict per rule tag: a failure is charged only
+	// to the rules whose checks failed (verdict.go).
+	RuleOutcomes []RuleOutcome
+	BlockedBy    string   // the rule a blocked scenario's missing precondition breaks ("" if none)
+	Cleanup      []string // cleanup problems (never change Status)
+	Golden       []string // differences from the recording given with --golden
+	Duration     time.Duration
 }
 
 // Result of a run.

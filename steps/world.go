@@ -39,6 +39,11 @@ type World struct {
 	share        map[string]poolKey // keys this scenario may take from the run's pool
 	sharing      string             // the key the current step declares, if shared
 	givenAliases []string           // aliases taken from --keys: never created or deleted
+	stepRules    []string           // rules the current step's checks are charged to (nil: all)
+	checks       []ruleCheck        // every check, per rule (verdict.go)
+	steps        *scenarioSteps     // the scenario's steps and their rule annotations
+	stepIdx      int                // index of the running step
+	failedAt     int                // index of the first failed step, -1 while none
 }
 
 // Key is a key a scenario created or named.
@@ -72,7 +77,7 @@ func WorldFrom(ctx context.Context) *World {
 
 func newWorld(t *Target, o *Options) *World {
 	return &World{Target: t, Opts: o, Tags: map[string]bool{}, Vals: map[string]any{},
-		keys: map[string]*Key{}, aliases: map[string]string{}, grants: map[string]*Grant{}, macs: map[string][]byte{}}
+		failedAt: -1, keys: map[string]*Key{}, aliases: map[string]string{}, grants: map[string]*Grant{}, macs: map[string][]byte{}}
 }
 
 // Key returns the key the scenario calls name.

@@ -52,7 +52,7 @@ func (p failPolicy) exitCode(c map[steps.Status]int) int {
 		bad += c[steps.Deviation]
 	}
 	if p >= failOnAny {
-		bad += c[steps.Skipped]
+		bad += c[steps.Skipped] + c[steps.Blocked]
 	}
 	if bad > 0 {
 		return 1

@@ -1,0 +1,272 @@
+package steps
+
+import (
+	"encoding/json"
+	"errors"
+	"regexp"
+	"strings"
+
+	"github.com/cucumber/godog"
+)
+
+// Per-rule verdicts. Every check a step makes is charged to the rules that
+// step checks: the rule ids written at the end of the step in brackets
+// ("Then the response "KeyId" is "<key-arn:K>" [KID-4]"), or else every
+// rule the scenario is tagged with. A scenario's result is then one
+// outcome per rule tag: passed, failed, unverified deviation, not reached
+// (an earlier step failed before any check of that rule ran), blocked (the
+// scenario could not get its preconditions) or skipped.
+
+// Rule-level statuses beside the scenario statuses.
+const (
+	Blocked    Status = "blocked"
+	NotReached Status = "not reached"
+)
+
+// RuleOutcome is one rule's verdict in one scenario: the first check of
+// that rule that failed (or deviated), or why it was not judged.
+type RuleOutcome struct {
+	Rule     string `json:"rule"`
+	Status   Status `json:"status"`
+	Expected string `json:"expected,omitempty"`
+	Observed string `json:"observed,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+// stepRulesRE is the trailing rule annotation of a step: " [KID-4]" or
+// " [GM-OK-1, KID-4]".
+var stepRulesRE = regexp.MustCompile(`\s+\[\s*([A-Z]+(?:-[A-Z]+)?-[0-9]+(?:\s*,\s*[A-Z]+(?:-[A-Z]+)?-[0-9]+)*)\s*\]\s*$`)
+
+// SplitStepRules cuts a trailing rule annotation off a step's text and
+// returns the text godog matches and the rule ids (nil when none).
+func SplitStepRules(text string) (string, []string) {
+	m := stepRulesRE.FindStringSubmatchIndex(text)
+	if m == nil {
+		return text, nil
+	}
+	var ids []string
+	for _, id := range strings.Split(text[m[2]:m[3]], ",") {
+		ids = append(ids, strings.TrimSpace(id))
+	}
+	return text[:m[0]], ids
+}
+
+// ruleCheck is one check charged to one rule.
+type ruleCheck struct {
+	rule               string
+	status             Status // Passed, Failed or Deviation
+	expected, observed string
+}
+
+// note records a check against rules.
+func (w *World) note(rules []string, st Status, expected, observed string) {
+	for _, r := range rules {
+		w.checks = append(w.checks, ruleCheck{rule: r, status: st, expected: expected, observed: observed})
+	}
+}
+
+// checking is the rules the current step's checks are charged to.
+func (w *World) checking() []string {
+	if w.stepRules != nil {
+		return w.stepRules
+	}
+	return w.Rules
+}
+
+// CheckRules is Check charged to the given rules instead of the step's:
+// for steps that know which rule each of their checks belongs to (the
+// property and model checks, the vector runs).
+func (w *World) CheckRules(rules []string, k Kind, ok bool, expected, observed string) error {
+	saved := w.stepRules
+	w.stepRules = rules
+	defer func() { w.stepRules = saved }()
+	return w.Check(k, ok, expected, observed)
+}
+
+// precondition is a scenario that could not get what it needs from the
+// endpoint: it is blocked by rule (the rule the missing thing violates),
+// and that rule fails on its own scenarios, not on this one.
+type precondition struct {
+	rule, reason string
+}
+
+func (p *precondition) Error() string {
+	if p.rule == "" {
+		return "blocked: " + p.reason
+	}
+	return "blocked by " + p.rule + ": " + p.reason
+}
+
+// Block ends the scenario as blocked by rule (may be "" when no catalogued
+// rule covers what is missing) with the reason.
+func (w *World) Block(rule, reason string) error { return &precondition{rule: rule, reason: reason} }
+
+// IsBlocked reports whether err ended a scenario as blocked, and by which rule.
+func IsBlocked(err error) (rule, reason string, ok bool) {
+	var p *precondition
+	if errors.As(err, &p) {
+		return p.rule, p.reason, true
+	}
+	return "", "", false
+}
+
+// blockingRule is the catalogued rule that a setup call's failure shows
+// the endpoint breaks: the HMAC lifecycle rule that promises the call works.
+func blockingRule(o *Outcome) string {
+	var req map[string]any
+	_ = json.Unmarshal(o.Request, &req)
+	str := func(k string) string { s, _ := req[k].(string); return s }
+	switch o.Op {
+	case "CreateKey":
+		spec := str("KeySpec")
+		if spec == "" {
+			spec = str("CustomerMasterKeySpec")
+		}
+		switch {
+		case !strings.HasPrefix(spec, "HMAC_"):
+			return "" // a non-HMAC key: no HMAC rule promises it
+		case str("Origin") == "EXTERNAL":
+			return "CK-11"
+		case req["MultiRegion"] == true:
+			return "CK-10"
+		}
+		return "CK-1"
+	case "GetParametersForImport", "ImportKeyMaterial":
+		return "IMP-1"
+	case "DeleteImportedKeyMaterial":
+		return "IMP-8"
+	case "CreateGrant":
+		return "GR-1"
+	case "CreateAlias":
+		return "KID-1"
+	case "UpdateAlias":
+		return "KID-13"
+	case "DisableKey", "EnableKey":
+		return "STATE-10"
+	case "ScheduleKeyDeletion":
+		return "STATE-12"
+	case "CancelKeyDeletion":
+		return "STATE-11"
+	case "DescribeKey":
+		return "DK-5"
+	case "GenerateMac":
+		return "GM-OK-1"
+	case "VerifyMac":
+		return "VM-OK-1"
+	}
+	return ""
+}
+
+// scenarioSteps is what the scenario's hooks know of its steps: the rules
+// each step is charged to (nil: all of the scenario's), by step id.
+type scenarioSteps struct {
+	ids   []string
+	rules map[string][]string
+	isSet map[string]bool // steps of type Context (Given)
+}
+
+// prepareSteps cuts the rule annotations off the scenario's steps (godog
+// matches the step text after the before-step hooks run, so the cut text
+// is what the step definitions see) and remembers them.
+func prepareSteps(s *godog.Scenario) *scenarioSteps {
+	ss := &scenarioSteps{rules: map[string][]string{}, isSet: map[string]bool{}}
+	for _, st := range s.Steps {
+		text, ids := SplitStepRules(st.Text)
+		st.Text = text
+		ss.ids = append(ss.ids, st.Id)
+		ss.rules[st.Id] = ids
+	}
+	return ss
+}
+
+// ruleOutcomes turns the scenario's checks into one outcome per rule tag.
+// failedAt is the index of the step that ended the scenario (-1: none),
+// failure its error when it failed, blocked set when a precondition was
+// missing. A failure no check was charged with (a step that could not
+// read the answer it needed) is charged to the rules of the failing step.
+func (w *World) ruleOutcomes(ss *scenarioSteps, failedAt int, failure error, blocked *precondition) []RuleOutcome {
+	scenarioFailed := failure != nil && blocked == nil
+	if scenarioFailed && !w.anyFailed() {
+		rules := w.Rules
+		if ss != nil && failedAt >= 0 && failedAt < len(ss.ids) && ss.rules[ss.ids[failedAt]] != nil {
+			rules = ss.rules[ss.ids[failedAt]]
+		}
+		w.note(rules, Failed, "the step completes", firstLine(failure.Error()))
+	}
+	var out []RuleOutcome
+	for _, r := range w.Rules {
+		ro := RuleOutcome{Rule: r, Status: Passed}
+		for _, c := range w.checks {
+			if c.rule != r {
+				continue
+			}
+			if c.status == Failed {
+				ro.Status, ro.Expected, ro.Observed = Failed, c.expected, c.observed
+				break
+			}
+			if c.status == Deviation && ro.Status == Passed {
+				ro.Status, ro.Expected, ro.Observed = Deviation, c.expected, c.observed
+			}
+		}
+		switch {
+		case ro.Status == Failed:
+		case blocked != nil && blocked.rule == r:
+			// the missing precondition is this rule's own promise
+			ro.Status, ro.Expected, ro.Observed = Failed, "the call succeeds ("+r+")", blocked.reason
+		case blocked != nil:
+			ro.Status, ro.Reason = Blocked, blocked.Error()
+		case scenarioFailed && ss != nil && pendingFor(ss, failedAt, r):
+			ro.Status, ro.Reason = NotReached, "an earlier step failed before this rule's checks ran"
+		}
+		out = append(out, ro)
+	}
+	return out
+}
+
+// pendingFor reports whether a step after failedAt would have checked r.
+func pendingFor(ss *scenarioSteps, failedAt int, r string) bool {
+	if failedAt < 0 {
+		return false
+	}
+	for _, id := range ss.ids[failedAt+1:] {
+		rules := ss.rules[id]
+		if rules == nil {
+			return true
+		}
+		for _, x := range rules {
+			if x == r {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// allRules gives every rule tag the same status (a skipped scenario).
+func (w *World) allRules(st Status, reason string) []RuleOutcome {
+	out := make([]RuleOutcome, 0, len(w.Rules))
+	for _, r := range w.Rules {
+		out = append(out, RuleOutcome{Rule: r, Status: st, Reason: reason})
+	}
+	return out
+}
+
+func (w *World) anyFailed() bool {
+	for _, c := range w.checks {
+		if c.status == Failed || (c.status == Deviation && w.Opts.Strict) {
+			return true
+		}
+	}
+	return false
+}
+
+// failedRules lists the rules charged with a failure, for messages.
+func failedRules(ros []RuleOutcome, st Status) []string {
+	var ids []string
+	for _, ro := range ros {
+		if ro.Status == st {
+			ids = append(ids, ro.Rule)
+		}
+	}
+	return ids
+}
