@@ -24,8 +24,9 @@ type collector struct {
 	byID  map[string]*ScenarioResult
 	start map[string]time.Time
 
-	golden *goldenRun // recording or replay, when the run asks for one
-	done   sync.Once
+	golden   *goldenRun // recording or replay, when the run asks for one
+	progress *progress  // kmsmac-progress output, when asked for
+	done     sync.Once
 }
 
 func newCollector() *collector {
@@ -136,6 +137,7 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 			if g != nil {
 				g.scenarioDone(w, s, r)
 			}
+			c.progress.scenarioDone(r.Status)
 			return ctx, nil
 		}
 		w.runCleanup(ctx)
@@ -179,6 +181,7 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 			g.scenarioDone(w, s, r) // compares calls; never changes the verdict
 		}
 		c.put(s.Id, r)
+		c.progress.scenarioDone(r.Status)
 		return ctx, nil // cleanup problems are reported, never change the verdict
 	})
 	for _, f := range stepSets {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -75,11 +76,24 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 	if strings.Contains(format, "junit") || strings.Contains(format, "cucumber") || strings.Contains(format, "pretty") {
 		conc = 1 // godog's file formatters need a sequential run
 	}
+	total, err := CountScenarios(fsys, o.Tags)
+	if err != nil {
+		return Result{}, &SetupError{err}
+	}
+	if total == 0 {
+		return Result{}, &SetupError{fmt.Errorf("no scenario matches --tags %q", o.Tags)}
+	}
+	suiteName := fmt.Sprintf("kmsmac %s %d", t.RunID, suiteSeq.Add(1))
 	c := newCollector()
+	if strings.Contains(format, "progress") {
+		c.progress = registerProgress(suiteName, total)
+		defer unregisterProgress(suiteName)
+	}
+	format = godogFormats(format)
 	var notRunMu sync.Mutex
 	notRun := map[string]bool{}
 	suite := godog.TestSuite{
-		Name: "kmsmac",
+		Name: suiteName,
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
 			// Registered first so it runs first: after a cancel, scenarios
 			// that have not started do not run at all.
@@ -135,6 +149,8 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 	}
 	return res, nil
 }
+
+var suiteSeq atomic.Int64
 
 // markSteps tells the transports which calls are under test: Given
 // (context) steps are setup, When and Then steps carry the calls that

@@ -1,0 +1,219 @@
+package steps
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/gherkin/go/v26"
+	"github.com/cucumber/godog/formatters"
+	messages "github.com/cucumber/messages/go/v21"
+)
+
+// kmsmac's formatters stand in for godog's "progress" and "pretty": godog's
+// own print a totals line that counts blocked, skipped and deviating
+// scenarios differently from kmsmac's verdicts, so the only totals printed
+// are kmsmac's (Result.WriteSummary).
+func init() {
+	formatters.Format("kmsmac-progress", "scenarios done/total, failures so far and an estimate of the time left", newProgressFormatter)
+	formatters.Format("kmsmac-pretty", "godog's pretty output without its totals", func(suite string, w io.Writer) formatters.Formatter {
+		return noSummary{formatters.FindFmt("pretty")(suite, w)}
+	})
+}
+
+// godogFormats maps the user's formatter names onto kmsmac's.
+func godogFormats(spec string) string {
+	var out []string
+	for _, f := range strings.Split(spec, ",") {
+		name, file, hasFile := strings.Cut(f, ":")
+		switch name {
+		case "progress", "pretty":
+			name = "kmsmac-" + name
+		}
+		if hasFile {
+			name += ":" + file
+		}
+		out = append(out, name)
+	}
+	return strings.Join(out, ",")
+}
+
+type noSummary struct{ formatters.Formatter }
+
+func (noSummary) Summary() {}
+
+// progress is one run's progress printer; the scenario hooks report each
+// finished scenario, the formatter gives it godog's writer.
+type progress struct {
+	mu      sync.Mutex
+	total   int
+	start   time.Time
+	outs    []io.Writer
+	done    int
+	counts  map[Status]int
+	lineLen int
+}
+
+var (
+	progressMu   sync.Mutex
+	progressRuns = map[string]*progress{} // godog suite name -> run
+)
+
+func registerProgress(suite string, total int) *progress {
+	p := &progress{total: total, start: time.Now(), counts: map[Status]int{}}
+	progressMu.Lock()
+	progressRuns[suite] = p
+	progressMu.Unlock()
+	return p
+}
+
+func unregisterProgress(suite string) {
+	progressMu.Lock()
+	delete(progressRuns, suite)
+	progressMu.Unlock()
+}
+
+func newProgressFormatter(suite string, w io.Writer) formatters.Formatter {
+	progressMu.Lock()
+	p := progressRuns[suite]
+	progressMu.Unlock()
+	if p != nil {
+		p.mu.Lock()
+		p.outs = append(p.outs, w)
+		p.mu.Unlock()
+	}
+	return progressFormatter{p}
+}
+
+const progressWidth = 50
+
+var progressMark = map[Status]string{Passed: ".", Failed: "F", Deviation: "U", Blocked: "B", Skipped: "S"}
+
+// scenarioDone prints the scenario's mark and, every progressWidth
+// scenarios and at the end, how far the run is.
+func (p *progress) scenarioDone(st Status) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	p.counts[st]++
+	p.write(progressMark[st])
+	p.lineLen++
+	if p.lineLen == progressWidth {
+		p.write(" " + p.status() + "\n")
+		p.lineLen = 0
+	}
+}
+
+func (p *progress) finish() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.lineLen > 0 {
+		p.write(strings.Repeat(" ", progressWidth-p.lineLen) + " " + p.status() + "\n")
+		p.lineLen = 0
+	}
+}
+
+func (p *progress) write(s string) {
+	for _, w := range p.outs {
+		io.WriteString(w, s)
+	}
+}
+
+func (p *progress) status() string {
+	el := time.Since(p.start)
+	s := fmt.Sprintf("%d/%d scenarios", p.done, p.total)
+	for _, st := range []Status{Failed, Blocked, Deviation, Skipped} {
+		if p.counts[st] > 0 {
+			s += fmt.Sprintf(", %d %s", p.counts[st], st)
+		}
+	}
+	s += fmt.Sprintf(", %s", el.Round(100*time.Millisecond))
+	if p.done > 0 && p.done < p.total {
+		left := time.Duration(float64(el) / float64(p.done) * float64(p.total-p.done))
+		s += fmt.Sprintf(", about %s left", left.Round(time.Second))
+	}
+	return s
+}
+
+// progressFormatter receives godog's events; kmsmac's hooks do the printing.
+type progressFormatter struct{ p *progress }
+
+func (progressFormatter) TestRunStarted()                                   {}
+func (progressFormatter) Feature(*messages.GherkinDocument, string, []byte) {}
+func (progressFormatter) Pickle(*messages.Pickle)                           {}
+func (progressFormatter) Defined(*messages.Pickle, *messages.PickleStep, *formatters.StepDefinition) {
+}
+func (progressFormatter) Failed(*messages.Pickle, *messages.PickleStep, *formatters.StepDefinition, error) {
+}
+func (progressFormatter) Passed(*messages.Pickle, *messages.PickleStep, *formatters.StepDefinition) {
+}
+func (progressFormatter) Skipped(*messages.Pickle, *messages.PickleStep, *formatters.StepDefinition) {
+}
+func (progressFormatter) Undefined(*messages.Pickle, *messages.PickleStep, *formatters.StepDefinition) {
+}
+func (progressFormatter) Pending(*messages.Pickle, *messages.PickleStep, *formatters.StepDefinition) {
+}
+func (progressFormatter) Ambiguous(*messages.Pickle, *messages.PickleStep, *formatters.StepDefinition, error) {
+}
+func (f progressFormatter) Summary() { f.p.finish() }
+
+// CountScenarios is how many scenarios of the features in fsys the tag
+// expression selects (godog's filter: "," is or, "&&" is and, "~" is not).
+func CountScenarios(fsys fs.FS, tags string) (int, error) {
+	n := 0
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) != ".feature" {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		doc, err := gherkin.ParseGherkinDocument(strings.NewReader(string(b)), (&messages.Incrementing{}).NewId)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		for _, pk := range gherkin.Pickles(*doc, p, (&messages.Incrementing{}).NewId) {
+			if matchTags(tags, pk.Tags) {
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+func matchTags(expr string, tags []*messages.PickleTag) bool {
+	if strings.TrimSpace(expr) == "" {
+		return true
+	}
+	has := map[string]bool{}
+	for _, t := range tags {
+		has[strings.TrimPrefix(t.Name, "@")] = true
+	}
+	for _, and := range strings.Split(expr, "&&") {
+		any := false
+		for _, tag := range strings.Split(and, ",") {
+			tag = strings.ReplaceAll(strings.TrimSpace(tag), "@", "")
+			if neg, ok := strings.CutPrefix(tag, "~"); ok {
+				any = any || !has[neg]
+			} else {
+				any = any || has[tag]
+			}
+		}
+		if !any {
+			return false
+		}
+	}
+	return true
+}
