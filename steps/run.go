@@ -81,7 +81,7 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 		return Result{}, &SetupError{err}
 	}
 	if total == 0 {
-		return Result{}, &SetupError{fmt.Errorf("no scenario matches --tags %q", o.Tags)}
+		return Result{}, &SetupError{fmt.Errorf("no scenario matched --tags %q", o.Tags)}
 	}
 	suiteName := fmt.Sprintf("kmsmac %s %d", t.RunID, suiteSeq.Add(1))
 	c := newCollector()

@@ -76,7 +76,7 @@ func TestConformWritesReportAndJUnit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"| Rule | Title | Status | Expected | Observed |", "| MAC-ENUM-1 |", "| passed |", "Target: embedded reference"} {
+	for _, want := range []string{"| Rule | Title | Level | Status | Scenarios | First failure or reason |", "| MAC-ENUM-1 |", "| passed |", "| Scenario | Feature | Rules | Status |", "Target: embedded reference"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report lacks %q", want)
 		}

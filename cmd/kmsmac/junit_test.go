@@ -64,9 +64,9 @@ func (c junitCase) skippedInHook() bool {
 }
 
 // summaryCounts are the counts "kmsmac conform" prints at the end.
-type summaryCounts struct{ total, passed, failed, deviations, skipped int }
+type summaryCounts struct{ total, passed, failed, deviations, blocked, skipped int }
 
-var summaryLine = regexp.MustCompile(`(\d+) scenarios: (\d+) passed, (\d+) failed, (\d+) unverified deviations, (\d+) skipped`)
+var summaryLine = regexp.MustCompile(`(\d+) scenarios: (\d+) passed, (\d+) failed, (\d+) unverified deviations, (\d+) blocked, (\d+) skipped`)
 
 func parseSummary(t *testing.T, out string) summaryCounts {
 	t.Helper()
@@ -74,11 +74,11 @@ func parseSummary(t *testing.T, out string) summaryCounts {
 	if m == nil {
 		t.Fatalf("no summary line in:\n%s", out)
 	}
-	n := make([]int, 5)
+	n := make([]int, 6)
 	for i := range n {
 		n[i], _ = strconv.Atoi(m[i+1])
 	}
-	return summaryCounts{n[0], n[1], n[2], n[3], n[4]}
+	return summaryCounts{n[0], n[1], n[2], n[3], n[4], n[5]}
 }
 
 // conformJUnit runs "kmsmac conform" in-process with a JUnit file and
@@ -140,7 +140,8 @@ func checkConsistent(t *testing.T, js junitSuites, sc summaryCounts) {
 		{"testsuites failures vs <failure> cases", js.Failures, failed},
 		{"testsuites failures vs summary failed", js.Failures, sc.failed},
 		{"testsuites skipped vs sum of suites", js.Skipped, skipped},
-		{"skipped cases vs summary skipped", skippedCases + hookSkipped, sc.skipped},
+		// A blocked scenario is a JUnit skip with the reason.
+		{"skipped cases vs summary skipped + blocked", skippedCases + hookSkipped, sc.skipped + sc.blocked},
 		// An unverified deviation passes in godog's eyes.
 		{"passed cases vs summary passed + deviations", passed, sc.passed + sc.deviations},
 	}
@@ -154,8 +155,8 @@ func checkConsistent(t *testing.T, js junitSuites, sc summaryCounts) {
 			t.Fatalf("%d skipped scenario(s) written godog's way (status=\"\", <error type=\"skipped\"> per step): "+
 				"CI tools count them as errors or passes, not skips (summary: %d skipped)", hookSkipped, sc.skipped)
 		}
-		if js.Skipped != sc.skipped {
-			t.Fatalf("testsuites skipped=%d, summary %d", js.Skipped, sc.skipped)
+		if js.Skipped != sc.skipped+sc.blocked {
+			t.Fatalf("testsuites skipped=%d, summary %d skipped + %d blocked", js.Skipped, sc.skipped, sc.blocked)
 		}
 	})
 }

@@ -1,0 +1,123 @@
+package steps
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/kmsmac/kmsmac/reference"
+)
+
+// attribution is a feature whose per-rule verdicts are known in advance
+// against a reference behind a proxy that refuses CreateGrant.
+const attribution = `Feature: per-rule attribution
+  @GM-OK-1 @KID-4
+  Scenario: an annotated check is charged to its rule only
+    Given an HMAC_256 key "K"
+    When I call GenerateMac with:
+      | KeyId        | key:K        |
+      | Message      | blob:hi      |
+      | MacAlgorithm | HMAC_SHA_256 |
+    Then the call succeeds
+    And the response "KeyId" is "<key-id:K>" [KID-4]
+
+  @GM-OK-1 @KID-4
+  Scenario: a rule whose checks come after a failure is not reached
+    Given an HMAC_256 key "K"
+    When I call GenerateMac with:
+      | KeyId        | key:K        |
+      | Message      | blob:hi      |
+      | MacAlgorithm | HMAC_SHA_256 |
+    Then the response "KeyId" is "<key-id:K>" [KID-4]
+    And the response "Mac" is 32 bytes [GM-OK-1]
+
+  @GM-OK-1 @MAC-GT-1
+  Scenario: a missing grant operation blocks the scenario
+    Given an HMAC_256 key "K"
+    And a grant "G" on key "K" for GenerateMac
+    When I call GenerateMac with:
+      | KeyId        | key:K        |
+      | Message      | blob:hi      |
+      | MacAlgorithm | HMAC_SHA_256 |
+      | GrantTokens  | tokens:G     |
+    Then the call succeeds
+
+  @GR-1
+  Scenario: the blocking rule fails on its own scenario
+    Given an HMAC_256 key "K"
+    And a grant "G" on key "K" for GenerateMac
+    Then the call succeeds
+`
+
+func TestPerRuleAttribution(t *testing.T) {
+	ref := reference.NewServer(reference.Options{})
+	defer ref.Close()
+	proxy := proxyTo(t, ref.URL(), func(target string) (int, string, bool) {
+		if target == "TrentService.CreateGrant" {
+			return http.StatusNotImplemented, `{"__type":"NotImplementedException","message":"no grants here"}`, true
+		}
+		return 0, "", false
+	})
+	res, err := Run(context.Background(), Options{Endpoint: proxy, FS: fstest.MapFS{"a.feature": {Data: []byte(attribution)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]map[string]Status{}
+	scen := map[string]ScenarioResult{}
+	for _, s := range res.Scenarios {
+		scen[s.Name] = s
+		got[s.Name] = map[string]Status{}
+		for _, ro := range s.RuleOutcomes {
+			got[s.Name][ro.Rule] = ro.Status
+		}
+	}
+	want := map[string]map[string]Status{
+		"an annotated check is charged to its rule only":          {"GM-OK-1": Passed, "KID-4": Failed},
+		"a rule whose checks come after a failure is not reached": {"GM-OK-1": NotReached, "KID-4": Failed},
+		"a missing grant operation blocks the scenario":           {"GM-OK-1": Blocked, "MAC-GT-1": Blocked},
+		"the blocking rule fails on its own scenario":             {"GR-1": Failed},
+	}
+	for name, rules := range want {
+		for rule, st := range rules {
+			if got[name][rule] != st {
+				t.Errorf("%s: %s is %q, want %q (scenario %s: %s)", name, rule, got[name][rule], st, scen[name].Status, scen[name].Reason)
+			}
+		}
+	}
+	if s := scen["a missing grant operation blocks the scenario"]; s.Status != Blocked || s.BlockedBy != "GR-1" ||
+		!strings.Contains(s.Reason, "CreateGrant not implemented") {
+		t.Errorf("blocked scenario: %s by %q: %s", s.Status, s.BlockedBy, s.Reason)
+	}
+	if s := scen["the blocking rule fails on its own scenario"]; s.Status != Failed {
+		t.Errorf("GR-1's own scenario: %s, want failed", s.Status)
+	}
+	// Run-wide: GM-OK-1 passed once, blocked once, not reached once: passed.
+	verdicts := map[string]Status{}
+	for _, v := range res.RuleVerdicts() {
+		verdicts[v.Rule] = v.Status
+	}
+	for rule, st := range map[string]Status{"GM-OK-1": Passed, "KID-4": Failed, "MAC-GT-1": Blocked, "GR-1": Failed} {
+		if verdicts[rule] != st {
+			t.Errorf("run verdict of %s: %q, want %q", rule, verdicts[rule], st)
+		}
+	}
+	if ids := strings.Join(res.RuleIDs(Failed), " "); ids != "GR-1 KID-4" {
+		t.Errorf("failing rule ids %q, want %q", ids, "GR-1 KID-4")
+	}
+}
+
+func TestSplitStepRules(t *testing.T) {
+	for in, want := range map[string]string{
+		`the response "KeyId" is "x" [KID-4]`:           `the response "KeyId" is "x"|KID-4`,
+		`the response "A" is "y" [GM-OK-1, MAC-SIZE-2]`: `the response "A" is "y"|GM-OK-1 MAC-SIZE-2`,
+		`the response "A" equals JSON ["HMAC_SHA_256"]`: `the response "A" equals JSON ["HMAC_SHA_256"]|`,
+		`plain`: `plain|`,
+	} {
+		text, ids := SplitStepRules(in)
+		if got := text + "|" + strings.Join(ids, " "); got != want {
+			t.Errorf("SplitStepRules(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
