@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -151,14 +150,6 @@ func (g *Golden) Write(path string) error {
 		return err
 	}
 	return nil
-}
-
-// Version is the kmsmac module version from the build info, or "(devel)".
-func Version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }
 
 // goldenRun is what one Run keeps for recording and replay; it is found

@@ -232,7 +232,7 @@ func (r Result) WriteMarkdown(w io.Writer) error {
 			} else {
 				detail = "expected " + f.Expected + "; observed " + f.Observed
 			}
-			detail = clip(detail, 600) + " (" + v.FirstScenario + ")"
+			detail = clip(Neutral(detail), 600) + " (" + v.FirstScenario + ")"
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", v.Rule, cell(titles[v.Rule]), cell(lv[v.Rule].Raw), v.Status, countsText(v.Counts), cell(detail))
 	}
@@ -250,7 +250,7 @@ func (r Result) WriteMarkdown(w io.Writer) error {
 			obs = s.Reason
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", cell(s.Name), s.Feature, cell(strings.Join(rules, ", ")), s.Status,
-			cell(clip(strings.Join(s.Expected, "; "), 400)), cell(clip(obs, 600)))
+			cell(clip(Neutral(strings.Join(s.Expected, "; ")), 400)), cell(clip(Neutral(obs), 600)))
 	}
 	var notRun []string
 	for id := range titles {

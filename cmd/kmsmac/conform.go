@@ -25,11 +25,14 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("conform", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o steps.Options
-	var report string
+	var reports multiFlag
+	var expectFile, writeExpect string
 	var failOn failPolicy
 	suiteFlags(fs, &o, "test")
 	fs.StringVar(&o.Tags, "tags", "", `godog tag expression selecting scenarios, e.g. "@GM-OK-1,@VM-OK-1 && ~@slow"`)
-	fs.StringVar(&report, "report", "", "write a Markdown conformance matrix to this file")
+	fs.Var(&reports, "report", "write the conformance report to this file: FILE.json machine-readable, any other name Markdown (repeatable)")
+	fs.StringVar(&expectFile, "expectations", "", "gate on this expectations file: exit 1 only when a rule does worse than it says (regressions); improvements are listed")
+	fs.StringVar(&writeExpect, "write-expectations", "", "write every rule's status from this run to this expectations file (YAML)")
 	fs.BoolVar(&o.Strict, "strict", false, "unverified deviations (rules with inferred evidence) fail the run")
 	fs.Var(&failOn, "fail-on", "exit 1 on: failed (default) | unverified (also unverified deviations) | any (also skipped scenarios)")
 	fs.IntVar(&o.Concurrency, "concurrency", 1, "scenarios at once (only with the progress formatter)")
@@ -54,6 +57,15 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	if err := steps.ValidateTags(o.Tags); err != nil {
 		fmt.Fprintln(stderr, "kmsmac conform: setup failed:", err)
 		return 2
+	}
+	var expectations *steps.Expectations
+	if expectFile != "" {
+		e, err := steps.ReadExpectations(expectFile)
+		if err != nil {
+			fmt.Fprintln(stderr, "kmsmac conform:", err)
+			return 2
+		}
+		expectations = &e
 	}
 	o.Output = stdout
 	ctx, interrupted, stop := interruptContext(stderr)
@@ -86,12 +98,27 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	fmt.Fprintf(stdout, "seed %d\n", o.Seed)
-	if report != "" {
+	for _, report := range reports {
 		if err := writeReport(report, res); err != nil {
 			fmt.Fprintln(stderr, "kmsmac conform: writing the report:", err)
 			return 2
 		}
 		fmt.Fprintln(stdout, "report written to", report)
+	}
+	if writeExpect != "" {
+		if err := writeFile(writeExpect, res.WriteExpectations); err != nil {
+			fmt.Fprintln(stderr, "kmsmac conform: writing the expectations:", err)
+			return 2
+		}
+		fmt.Fprintln(stdout, "expectations written to", writeExpect)
+	}
+	if expectations != nil {
+		cmp := res.Compare(*expectations)
+		cmp.Write(stdout, expectFile)
+		if len(cmp.Regressions) > 0 {
+			return 1
+		}
+		return 0
 	}
 	return failOn.exitCode(res.Counts())
 }
@@ -148,7 +175,16 @@ func checkFormats(spec string) error {
 	return nil
 }
 
+// writeReport writes JSON for a .json name, else the Markdown matrix.
 func writeReport(path string, res steps.Result) error {
+	if strings.HasSuffix(strings.ToLower(path), ".json") {
+		return writeFile(path, res.WriteJSON)
+	}
+	return writeFile(path, res.WriteMarkdown)
+}
+
+// writeFile creates path (and its directory) and writes it with write.
+func writeFile(path string, write func(io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -156,9 +192,15 @@ func writeReport(path string, res steps.Result) error {
 	if err != nil {
 		return err
 	}
-	if err := res.WriteMarkdown(f); err != nil {
+	if err := write(f); err != nil {
 		f.Close()
 		return err
 	}
 	return f.Close()
 }
+
+// multiFlag is a flag that may be given more than once.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }

@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kmsmac/kmsmac/steps"
 )
 
 // deadURL is a loopback URL where nothing listens any more: an
@@ -84,5 +87,45 @@ func TestConformWritesReportAndJUnit(t *testing.T) {
 	x, err := os.ReadFile(junit)
 	if err != nil || !strings.Contains(string(x), "<testsuites") || !strings.Contains(string(x), "macAlgorithm") && !strings.Contains(string(x), "MacAlgorithm") {
 		t.Errorf("junit file: %v\n%.300s", err, x)
+	}
+}
+
+func TestConformExpectations(t *testing.T) {
+	dir := t.TempDir()
+	exp := filepath.Join(dir, "ref.yaml")
+	var out, errb bytes.Buffer
+	if code := run([]string{"conform", "--tags", "@MAC-ENUM-1", "--write-expectations", exp, "--report", filepath.Join(dir, "r.json")}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	out.Reset()
+	if code := run([]string{"conform", "--tags", "@MAC-ENUM-1", "--expectations", exp}, &out, &errb); code != 0 ||
+		!strings.Contains(out.String(), "0 regressions") {
+		t.Fatalf("against its own expectations: exit %d\n%s", code, out.String())
+	}
+	// A known deviation that is fixed: reported, not a failure.
+	os.WriteFile(exp, []byte("rules:\n  MAC-ENUM-1: failed\n"), 0o644)
+	out.Reset()
+	if code := run([]string{"conform", "--tags", "@MAC-ENUM-1", "--expectations", exp}, &out, &errb); code != 0 ||
+		!strings.Contains(out.String(), "UNEXPECTED PASS MAC-ENUM-1: expected failed, now passed") {
+		t.Fatalf("unexpected pass: exit %d\n%s", code, out.String())
+	}
+	// A bad file is a setup error, before anything runs.
+	os.WriteFile(exp, []byte("rules:\n  MAC-ENUM-1: maybe\n"), 0o644)
+	errb.Reset()
+	if code := run([]string{"conform", "--tags", "@MAC-ENUM-1", "--expectations", exp}, &out, &errb); code != 2 ||
+		!strings.Contains(errb.String(), `unknown status "maybe"`) {
+		t.Fatalf("bad file: exit %d\n%s", code, errb.String())
+	}
+	var rep steps.JSONReport
+	b, _ := os.ReadFile(filepath.Join(dir, "r.json"))
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatalf("JSON report: %v\n%.400s", err, b)
+	}
+	found := false
+	for _, r := range rep.Rules {
+		found = found || (r.ID == "MAC-ENUM-1" && r.Status == steps.Passed && r.Scenarios[steps.Passed] > 0)
+	}
+	if !found || len(rep.Scenarios) == 0 {
+		t.Fatalf("JSON report lacks MAC-ENUM-1 passed:\n%.600s", b)
 	}
 }
