@@ -290,7 +290,8 @@ func thenSucceeds(ctx context.Context) error {
 		return err
 	}
 	if notImplemented(o) && !o.OK() {
-		return w.Failure("HTTP 200", RequireText(o))
+		w.note(w.checking(), Failed, "success (HTTP 200)", RequireText(o))
+		return w.Failure("success (HTTP 200)", RequireText(o))
 	}
 	return w.Check(KindCode, o.OK(), "success (HTTP 200)", o.Summary())
 }
