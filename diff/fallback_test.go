@@ -126,3 +126,22 @@ func TestUnreachableIsNoFallback(t *testing.T) {
 		t.Errorf("a dropped connection reported as an import refusal:\n%s", progress.String())
 	}
 }
+
+// TestFallbackThatFailsSaysNothing: when generated keys cannot be made
+// either, the run is a setup error and no fallback line is printed.
+func TestFallbackThatFailsSaysNothing(t *testing.T) {
+	srv := refusing(t, func(op string, body []byte) (int, string) {
+		if op == "CreateKey" {
+			return 400, `{"__type":"UnrecognizedClientException","message":"The security token included in the request is invalid."}`
+		}
+		return 0, ""
+	})
+	var progress bytes.Buffer
+	_, err := Run(context.Background(), Config{A: ReferenceName, B: srv.URL, Seed: 1, Requests: 5, Progress: &progress})
+	if _, ok := err.(*SetupError); !ok || !strings.Contains(err.Error(), "UnrecognizedClientException") {
+		t.Fatalf("err %v, want a SetupError about the token", err)
+	}
+	if strings.Contains(progress.String(), "cannot import") {
+		t.Errorf("fallback announced, then the run stopped:\n%s", progress.String())
+	}
+}

@@ -73,6 +73,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := r.setup(ctx, epA, epB, rep); err != nil {
 		return nil, err
 	}
+	if rep.ImportFallback != "" {
+		fmt.Fprintln(progress, rep.ImportFallback)
+	}
 	defer func() {
 		if cfg.KeepKeys {
 			return
@@ -184,13 +187,6 @@ type runner struct {
 	a, b *side
 }
 
-func (r *runner) progress() io.Writer {
-	if r.cfg.Progress == nil {
-		return io.Discard
-	}
-	return r.cfg.Progress
-}
-
 // setup creates the keys on both sides, from shared imported material
 // when both can import it, else generated on each side.
 func (r *runner) setup(ctx context.Context, epA, epB *Endpoint, rep *Report) error {
@@ -208,10 +204,10 @@ func (r *runner) setup(ctx context.Context, epA, epB *Endpoint, rep *Report) err
 		}
 		var ie *errImport
 		if err != nil && material != nil && errors.As(err, &ie) {
-			// One line, here and in the report: the run goes on.
+			// One line in the report, and on progress once the
+			// generated keys exist (a failure then is a setup error).
 			rep.ImportFallback = fmt.Sprintf("diff: %s = %s cannot import HMAC key material (%s); comparing with generated keys instead (MAC bytes are not compared)", ie.side, ie.ep, ie.reason())
 			rep.Notes = append(rep.Notes, rep.ImportFallback)
-			fmt.Fprintln(r.progress(), rep.ImportFallback)
 			r.a.cleanup(ctx)
 			r.b.cleanup(ctx)
 			material = nil
