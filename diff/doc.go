@@ -5,8 +5,11 @@
 // request that still shows the difference.
 //
 // Keys are created on both sides from the same imported key material when
-// both endpoints can import it, so MACs compare byte for byte; otherwise
-// both sides use their own generated keys and only MAC lengths compare.
+// both endpoints can import it, so MACs compare byte for byte; when either
+// refuses any step of that (CreateKey with Origin EXTERNAL, the import
+// calls), both sides use their own generated keys and only MAC lengths
+// compare. Divergences are grouped by Cause: operation, kinds of
+// difference, each side's code and message pattern.
 // Key ids, ARNs, alias names and the account differ between endpoints by
 // nature and are replaced by placeholders such as <key-arn:k1> before any
 // comparison.

@@ -168,7 +168,7 @@ func (e *Endpoint) callJSON(ctx context.Context, op string, in, out any) error {
 	}
 	r, err := e.Call(ctx, op, body)
 	if err != nil {
-		return fmt.Errorf("%s: %w", op, err)
+		return &transportError{op, err}
 	}
 	if r.Status != http.StatusOK {
 		return &APIError{Op: op, Status: r.Status, Code: errorCode(r), Message: snippet(errorMessage(r), 200)}
@@ -181,6 +181,16 @@ func (e *Endpoint) callJSON(ctx context.Context, op string, in, out any) error {
 	}
 	return nil
 }
+
+// transportError is a call that got no HTTP answer: a setup error, never
+// a reason to fall back to generated keys.
+type transportError struct {
+	op  string
+	err error
+}
+
+func (e *transportError) Error() string { return e.op + ": " + e.err.Error() }
+func (e *transportError) Unwrap() error { return e.err }
 
 // APIError is an endpoint's error answer to a setup or cleanup call.
 type APIError struct {

@@ -70,15 +70,53 @@ func newSide(label string, ep *Endpoint) *side {
 	return &side{label: label, ep: ep, keys: map[string]*keyInfo{}, cache: map[string][]byte{}, region: ep.Region}
 }
 
-// errImport marks a failure of the import steps: the run then falls back
-// to generated keys instead of stopping.
+// errImport marks a failure to make a key from imported material (CreateKey
+// with Origin EXTERNAL refused, the import calls refused or unknown, the
+// wrapping key unusable): the run then falls back to generated keys instead
+// of stopping.
 type errImport struct {
-	side string
+	side string // "A" or "B"
+	ep   string // the endpoint, as the report names it
+	step string // e.g. "CreateKey Origin EXTERNAL"
 	err  error
 }
 
 func (e *errImport) Error() string { return e.err.Error() }
 func (e *errImport) Unwrap() error { return e.err }
+
+// reason is the failure in a few words: step, error code and the start of
+// the message (an HTML error page reduced to its text).
+func (e *errImport) reason() string {
+	var ae *APIError
+	if !errors.As(e.err, &ae) {
+		return e.step + ": " + snippet(e.err.Error(), 120)
+	}
+	msg := ae.Message
+	if ae.Code == nonJSON {
+		msg = htmlText(msg)
+	}
+	msg = snippet(msg, 120)
+	s := e.step + ": "
+	if ae.Code != "" && ae.Code != nonJSON {
+		s += ae.Code
+	} else {
+		s += fmt.Sprintf("HTTP %d", ae.Status)
+	}
+	if msg != "" {
+		s += ": " + msg
+	}
+	return s
+}
+
+// importFailed wraps err as an errImport unless the endpoint gave no
+// answer at all: an unreachable endpoint stays a setup error.
+func (s *side) importFailed(step string, err error) error {
+	var te *transportError
+	if errors.As(err, &te) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return &errImport{side: s.label, ep: s.ep.String(), step: step, err: err}
+}
 
 const (
 	wrappingAlgorithm = keywrap.RSAESOAEPSHA256
@@ -111,6 +149,9 @@ func (s *side) setup(ctx context.Context, runID string, material map[string][]by
 			"Description": "kmsmac diff " + runID + " " + sl.Name,
 			"Tags":        []map[string]string{{"TagKey": "kmsmac", "TagValue": "diff"}},
 		}, &out)
+		if err != nil && s.imported {
+			return s.importFailed("CreateKey Origin EXTERNAL", err)
+		}
 		if err != nil {
 			return err
 		}
@@ -131,10 +172,10 @@ func (s *side) setup(ctx context.Context, runID string, material map[string][]by
 		}
 		if s.imported {
 			if err := s.importMaterial(ctx, ki.ID, material[sl.Name]); err != nil {
-				return &errImport{s.label, err}
+				return s.importFailed(importStep(err), err)
 			}
 			if err := s.waitState(ctx, ki.ID, "Enabled", poll); err != nil {
-				return &errImport{s.label, err}
+				return s.importFailed("waiting for the imported key to be Enabled", err)
 			}
 		}
 		if sl.Alias {
@@ -175,6 +216,15 @@ func (s *side) setup(ctx context.Context, runID string, material map[string][]by
 	pairs = append(pairs, [2]string{s.account, "<account>"})
 	s.names = newNames(pairs)
 	return nil
+}
+
+// importStep names the import call that failed, for the fallback note.
+func importStep(err error) string {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.Op
+	}
+	return "import"
 }
 
 func (s *side) importMaterial(ctx context.Context, keyID string, material []byte) error {

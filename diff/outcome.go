@@ -23,6 +23,9 @@ type Outcome struct {
 	Error   string         `json:"error,omitempty"`   // transport failure
 }
 
+// nonJSON stands for the code of an answer whose body is not JSON.
+const nonJSON = "<non-JSON body>"
+
 // errorCode is the error shape name, from __type (cut after '#', before
 // ':', WIRE-9), the X-Amzn-ErrorType header or a "code" member.
 func errorCode(r *Response) string {
@@ -38,7 +41,7 @@ func errorCode(r *Response) string {
 		t = awsraw.NormaliseType(e.Code)
 	}
 	if t == "" && !json.Valid(r.Body) {
-		return "<non-JSON body>"
+		return nonJSON
 	}
 	return t
 }
@@ -117,7 +120,7 @@ func normalise(r *Response, err error, n names, compareMAC bool) Outcome {
 	}
 	var m map[string]any
 	if json.Unmarshal(r.Body, &m) != nil {
-		o.Code = "<non-JSON body>"
+		o.Code = nonJSON
 		s := snippet(string(r.Body), 300)
 		o.Message = &s
 		return o

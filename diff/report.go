@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -14,6 +15,7 @@ type Report struct {
 	A                EndpointInfo   `json:"a"`
 	B                EndpointInfo   `json:"b"`
 	MACBytesCompared bool           `json:"mac_bytes_compared"`
+	ImportFallback   string         `json:"import_fallback,omitempty"` // why imported keys could not be used, one line
 	Notes            []string       `json:"notes,omitempty"`
 	Agreed           int            `json:"agreed"`
 	ByKind           map[string]int `json:"divergences_by_kind"`
@@ -39,13 +41,19 @@ type Divergence struct {
 	B         Outcome      `json:"b"`
 	Diffs     []Difference `json:"differences"`
 	Signature string       `json:"signature"`
+	Cause     Cause        `json:"cause"`
+	Group     int          `json:"group"` // 1-based index into distinct_divergences
 }
 
-// Group is every divergence with one signature, and its shrunk example.
+// Group is every divergence with one cause, and its shrunk example.
 type Group struct {
 	Signature    string       `json:"signature"`
-	Kind         string       `json:"generated_as"` // the generator's category
+	Cause        Cause        `json:"cause"`
+	Count        int          `json:"count"`
+	Kind         string       `json:"generated_as"`    // the example's generator category
+	Kinds        []string     `json:"generated_kinds"` // every category in the group
 	Cases        []int        `json:"cases"`
+	ExampleCase  int          `json:"example_case"`
 	Example      *Divergence  `json:"-"`
 	Minimal      *Request     `json:"minimal_request"`
 	MinimalBodyA string       `json:"minimal_body_a"`
@@ -54,6 +62,8 @@ type Group struct {
 	MinimalB     Outcome      `json:"b"`
 	MinimalDiffs []Difference `json:"differences"`
 	ShrinkSteps  int          `json:"shrink_steps"`
+
+	key string // Cause.key()
 }
 
 // OK reports whether the two endpoints agreed on every request.
@@ -71,16 +81,21 @@ func (r *Report) WriteJSON(w io.Writer) error {
 func (r *Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "A: %s\nB: %s\n", endpointLine(r.A), endpointLine(r.B))
 	fmt.Fprintf(w, "seed %d, %d requests\n", r.Seed, r.Requests)
-	if r.MACBytesCompared {
+	switch {
+	case r.MACBytesCompared:
 		fmt.Fprintln(w, "keys: imported from the same key material on both sides; MAC bytes are compared")
-	} else {
+	case r.ImportFallback != "":
+		fmt.Fprintln(w, r.ImportFallback) // says it all: no second line
+	default:
 		fmt.Fprintln(w, "keys: generated separately on each side; MAC bytes are NOT compared (only their length)")
 	}
 	for _, sl := range slots {
 		fmt.Fprintf(w, "  %s  %s\n", sl.Name, sl.Role)
 	}
 	for _, n := range r.Notes {
-		fmt.Fprintln(w, "note:", n)
+		if n != r.ImportFallback {
+			fmt.Fprintln(w, "note:", n)
+		}
 	}
 	fmt.Fprintf(w, "\n%d requests agreed, %d diverged (%d distinct)\n", r.Agreed, len(r.Divergences), len(r.Groups))
 	if r.OK() {
@@ -91,8 +106,9 @@ func (r *Report) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "  %5d  %s\n", r.ByKind[k], k)
 	}
 	for i, g := range r.Groups {
-		fmt.Fprintf(w, "\n#%d  %s: %d request(s), case %s\n", i+1, kindsOf(g.MinimalDiffs), len(g.Cases), caseList(g.Cases))
-		fmt.Fprintf(w, "  generated as: %s\n", g.Kind)
+		fmt.Fprintf(w, "\n#%d  %s %s: %d request(s), case %s\n", i+1, g.Cause.Op, strings.Join(g.Cause.Differs, ", "), len(g.Cases), caseList(g.Cases))
+		fmt.Fprintf(w, "  cause: A %s; B %s\n", sideCause(g.Cause.A, g.Cause.MessageA), sideCause(g.Cause.B, g.Cause.MessageB))
+		fmt.Fprintf(w, "  generated as: %s\n", strings.Join(g.Kinds, ", "))
 		fmt.Fprintf(w, "  minimal request (%d shrink steps taken): %s\n", g.ShrinkSteps, g.Minimal)
 		fmt.Fprintf(w, "  A: %s\n", outcomeLine(g.MinimalA))
 		fmt.Fprintf(w, "  B: %s\n", outcomeLine(g.MinimalB))
@@ -100,6 +116,14 @@ func (r *Report) WriteText(w io.Writer) {
 			fmt.Fprintf(w, "  differs: %s: A %s, B %s\n", d.Kind, d.A, d.B)
 		}
 	}
+}
+
+// sideCause is one side of a cause: status, code and message pattern.
+func sideCause(code, msg string) string {
+	if msg == "" {
+		return code
+	}
+	return code + " " + strconv.Quote(snippet(msg, 140))
 }
 
 func endpointLine(e EndpointInfo) string {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -72,6 +73,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := r.setup(ctx, epA, epB, rep); err != nil {
 		return nil, err
 	}
+	if rep.ImportFallback != "" {
+		fmt.Fprintln(progress, rep.ImportFallback)
+	}
 	defer func() {
 		if cfg.KeepKeys {
 			return
@@ -120,7 +124,7 @@ feed:
 		return nil, err
 	}
 
-	groups := map[string]*Group{}
+	rep.Groups = groupDivergences(results)
 	for _, d := range results {
 		if d == nil {
 			rep.Agreed++
@@ -134,17 +138,6 @@ feed:
 				rep.ByKind[x.Kind]++
 			}
 		}
-		// The generated kind splits groups whose codes match by chance
-		// (11 grant tokens and a missing Message are both validation
-		// errors).
-		key := d.Case.Kind + " | " + d.Signature
-		g := groups[key]
-		if g == nil {
-			g = &Group{Signature: d.Signature, Kind: d.Case.Kind, Example: d}
-			groups[key] = g
-			rep.Groups = append(rep.Groups, g)
-		}
-		g.Cases = append(g.Cases, d.Case.ID)
 	}
 	if len(rep.Groups) > 0 {
 		fmt.Fprintf(progress, "shrinking %d distinct divergences\n", len(rep.Groups))
@@ -153,6 +146,40 @@ feed:
 		r.shrink(ctx, g)
 	}
 	return rep, ctx.Err()
+}
+
+// groupDivergences puts divergences with one cause in one group, the
+// largest group first (ties in case order); nil results are agreements.
+// The first divergence of each group is its example.
+func groupDivergences(results []*Divergence) []*Group {
+	byKey := map[string]*Group{}
+	var groups []*Group
+	for _, d := range results {
+		if d == nil {
+			continue
+		}
+		k := d.Cause.key()
+		g := byKey[k]
+		if g == nil {
+			g = &Group{Signature: d.Signature, Cause: d.Cause, Kind: d.Case.Kind, ExampleCase: d.Case.ID, Example: d, key: k}
+			byKey[k] = g
+			groups = append(groups, g)
+		}
+		g.Cases = append(g.Cases, d.Case.ID)
+		g.Count++
+		if !slices.Contains(g.Kinds, d.Case.Kind) {
+			g.Kinds = append(g.Kinds, d.Case.Kind)
+		}
+	}
+	sort.SliceStable(groups, func(i, j int) bool { return groups[i].Count > groups[j].Count })
+	for i, g := range groups {
+		for _, d := range results {
+			if d != nil && d.Cause.key() == g.key {
+				d.Group = i + 1
+			}
+		}
+	}
+	return groups
 }
 
 type runner struct {
@@ -177,7 +204,10 @@ func (r *runner) setup(ctx context.Context, epA, epB *Endpoint, rep *Report) err
 		}
 		var ie *errImport
 		if err != nil && material != nil && errors.As(err, &ie) {
-			rep.Notes = append(rep.Notes, fmt.Sprintf("%s cannot import HMAC key material (%v): both sides use generated keys; MAC bytes are not compared (only their length)", ie.side, ie.err))
+			// One line in the report, and on progress once the
+			// generated keys exist (a failure then is a setup error).
+			rep.ImportFallback = fmt.Sprintf("diff: %s = %s cannot import HMAC key material (%s); comparing with generated keys instead (MAC bytes are not compared)", ie.side, ie.ep, ie.reason())
+			rep.Notes = append(rep.Notes, rep.ImportFallback)
 			r.a.cleanup(ctx)
 			r.b.cleanup(ctx)
 			material = nil
@@ -271,6 +301,7 @@ func (r *runner) runCase(ctx context.Context, c Case) *Divergence {
 	return &Divergence{
 		Case: c, BodyA: string(x.bodyA), BodyB: string(x.bodyB),
 		A: x.a, B: x.b, Diffs: x.diffs, Signature: signature(x.a, x.b, x.diffs),
+		Cause: causeOf(c.Req.Op, x.a, x.b, x.diffs),
 	}
 }
 

@@ -4,9 +4,11 @@ import "context"
 
 // shrink looks for a smaller request with the same divergence: it drops
 // optional members, shortens blobs and token lists and names keys by plain key id,
-// keeping each change after which both sides still differ in the same way
-// (same kinds of difference, same status and code on each side). It
-// spends at most ShrinkBudget request pairs.
+// keeping each change after which both sides still differ for the same
+// cause (same kinds of difference, status, code and message pattern on
+// each side: the same codes with another message are another cause, a
+// missing member instead of too many grant tokens). It spends at most
+// ShrinkBudget request pairs.
 func (r *runner) shrink(ctx context.Context, g *Group) {
 	cur := g.Example.Case.Req
 	best := exchange{bodyA: []byte(g.Example.BodyA), bodyB: []byte(g.Example.BodyB), a: g.Example.A, b: g.Example.B, diffs: g.Example.Diffs}
@@ -19,7 +21,7 @@ func (r *runner) shrink(ctx context.Context, g *Group) {
 			}
 			budget--
 			x := r.exchange(ctx, c)
-			if len(x.diffs) > 0 && signature(x.a, x.b, x.diffs) == g.Signature && sameMessages(x, best) {
+			if len(x.diffs) > 0 && causeOf(c.Op, x.a, x.b, x.diffs).key() == g.key {
 				cur, best, improved = c, x, true
 				g.ShrinkSteps++
 				break
@@ -30,13 +32,6 @@ func (r *runner) shrink(ctx context.Context, g *Group) {
 	g.MinimalA, g.MinimalB = best.a, best.b
 	g.MinimalDiffs = best.diffs
 	g.MinimalBodyA, g.MinimalBodyB = string(best.bodyA), string(best.bodyB)
-}
-
-// sameMessages keeps a shrink step only when both sides still give the
-// same error messages: a different message means a different cause (a
-// missing member instead of too many grant tokens) behind the same codes.
-func sameMessages(x, y exchange) bool {
-	return sameMessage(x.a.Message, y.a.Message) && sameMessage(x.b.Message, y.b.Message)
 }
 
 // optional members go first: removing them changes the least.

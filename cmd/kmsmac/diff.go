@@ -28,7 +28,9 @@ standard AWS configuration chain; creates keys and costs money) or a URL.
 
 Keys are imported from the same material on both sides when both can
 import HMAC material, so MACs compare byte for byte; otherwise each side
-generates its own keys and only MAC lengths compare (the output says so).
+generates its own keys and only MAC lengths compare (one line says why).
+Divergences are grouped by cause: operation, what differs, each side's
+code and message with key names, numbers and quoted values left out.
 Key ids, ARNs, aliases and the account are shown as placeholders such as
 <key-arn:k1>. The keys are scheduled for deletion (7 days) at the end
 unless --keep-keys.

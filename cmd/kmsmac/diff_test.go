@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -73,6 +74,39 @@ func TestDiffFindsDivergences(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "sending 40 requests") {
 		t.Errorf("no progress on stderr: %s", stderr.String())
+	}
+}
+
+// TestDiffFallsBackWhenExternalRefused: an endpoint that refuses Origin
+// EXTERNAL HMAC keys gets a completed diff on generated keys and one line
+// saying why, not exit 2.
+func TestDiffFallsBackWhenExternalRefused(t *testing.T) {
+	inner := awsjson.NewHandler(reference.NewService(reference.Options{}), awsjson.HandlerOptions{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if r.Header.Get("X-Amz-Target") == "TrentService.CreateKey" && bytes.Contains(body, []byte(`"Origin":"EXTERNAL"`)) {
+			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+			w.WriteHeader(400)
+			io.WriteString(w, `{"__type":"ValidationException","message":"KeySpec HMAC_224 is not supported for Origin EXTERNAL"}`)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		inner.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"diff", "--against", srv.URL, "--seed", "3", "--requests", "40"}, &stdout, &stderr)
+	if code != 0 && code != 1 {
+		t.Fatalf("exit %d, want 0 or 1\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
+	}
+	want := "diff: B = " + srv.URL + " cannot import HMAC key material (CreateKey Origin EXTERNAL: ValidationException: KeySpec HMAC_224 is not supported for Origin EXTERNAL); comparing with generated keys instead (MAC bytes are not compared)\n"
+	for name, out := range map[string]string{"stdout": stdout.String(), "stderr": stderr.String()} {
+		if strings.Count(out, want) != 1 || strings.Count(out, "cannot import") != 1 {
+			t.Errorf("%s does not say once %q:\n%s", name, want, out)
+		}
+	}
+	if !strings.Contains(stdout.String(), "diverged (") {
+		t.Errorf("no summary:\n%s", stdout.String())
 	}
 }
 
