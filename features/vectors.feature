@@ -1,7 +1,7 @@
 @vectors
 Feature: Known-answer vectors through the endpoint
-  Wycheproof's HMAC vectors (hmac_sha{224,256,384,512}_test.json, from --vectors DIR,
-  $KMSMAC_VECTORS or ../shared/vectors/wycheproof) go through the endpoint: each distinct key is
+  Wycheproof's HMAC vectors (hmac_sha{224,256,384,512}_test.json, embedded in kmsmac; --vectors DIR
+  or $KMSMAC_VECTORS replaces them) go through the endpoint: each distinct key is
   imported once into a fresh Origin EXTERNAL key of the algorithm's spec and reused by every vector
   that shares it. GenerateMac must return the expected tag (its prefix for short-tag groups), and
   VerifyMac must accept a full-length valid tag and refuse every modified or truncated one: KMS
@@ -10,7 +10,7 @@ Feature: Known-answer vectors through the endpoint
   deviation (a failure only with --strict); everything else fails hard.
   Vectors whose key length the spec does not accept (IMP-12) or whose message is empty
   (MAC-SIZE-3) cannot go through an endpoint: the step output counts them as skipped, with the
-  reason. Without a Wycheproof directory the scenarios are skipped, with that reason.
+  reason. A --vectors DIR or $KMSMAC_VECTORS without the four files is an error, not a skip.
 
   RFC 4231's keys (4, 20, 25 and 131 bytes) are all outside the lengths KMS imports, so its test
   cases check the HMAC core here; the vectors package's Go tests run them too.

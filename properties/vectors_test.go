@@ -2,7 +2,6 @@ package properties
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
@@ -11,14 +10,7 @@ import (
 
 func wycheproof(t *testing.T) []vectors.WycheproofTest {
 	t.Helper()
-	dir, err := vectors.WycheproofDir("../../shared/vectors/wycheproof")
-	if errors.Is(err, vectors.ErrNoVectors) {
-		t.Skipf("Wycheproof vectors absent: %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests, err := vectors.LoadWycheproof(dir)
+	tests, err := vectors.LoadWycheproofFS(vectors.Wycheproof())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ type Options struct {
 	PollTimeout time.Duration // per state wait; default 30s
 	Concurrency int           // scenarios at once; >1 only with progress output
 
-	VectorsDir string // Wycheproof directory, for the vector scenarios
+	VectorsDir string // Wycheproof directory for the vector scenarios; "" = $KMSMAC_VECTORS, else the embedded set
 	Seed       int64  // property-test seed; 0 picks one
 
 	// Real KMS and CI (issue 6).

@@ -7,8 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -32,11 +30,6 @@ func init() {
 		sc.Then(`^the HMAC core gives every RFC 4231 MAC and refuses the truncated tag of case 5$`, thenRFC4231Core)
 	})
 }
-
-// DefaultVectorDirs are tried, in order, when neither --vectors nor
-// $KMSMAC_VECTORS names the Wycheproof directory: the CI layout seen from
-// the repository root (kmsmac conform) and from a package directory (go test).
-var DefaultVectorDirs = []string{"../shared/vectors/wycheproof", "../../shared/vectors/wycheproof"}
 
 // vectorRun is one @vectors scenario's state, kept in World.Vals.
 type vectorRun struct {
@@ -63,20 +56,6 @@ type vectorReport struct {
 
 const vectorRunKey = "vectors:run"
 
-// wycheproofDir resolves the directory: an explicit --vectors must hold
-// the files (a typo is an error, not a skip); otherwise $KMSMAC_VECTORS,
-// then DefaultVectorDirs, and vectors.ErrNoVectors when none has them.
-func wycheproofDir(explicit string) (string, error) {
-	if explicit != "" {
-		f := filepath.Join(explicit, vectors.WycheproofFiles["HMAC_SHA_256"])
-		if st, err := os.Stat(f); err != nil || !st.Mode().IsRegular() {
-			return "", fmt.Errorf("--vectors %s: no %s there", explicit, vectors.WycheproofFiles["HMAC_SHA_256"])
-		}
-		return explicit, nil
-	}
-	return vectors.WycheproofDir(DefaultVectorDirs...)
-}
-
 func givenWycheproof(ctx context.Context, alg string) error {
 	w := WorldFrom(ctx)
 	file, ok := vectors.WycheproofFiles[alg]
@@ -85,22 +64,18 @@ func givenWycheproof(ctx context.Context, alg string) error {
 	}
 	vr := &vectorRun{alg: alg}
 	w.Vals[vectorRunKey] = vr
-	dir, err := wycheproofDir(w.Opts.VectorsDir)
-	if errors.Is(err, vectors.ErrNoVectors) {
-		// Skipped, not failed: the vectors are data the user supplies.
-		vr.skip = "no Wycheproof directory (pass --vectors DIR or set $" + vectors.EnvDir + "): " + err.Error()
-		godog.Logf(ctx, "vectors %s: skipped: %s", alg, vr.skip)
-		return nil
-	}
+	// The embedded set unless --vectors or $KMSMAC_VECTORS names a
+	// directory, which must then hold the files (an error, not a skip).
+	fsys, dir, err := vectors.OpenWycheproof(w.Opts.VectorsDir)
 	if err != nil {
 		return err
 	}
-	tests, err := vectors.LoadWycheproofFile(filepath.Join(dir, file))
+	tests, err := vectors.LoadWycheproofFileFS(fsys, file)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", dir, err)
 	}
 	if len(tests) == 0 {
-		return fmt.Errorf("%s has no tests", filepath.Join(dir, file))
+		return fmt.Errorf("%s: %s has no tests", dir, file)
 	}
 	vr.dir, vr.vs = dir, properties.FromWycheproof(tests)
 	return nil

@@ -5,15 +5,13 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"io/fs"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
-
-	"github.com/cucumber/godog"
 
 	"github.com/kmsmac/kmsmac/features"
 	"github.com/kmsmac/kmsmac/reference"
@@ -29,61 +27,48 @@ func scenarioCtx(t *testing.T, o *Options) (context.Context, *World) {
 	return context.WithValue(context.Background(), worldKey{}, w), w
 }
 
-// testVectorsDir is the Wycheproof directory seen from this package, or a
-// skip when the files are absent.
-func testVectorsDir(t *testing.T) string {
-	t.Helper()
-	dir, err := wycheproofDir("")
-	if errors.Is(err, vectors.ErrNoVectors) {
-		t.Skip("Wycheproof vectors absent:", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-func TestWycheproofDir(t *testing.T) {
-	good := testVectorsDir(t)
+// The vector scenarios use the embedded Wycheproof set unless --vectors or
+// $KMSMAC_VECTORS names a directory; a directory without the files is an
+// error that says what it lacks and how to get the embedded set, not a skip.
+func TestWycheproofSource(t *testing.T) {
+	good := filepath.Join("..", "vectors", "wycheproof") // the embedded files, as a directory
 	empty := t.TempDir()
+	names := "hmac_sha224_test.json, hmac_sha256_test.json, hmac_sha384_test.json, hmac_sha512_test.json"
 	tests := []struct {
 		name, explicit, env string
-		wantErr, noVectors  bool
+		wantDir             string   // the set the scenario used, when no error
+		wantErr             []string // parts of the error
 	}{
-		{name: "explicit directory with the files", explicit: good},
-		{name: "explicit directory without them is an error, not a skip", explicit: empty, wantErr: true},
-		{name: "environment variable with the files", env: good},
-		{name: "environment variable without them: no vectors", env: empty, wantErr: true, noVectors: true},
-		{name: "explicit beats the environment", explicit: good, env: empty},
+		{name: "default: the embedded set", wantDir: vectors.EmbeddedName},
+		{name: "explicit directory with the files", explicit: good, wantDir: good},
+		{name: "environment variable with the files", env: good, wantDir: good},
+		{name: "explicit beats the environment", explicit: good, env: empty, wantDir: good},
+		{name: "explicit directory without them is an error, not a skip", explicit: empty,
+			wantErr: []string{"--vectors " + empty, names, "without --vectors, " + vectors.EmbeddedName + " is used"}},
+		{name: "environment variable without them is an error", env: empty,
+			wantErr: []string{"$" + vectors.EnvDir + "=" + empty, names, "unset"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv(vectors.EnvDir, tc.env)
-			dir, err := wycheproofDir(tc.explicit)
-			if (err != nil) != tc.wantErr {
-				t.Fatalf("dir %q, err %v; want error %v", dir, err, tc.wantErr)
+			ctx, w := scenarioCtx(t, &Options{VectorsDir: tc.explicit})
+			err := givenWycheproof(ctx, "HMAC_SHA_256")
+			if tc.wantErr != nil {
+				if err == nil {
+					t.Fatal("no error")
+				}
+				for _, part := range tc.wantErr {
+					if !strings.Contains(err.Error(), part) {
+						t.Errorf("error %q lacks %q", err, part)
+					}
+				}
+				return
 			}
-			if errors.Is(err, vectors.ErrNoVectors) != tc.noVectors {
-				t.Fatalf("err %v: ErrNoVectors %v, want %v", err, !tc.noVectors, tc.noVectors)
+			vr, _ := w.Vals[vectorRunKey].(*vectorRun)
+			if err != nil || vr == nil || vr.dir != tc.wantDir || len(vr.vs) < 100 || vr.skip != "" {
+				t.Fatalf("err %v, run %+v; want %d+ vectors from %q", err, vr, 100, tc.wantDir)
 			}
 		})
-	}
-}
-
-// Without a Wycheproof directory the scenario's last step skips, with the
-// reason, and nothing is sent.
-func TestVectorsSkipWithoutDirectory(t *testing.T) {
-	t.Setenv(vectors.EnvDir, t.TempDir())
-	ctx, _ := scenarioCtx(t, &Options{})
-	if err := givenWycheproof(ctx, "HMAC_SHA_256"); err != nil {
-		t.Fatal(err)
-	}
-	if err := runVectorsStep(ctx); err != nil {
-		t.Fatal(err)
-	}
-	err := thenVectorsPass(ctx)
-	if !errors.Is(err, godog.ErrSkip) || !strings.Contains(err.Error(), "no Wycheproof directory") {
-		t.Fatalf("last step = %v, want godog.ErrSkip with the reason", err)
 	}
 }
 
@@ -210,9 +195,8 @@ func TestVectorsCatchWrongMACs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the vector scenarios")
 	}
-	dir := testVectorsDir(t)
 	url := alteringEndpoint(t, "GenerateMac", flipMac)
-	res, err := Run(context.Background(), Options{Endpoint: url, Tags: "@vectors && @IMP-1", VectorsDir: dir,
+	res, err := Run(context.Background(), Options{Endpoint: url, Tags: "@vectors && @IMP-1",
 		FS: featureFS(t, "vectors.feature")})
 	if err != nil {
 		t.Fatal(err)
@@ -236,7 +220,6 @@ func TestImportMissingFails(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs scenarios")
 	}
-	dir := testVectorsDir(t)
 	var mu sync.Mutex
 	probes := 0
 	svc := reference.NewService(reference.Options{})
@@ -254,7 +237,7 @@ func TestImportMissingFails(t *testing.T) {
 	for name, f := range featureFS(t, "properties.feature") {
 		fsys[name] = f
 	}
-	res, err := Run(context.Background(), Options{Endpoint: url, VectorsDir: dir, Seed: 7, FS: fsys,
+	res, err := Run(context.Background(), Options{Endpoint: url, Seed: 7, FS: fsys,
 		Tags: "@IMP-1,@slow"})
 	if err != nil {
 		t.Fatal(err)
@@ -316,10 +299,9 @@ func TestVectorsTruncationIsUnverified(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the vector scenarios")
 	}
-	dir := testVectorsDir(t)
 	url := truncatingEndpoint(t)
 	for _, strict := range []bool{false, true} {
-		res, err := Run(context.Background(), Options{Endpoint: url, Tags: "@vectors && @IMP-1", VectorsDir: dir,
+		res, err := Run(context.Background(), Options{Endpoint: url, Tags: "@vectors && @IMP-1",
 			Strict: strict, FS: featureFS(t, "vectors.feature")})
 		if err != nil {
 			t.Fatal(err)

@@ -2,13 +2,16 @@ package vectors
 
 import (
 	"bytes"
+	"embed"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 )
 
 // WycheproofFiles maps each KMS MAC algorithm to its Wycheproof file name.
@@ -28,11 +31,12 @@ var wycheproofNames = map[string]string{
 }
 
 // EnvDir names the environment variable that points at a directory of
-// Wycheproof files.
+// Wycheproof files to use instead of the embedded set.
 const EnvDir = "KMSMAC_VECTORS"
 
-// ErrNoVectors reports that no Wycheproof directory was found.
-var ErrNoVectors = errors.New("vectors: no Wycheproof directory")
+// ErrNoVectors reports that a directory given in place of the embedded set
+// (--vectors, $KMSMAC_VECTORS) does not hold the Wycheproof files.
+var ErrNoVectors = errors.New("vectors: not a Wycheproof directory")
 
 // WycheproofTest is one Wycheproof MacTest.
 type WycheproofTest struct {
@@ -88,36 +92,123 @@ type wpTest struct {
 	Result  string   `json:"result"`
 }
 
-// WycheproofDir finds the directory of Wycheproof files: $KMSMAC_VECTORS if
-// set (it must then hold the files), else the first of candidates that holds
-// hmac_sha256_test.json. It returns ErrNoVectors, with the places it looked,
-// when there is none.
-func WycheproofDir(candidates ...string) (string, error) {
-	if d := os.Getenv(EnvDir); d != "" {
-		if !hasFiles(d) {
-			return "", fmt.Errorf("%w: $%s=%s has no %s", ErrNoVectors, EnvDir, d, WycheproofFiles["HMAC_SHA_256"])
-		}
-		return d, nil
+// The Wycheproof HMAC files (C2SP/wycheproof testvectors_v1, Apache-2.0:
+// wycheproof/SOURCE, wycheproof/LICENSE), embedded so a bare clone and an
+// installed binary run the @vectors scenarios.
+//
+//go:embed wycheproof/hmac_sha224_test.json wycheproof/hmac_sha256_test.json wycheproof/hmac_sha384_test.json wycheproof/hmac_sha512_test.json wycheproof/SOURCE wycheproof/LICENSE
+var embedded embed.FS
+
+// Wycheproof returns the embedded Wycheproof set: the four
+// hmac_sha*_test.json files, SOURCE and LICENSE, at the root of the FS.
+func Wycheproof() fs.FS {
+	sub, err := fs.Sub(embedded, "wycheproof")
+	if err != nil {
+		panic(err) // a constant path into the embedded FS
 	}
-	for _, d := range candidates {
-		if hasFiles(d) {
-			return d, nil
-		}
-	}
-	return "", fmt.Errorf("%w: $%s unset and none of %q holds %s", ErrNoVectors, EnvDir, candidates, WycheproofFiles["HMAC_SHA_256"])
+	return sub
 }
 
-func hasFiles(dir string) bool {
-	st, err := os.Stat(filepath.Join(dir, WycheproofFiles["HMAC_SHA_256"]))
-	return err == nil && st.Mode().IsRegular()
+// WycheproofSource is the embedded set's provenance, from its SOURCE file:
+// "C2SP/wycheproof, folder testvectors_v1, commit ... (Apache-2.0, see LICENSE)".
+func WycheproofSource() string {
+	b, err := fs.ReadFile(Wycheproof(), "SOURCE")
+	if err != nil {
+		panic(err)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// EmbeddedName describes the embedded set in logs and errors.
+const EmbeddedName = "the embedded Wycheproof set"
+
+// wycheproofOrder is the algorithms in file order.
+var wycheproofOrder = []string{"HMAC_SHA_224", "HMAC_SHA_256", "HMAC_SHA_384", "HMAC_SHA_512"}
+
+// WycheproofFileNames lists the four file names a Wycheproof directory holds.
+func WycheproofFileNames() []string {
+	names := make([]string, len(wycheproofOrder))
+	for i, alg := range wycheproofOrder {
+		names[i] = WycheproofFiles[alg]
+	}
+	return names
+}
+
+// OpenWycheproof picks the Wycheproof set: dir when given (the --vectors
+// flag), else $KMSMAC_VECTORS when set and non-empty, else the embedded
+// set. A directory given either way must hold all four files: otherwise
+// the error (wrapping ErrNoVectors) names it, the files it lacks and the
+// four expected, and says the embedded set is used without it. from says
+// where the set came from: the directory, or EmbeddedName.
+func OpenWycheproof(dir string) (fsys fs.FS, from string, err error) {
+	how, without := "--vectors "+dir, "without --vectors"
+	if dir == "" {
+		if dir = os.Getenv(EnvDir); dir == "" {
+			return Wycheproof(), EmbeddedName, nil
+		}
+		how, without = "$"+EnvDir+"="+dir, "with $"+EnvDir+" unset"
+	}
+	if err := checkDir(dir); err != nil {
+		return nil, "", fmt.Errorf("%w: %s: %v; it must hold %s (%s, %s is used)",
+			ErrNoVectors, how, err, strings.Join(WycheproofFileNames(), ", "), without, EmbeddedName)
+	}
+	return os.DirFS(dir), dir, nil
+}
+
+// checkDir says what dir lacks of the four files, or nil.
+func checkDir(dir string) error {
+	if st, err := os.Stat(dir); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return errors.New("no such directory")
+		}
+		return err
+	} else if !st.IsDir() {
+		return errors.New("not a directory")
+	}
+	var missing []string
+	for _, name := range WycheproofFileNames() {
+		st, err := os.Stat(filepath.Join(dir, name))
+		if err != nil || !st.Mode().IsRegular() {
+			missing = append(missing, name)
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return nil
+	case len(wycheproofOrder):
+		return errors.New("no Wycheproof files there")
+	}
+	return fmt.Errorf("lacks %s", strings.Join(missing, ", "))
+}
+
+// LoadWycheproofFS reads all four HMAC files from fsys (Wycheproof(), or
+// the fs.FS of OpenWycheproof), in algorithm order.
+func LoadWycheproofFS(fsys fs.FS) ([]WycheproofTest, error) {
+	return loadAll(func(name string) ([]WycheproofTest, error) { return LoadWycheproofFileFS(fsys, name) })
+}
+
+// LoadWycheproofFileFS reads one Wycheproof MacTest file from fsys.
+func LoadWycheproofFileFS(fsys fs.FS, name string) ([]WycheproofTest, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("vectors: %s: file not found", name)
+		}
+		return nil, fmt.Errorf("vectors: %w", err)
+	}
+	return ParseWycheproof(data, path.Base(name))
 }
 
 // LoadWycheproof reads all four HMAC files from dir, in algorithm order.
 // A missing file is an error: a partial run would look like a pass.
 func LoadWycheproof(dir string) ([]WycheproofTest, error) {
+	return loadAll(func(name string) ([]WycheproofTest, error) { return LoadWycheproofFile(filepath.Join(dir, name)) })
+}
+
+func loadAll(load func(name string) ([]WycheproofTest, error)) ([]WycheproofTest, error) {
 	var all []WycheproofTest
-	for _, alg := range []string{"HMAC_SHA_224", "HMAC_SHA_256", "HMAC_SHA_384", "HMAC_SHA_512"} {
-		tests, err := LoadWycheproofFile(filepath.Join(dir, WycheproofFiles[alg]))
+	for _, alg := range wycheproofOrder {
+		tests, err := load(WycheproofFiles[alg])
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package vectors
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,20 +12,10 @@ import (
 	"github.com/kmsmac/kmsmac/reference/mac"
 )
 
-// defaultDir is where the repository's CI keeps the Wycheproof files,
-// relative to this package directory.
-const defaultDir = "../../shared/vectors/wycheproof"
-
-func wycheproofOrSkip(t *testing.T) []WycheproofTest {
+// wycheproof loads the embedded Wycheproof set.
+func wycheproof(t *testing.T) []WycheproofTest {
 	t.Helper()
-	dir, err := WycheproofDir(defaultDir)
-	if errors.Is(err, ErrNoVectors) {
-		t.Skipf("Wycheproof vectors absent (set $%s): %v", EnvDir, err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests, err := LoadWycheproof(dir)
+	tests, err := LoadWycheproofFS(Wycheproof())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +27,7 @@ func wycheproofOrSkip(t *testing.T) []WycheproofTest {
 // valid; a shorter tag never verifies, as in KMS, even when Wycheproof (which
 // allows truncation) calls it valid.
 func TestWycheproofCore(t *testing.T) {
-	tests := wycheproofOrSkip(t)
+	tests := wycheproof(t)
 	perAlg := map[string]int{}
 	var valid, refusedShort int
 	for _, tc := range tests {
@@ -89,7 +80,7 @@ func TestWycheproofCore(t *testing.T) {
 }
 
 func TestGroupByKey(t *testing.T) {
-	tests := wycheproofOrSkip(t)
+	tests := wycheproof(t)
 	groups := GroupByKey(tests)
 	n := 0
 	for _, g := range groups {
@@ -105,26 +96,76 @@ func TestGroupByKey(t *testing.T) {
 	}
 }
 
-func TestWycheproofDir(t *testing.T) {
-	empty := t.TempDir()
-	full := t.TempDir()
-	if err := os.WriteFile(filepath.Join(full, WycheproofFiles["HMAC_SHA_256"]), []byte("{}"), 0o600); err != nil {
+// The embedded set is complete and says where it comes from; a directory
+// with the same files loads the same tests.
+func TestEmbeddedWycheproof(t *testing.T) {
+	fsys := Wycheproof()
+	for _, name := range append(WycheproofFileNames(), "SOURCE", "LICENSE") {
+		if _, err := fs.Stat(fsys, name); err != nil {
+			t.Errorf("embedded set: %v", err)
+		}
+	}
+	if src := WycheproofSource(); !strings.Contains(src, "C2SP/wycheproof") || !strings.Contains(src, "Apache-2.0") {
+		t.Errorf("SOURCE = %q, want the repository and the license", src)
+	}
+	lic, err := fs.ReadFile(fsys, "LICENSE")
+	if err != nil || !bytes.Contains(lic, []byte("Apache License")) {
+		t.Errorf("LICENSE: %v", err)
+	}
+	fromDir, err := LoadWycheproof("wycheproof")
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv(EnvDir, "")
-	if d, err := WycheproofDir(empty, full); err != nil || d != full {
-		t.Errorf("candidates: %q, %v; want %q", d, err, full)
+	if emb := wycheproof(t); len(emb) != len(fromDir) || len(emb) < 400 {
+		t.Fatalf("embedded %d tests, directory %d", len(emb), len(fromDir))
 	}
-	if _, err := WycheproofDir(empty); !errors.Is(err, ErrNoVectors) {
-		t.Errorf("no candidate holds files: %v", err)
+}
+
+func TestOpenWycheproof(t *testing.T) {
+	empty := t.TempDir()
+	partial := t.TempDir()
+	if err := os.WriteFile(filepath.Join(partial, WycheproofFiles["HMAC_SHA_256"]), []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
 	}
-	t.Setenv(EnvDir, full)
-	if d, err := WycheproofDir(empty); err != nil || d != full {
-		t.Errorf("env: %q, %v; want %q", d, err, full)
+	const full = "wycheproof" // the package's own copy, as a directory
+	missing := filepath.Join(empty, "nope")
+	tests := []struct {
+		name, dir, env string
+		wantFrom       string   // "" when an error is wanted
+		wantErr        []string // parts of the error
+	}{
+		{name: "default: embedded", wantFrom: EmbeddedName},
+		{name: "empty env is unset", env: "", wantFrom: EmbeddedName},
+		{name: "explicit dir", dir: full, wantFrom: full},
+		{name: "env dir", env: full, wantFrom: full},
+		{name: "explicit beats env", dir: full, env: empty, wantFrom: full},
+		{name: "explicit empty dir", dir: empty, wantErr: []string{"--vectors " + empty, "no Wycheproof files there", "hmac_sha224_test.json, hmac_sha256_test.json, hmac_sha384_test.json, hmac_sha512_test.json", "without --vectors", EmbeddedName}},
+		{name: "explicit dir lacking three", dir: partial, wantErr: []string{"--vectors " + partial, "lacks hmac_sha224_test.json, hmac_sha384_test.json, hmac_sha512_test.json;", "without --vectors"}},
+		{name: "explicit missing dir", dir: missing, wantErr: []string{"--vectors " + missing, "no such directory", "hmac_sha512_test.json"}},
+		{name: "env empty dir", env: empty, wantErr: []string{"$" + EnvDir + "=" + empty, "hmac_sha224_test.json", "with $" + EnvDir + " unset", EmbeddedName}},
 	}
-	t.Setenv(EnvDir, empty)
-	if _, err := WycheproofDir(full); !errors.Is(err, ErrNoVectors) || !strings.Contains(err.Error(), EnvDir) {
-		t.Errorf("env pointing at an empty dir: %v", err)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(EnvDir, tc.env)
+			fsys, from, err := OpenWycheproof(tc.dir)
+			if tc.wantFrom == "" {
+				if !errors.Is(err, ErrNoVectors) {
+					t.Fatalf("from %q, err %v; want ErrNoVectors", from, err)
+				}
+				for _, w := range tc.wantErr {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("error %q lacks %q", err, w)
+					}
+				}
+				return
+			}
+			if err != nil || from != tc.wantFrom {
+				t.Fatalf("from %q, err %v; want %q", from, err, tc.wantFrom)
+			}
+			if _, err := LoadWycheproofFileFS(fsys, WycheproofFiles["HMAC_SHA_384"]); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
 

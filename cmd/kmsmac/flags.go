@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kmsmac/kmsmac/steps"
+	"github.com/kmsmac/kmsmac/vectors"
 )
 
 // newFlagSet is the FlagSet of a command whose -h prints usage (its text
@@ -54,7 +55,7 @@ func suiteFlags(fs *flag.FlagSet, o *steps.Options, verb string) {
 	fs.BoolVar(&o.AWS, "aws", false, verb+" real AWS KMS with the SDK's default configuration chain (creates keys, costs money)")
 	fs.StringVar(&o.Region, "region", "", "region (default AWS_REGION, then us-east-1)")
 	fs.StringVar(&o.Format, "format", "progress", "godog formatters, comma-separated: pretty, progress, junit:FILE, cucumber:FILE")
-	fs.StringVar(&o.VectorsDir, "vectors", "", "directory of Wycheproof hmac_sha*_test.json files")
+	fs.StringVar(&o.VectorsDir, "vectors", "", "directory of Wycheproof hmac_sha{224,256,384,512}_test.json files to use instead of the embedded set (also $"+vectors.EnvDir+")")
 	fs.BoolVar(&o.KeepKeys, "keep-keys", false, "do not schedule the keys the run created for deletion")
 	fs.Int64Var(&o.Seed, "seed", 0, "seed for property tests (0 picks one and prints it)")
 	fs.DurationVar(&o.Timeout, "timeout", 30*time.Minute, "give up on the whole run after this long")
@@ -73,6 +74,12 @@ func checkSuite(o *steps.Options, name string, stderr io.Writer) bool {
 		return false
 	}
 	if err := checkFormats(o.Format); err != nil {
+		fmt.Fprintf(stderr, "kmsmac %s: %v\n", name, err)
+		return false
+	}
+	// A directory given in place of the embedded Wycheproof set must hold
+	// the files: say so before any key is created.
+	if _, _, err := vectors.OpenWycheproof(o.VectorsDir); err != nil {
 		fmt.Fprintf(stderr, "kmsmac %s: %v\n", name, err)
 		return false
 	}
