@@ -28,7 +28,7 @@ serve: ## run the reference endpoint on $(ADDR)
 
 conform: ## run the conformance suite against the embedded reference, as a user would
 	@mkdir -p reports
-	$(GO) run ./cmd/kmsmac conform --format progress --report reports/reference.md
+	$(GO) run ./cmd/kmsmac conform --format progress --report reports/reference.md --report reports/reference.json
 
 conform-moto: ## run the conformance suite against moto_server (deviations expected; the run must complete)
 	bash scripts/conform-moto.sh

@@ -90,14 +90,13 @@ func runVectorsStep(ctx context.Context) error {
 	if vr.skip != "" {
 		return nil // the last step reports the skip
 	}
-	// An endpoint that lacks import fails here with the reason: skips are
-	// only for what the user excludes or the harness cannot have.
-	if why := w.ImportUnsupported(ctx); why != "" {
-		return errors.New(why)
+	// An endpoint that cannot import HMAC material blocks the scenario, by
+	// the rule its refusal breaks (CK-11 or IMP-1), which fails elsewhere.
+	if err := w.ImportBlocked(ctx); err != nil {
+		return err
 	}
 	vr.rep = w.runVectors(ctx, vr.vs)
 	vr.ran = true
-	godog.Logf(ctx, "vectors %s from %s: %s", vr.alg, vr.dir, vr.rep)
 	return nil
 }
 
@@ -136,7 +135,6 @@ func (w *World) runVectors(ctx context.Context, vs []properties.Vector) vectorRe
 				// keys up to the block size are an inferred range (IMP-12).
 				why := fmt.Sprintf("the endpoint refused a %d-byte key for %s (IMP-12: only %d bytes is recorded as accepted by AWS; the range up to the block size is inferred)",
 					len(v.Key), spec.KeySpec, spec.Size)
-				godog.Logf(ctx, "vectors: %s: %v", why, err)
 				refused[idx] = why
 				rep.skipped[why]++
 				continue
@@ -174,8 +172,21 @@ func (w *World) runVectors(ctx context.Context, vs []properties.Vector) vectorRe
 var importProbes sync.Map // *Target -> *importProbe
 
 type importProbe struct {
-	once sync.Once
-	why  string
+	once  sync.Once
+	why   string
+	block error // the precondition the probe could not get, if any
+}
+
+// ImportBlocked is the blocked verdict of a scenario that needs imported
+// HMAC material on a target that cannot import it, or nil.
+func (w *World) ImportBlocked(ctx context.Context) error {
+	w.ImportUnsupported(ctx)
+	v, _ := importProbes.Load(w.Target)
+	if p := v.(*importProbe); p.block != nil {
+		rule, why, _ := IsBlocked(p.block)
+		return w.Block(rule, "@import: the endpoint cannot import HMAC key material: "+firstLine(why))
+	}
+	return nil
 }
 
 // ImportUnsupported says why the target cannot import HMAC key material,
@@ -185,14 +196,14 @@ type importProbe struct {
 func (w *World) ImportUnsupported(ctx context.Context) string {
 	v, _ := importProbes.LoadOrStore(w.Target, &importProbe{})
 	p := v.(*importProbe)
-	p.once.Do(func() { p.why = w.probeImport(ctx) })
+	p.once.Do(func() { p.why, p.block = w.probeImport(ctx) })
 	return p.why
 }
 
-func (w *World) probeImport(ctx context.Context) string {
+func (w *World) probeImport(ctx context.Context) (string, error) {
 	material := make([]byte, 32)
 	if _, err := rand.Read(material); err != nil {
-		return ""
+		return "", nil
 	}
 	k, err := w.CreateKey(ctx, "kmsmac-import-probe", map[string]any{
 		"KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC", "Origin": "EXTERNAL",
@@ -200,10 +211,10 @@ func (w *World) probeImport(ctx context.Context) string {
 	if err == nil {
 		err = w.ImportMaterial(ctx, k, material)
 	}
-	if err != nil && (strings.Contains(err.Error(), " not implemented: ") || strings.Contains(err.Error(), "UnsupportedOperationException")) {
-		return "@import: the endpoint cannot import key material (" + firstLine(err.Error()) + ")"
+	if _, why, ok := IsBlocked(err); ok {
+		return "@import: the endpoint cannot import key material (" + firstLine(why) + ")", err
 	}
-	return ""
+	return "", nil // no answer at all, or imported: the scenarios report what they see
 }
 
 // importVectorKey creates an EXTERNAL HMAC key and imports material into it.
