@@ -37,6 +37,9 @@ func (p *failPolicy) Set(s string) error {
 	return fmt.Errorf("want one of %s", strings.Join(failPolicyNames, ", "))
 }
 
+// Type implements pflag.Value (the placeholder in --help).
+func (p *failPolicy) Type() string { return "policy" }
+
 // withStrict folds --strict in: it means at least "unverified".
 func (p failPolicy) withStrict(strict bool) failPolicy {
 	if strict && p < failOnUnverified {
