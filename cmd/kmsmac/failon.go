@@ -70,5 +70,5 @@ const failPolicyHelp = `Exit status:
        --fail-on failed      a scenario failed (default)
        --fail-on unverified  also an unverified deviation (same as --strict)
        --fail-on any         also a skipped scenario (missing capability or key)
-  2  usage or setup error: bad flags or tags, endpoint unreachable, no scenario matched
+  2  usage or setup error: bad flags or tags, endpoint unreachable, missing or refused credentials, no scenario matched
   130 interrupted (SIGINT/SIGTERM): partial summary printed, created keys cleaned up`
