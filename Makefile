@@ -6,8 +6,10 @@ BENCHTIME ?= 1s
 
 .PHONY: help build test race lint fuzz serve conform conform-moto conform-localkms bench perf-report clean
 
+# The sed expands the variables named in the descriptions (their values now).
 help: ## list targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-17s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-17s %s\n", $$1, $$2}' | \
+	  sed -e 's/\$$(FUZZTIME)/$(FUZZTIME)/g' -e 's/\$$(ADDR)/$(ADDR)/g'
 
 build: ## build ./bin/kmsmac
 	$(GO) build -o bin/kmsmac ./cmd/kmsmac
@@ -23,12 +25,14 @@ lint: ## gofmt + go vet
 fuzz: ## fuzz the reference endpoint's request handling for $(FUZZTIME)
 	$(GO) test -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME) ./reference
 
-serve: ## run the reference endpoint on $(ADDR)
-	$(GO) run ./cmd/kmsmac serve --addr $(ADDR)
+# serve and conform run the built binary, not "go run": go run turns every
+# non-zero exit into 1, and conform's 2 (setup error) must stay 2.
+serve: build ## run the reference endpoint on $(ADDR)
+	bin/kmsmac serve --addr $(ADDR)
 
-conform: ## run the conformance suite against the embedded reference, as a user would
+conform: build ## run the conformance suite against the embedded reference, as a user would
 	@mkdir -p reports
-	$(GO) run ./cmd/kmsmac conform --format progress --report reports/reference.md --report reports/reference.json
+	bin/kmsmac conform --format progress --report reports/reference.md --report reports/reference.json
 
 conform-moto: ## run the conformance suite against moto_server (deviations expected; the run must complete)
 	bash scripts/conform-moto.sh

@@ -9,9 +9,12 @@ import (
 type Options struct {
 	Region  string // default "us-east-1"
 	Account string // default "111122223333"
-	// Log receives one line per request (operation, status, duration);
-	// never key material or messages. Nil logs nothing.
+	// Log receives one line per request (status, error code, operation,
+	// duration); never key material or messages. Nil logs nothing.
 	Log io.Writer
+	// LogErrorsOnly limits Log to requests answered with an error (4xx,
+	// 5xx), plus server errors such as panics.
+	LogErrorsOnly bool
 	// Now is the clock, for key creation dates and import expiry; nil means time.Now.
 	Now func() time.Time
 }

@@ -77,7 +77,7 @@ func Start(addr string, opts Options) (*Server, error) {
 		svc: svc,
 		ln:  ln,
 		hs: &http.Server{
-			Handler:           awsjson.NewHandler(svc, awsjson.HandlerOptions{Log: opts.Log}),
+			Handler:           awsjson.NewHandler(svc, awsjson.HandlerOptions{Log: opts.Log, LogErrorsOnly: opts.LogErrorsOnly}),
 			ReadHeaderTimeout: readHeaderTimeout,
 			ReadTimeout:       readTimeout,
 			WriteTimeout:      writeTimeout,

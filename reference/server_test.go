@@ -108,7 +108,7 @@ func TestServerWithSDK(t *testing.T) {
 	if len(lines) != 6 {
 		t.Errorf("%d log lines for 6 requests:\n%s", len(lines), log.String())
 	}
-	for _, want := range []string{" CreateKey 200 ", " GenerateMac 200 ", " VerifyMac 400 ", " GenerateMac 400 "} {
+	for _, want := range []string{" 200 - CreateKey ", " 200 - GenerateMac ", " 400 KMSInvalidMacException VerifyMac ", " 400 DisabledException GenerateMac "} {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("log lacks %q", want)
 		}

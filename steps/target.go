@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -111,6 +113,10 @@ func NewTarget(ctx context.Context, o Options) (*Target, error) {
 		if url == "" {
 			url = firstEnv("AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL")
 		}
+		url, _, err := EndpointURL(url)
+		if err != nil {
+			return nil, &SetupError{fmt.Errorf("endpoint: %w", err)}
+		}
 		if url == "" {
 			u, closeFn, err := startReference(region)
 			if err != nil {
@@ -160,6 +166,47 @@ func NewTarget(ctx context.Context, o Options) (*Target, error) {
 	return t, nil
 }
 
+// EndpointURL checks an endpoint given by a user. A bare host:port, the
+// usual slip, becomes its http:// URL (https:// for port 443) with guessed
+// set, so the caller can say so; anything else that is not an http(s) URL
+// with a host is an error, with the URL meant when one is apparent.
+func EndpointURL(s string) (u string, guessed bool, err error) {
+	if s == "" {
+		return "", false, nil
+	}
+	if !strings.Contains(s, "://") {
+		if host, port, err := net.SplitHostPort(s); err == nil && host != "" && validPort(port) {
+			if port == "443" {
+				return "https://" + s, true, nil
+			}
+			return "http://" + s, true, nil
+		}
+		if p, err := url.Parse("http://" + s); err == nil && p.Hostname() != "" && validPort(p.Port()) {
+			return "", false, fmt.Errorf("%q is not a URL: did you mean http://%s?", s, s)
+		}
+		return "", false, fmt.Errorf("%q is not a URL: want e.g. http://127.0.0.1:4599", s)
+	}
+	p, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return "", false, fmt.Errorf("%q is not a URL: %v", s, errors.Unwrap(err))
+	case p.Scheme != "http" && p.Scheme != "https":
+		return "", false, fmt.Errorf("%q is not an http(s) URL", s)
+	case p.Host == "" || !validPort(p.Port()):
+		return "", false, fmt.Errorf("%q has no host[:port]: want e.g. http://127.0.0.1:4599", s)
+	}
+	return s, false, nil
+}
+
+// validPort accepts no port or a number 1..65535.
+func validPort(p string) bool {
+	if p == "" {
+		return true
+	}
+	n, err := strconv.Atoi(p)
+	return err == nil && n > 0 && n < 65536
+}
+
 // sdkEndpoint is the KMS endpoint the SDK client resolved.
 func sdkEndpoint(ctx context.Context, c *kms.Client) (string, error) {
 	ko := c.Options()
@@ -187,8 +234,17 @@ func (t *Target) hasControls(ctx context.Context) bool {
 // answer comes within the request timeout, it is JSON, and not a server
 // fault that outlived the retries.
 func (t *Target) probe(ctx context.Context) error {
+	if t.creds != nil && ctx.Err() == nil {
+		// Asked first, so that missing credentials (e.g. --aws outside
+		// AWS with no profile) are not taken for an unreachable endpoint.
+		if _, err := t.creds.Retrieve(ctx); err != nil && ctx.Err() == nil {
+			return fmt.Errorf("no AWS credentials: %v (set AWS_PROFILE or --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or log in, e.g. aws sso login)", err)
+		}
+	}
 	o := t.Raw.Send(ctx, "ListKeys", []byte(`{"Limit":1}`))
 	switch {
+	case o.Status >= 400 && rejectedCredentials[o.Type]:
+		return fmt.Errorf("endpoint %s rejected the credentials: %s; %s", t.URL, o.Summary(), t.credsHint())
 	case o.Status == 0 && o.Err != nil && strings.HasPrefix(o.Err.Error(), "signing"):
 		return fmt.Errorf("cannot sign requests for %s (credentials?): %v", t.URL, o.Err)
 	case o.Status == 0 && o.Err != nil:
@@ -210,6 +266,27 @@ func (t *Target) probe(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// rejectedCredentials are the error codes of AWS services (and emulators
+// that check signatures) for credentials that are missing, unknown,
+// expired or that signed wrongly.
+var rejectedCredentials = map[string]bool{
+	"UnrecognizedClientException": true, "InvalidClientTokenId": true, "InvalidSignatureException": true,
+	"IncompleteSignatureException": true, "MissingAuthenticationTokenException": true,
+	"MissingAuthenticationToken": true, "ExpiredTokenException": true, "AuthFailure": true,
+}
+
+// credsHint says where the credentials came from and how to change them.
+func (t *Target) credsHint() string {
+	if t.aws {
+		return "check the credentials of the AWS configuration chain (AWS_PROFILE or --profile, AWS_ACCESS_KEY_ID, aws sso login)"
+	}
+	src := "dummy credentials"
+	if c, err := t.creds.Retrieve(context.Background()); err == nil && c.Source != "" {
+		src = c.Source
+	}
+	return "kmsmac signed with " + src + ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY for this endpoint, or use --aws for real AWS KMS"
 }
 
 // netReason says in a few words why no answer came.

@@ -98,6 +98,9 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kmsmac bench: --endpoint and --aws exclude each other")
 		return 2
 	}
+	if !checkEndpoint(&cfg.Endpoint, "bench", stderr) {
+		return 2
+	}
 	sizeList, err1 := intList(sizes)
 	concList, err2 := intList(concs)
 	if err := errors.Join(err1, err2); err != nil {

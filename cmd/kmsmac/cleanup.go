@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/kmsmac/kmsmac/cleanup"
 	"github.com/kmsmac/kmsmac/steps"
+	"github.com/spf13/pflag"
 )
 
 func init() {
@@ -17,7 +17,7 @@ func init() {
 }
 
 func runCleanup(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("cleanup", flag.ContinueOnError)
+	fs := pflag.NewFlagSet("cleanup", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var t cleanup.Target
 	o := cleanup.Options{TagKey: steps.RunTagKey}
@@ -62,6 +62,9 @@ Flags:
 		return usageErr("--tag-key must not be empty")
 	case t.AWS && !o.DryRun && !yes:
 		return usageErr("refusing to schedule deletions in a real AWS account without --yes (try --dry-run first)")
+	}
+	if !checkEndpoint(&t.Endpoint, "cleanup", stderr) {
+		return 2
 	}
 	if !t.AWS && t.Endpoint == "" {
 		t.Endpoint = firstEnvOf("AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL")

@@ -57,7 +57,7 @@ func TestCleanupCommand(t *testing.T) {
 		want map[string]types.KeyState // key states afterwards
 	}{
 		{"help", []string{"-h"}, 0, "--older-than", nil},
-		{"unknown flag", []string{"--nope"}, 2, "flag provided but not defined", nil},
+		{"unknown flag", []string{"--nope"}, 2, "unknown flag --nope", nil},
 		{"no selector", []string{"--endpoint", srv.URL()}, 2, "exactly one of --run-id", nil},
 		{"both selectors", []string{"--endpoint", srv.URL(), "--run-id", "x", "--older-than", "1h"}, 2, "exactly one of --run-id", nil},
 		{"negative age", []string{"--endpoint", srv.URL(), "--older-than", "-1h"}, 2, "must be positive", nil},

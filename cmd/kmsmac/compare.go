@@ -33,8 +33,16 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 	if status, ok := parseFlags(fs, args); !ok {
 		return status
 	}
-	if fs.NArg() != 2 {
-		fs.Usage()
+	switch fs.NArg() {
+	case 0:
+		fmt.Fprintln(stderr, "kmsmac compare: missing OLD.txt and NEW.txt, the two benchmark outputs to compare (run kmsmac compare -h)")
+		return 2
+	case 1:
+		fmt.Fprintf(stderr, "kmsmac compare: missing NEW.txt: got only %s; compare needs the old and the new benchmark output (run kmsmac compare -h)\n", fs.Arg(0))
+		return 2
+	case 2:
+	default:
+		fmt.Fprintf(stderr, "kmsmac compare: %d files given, want two (OLD.txt NEW.txt); to compare more endpoints use kmsmac report\n", fs.NArg())
 		return 2
 	}
 	old, err := report.ReadFiles(fs.Arg(0))

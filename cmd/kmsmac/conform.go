@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/kmsmac/kmsmac/steps"
+	flag "github.com/spf13/pflag" // drop-in for the standard flag package
 )
 
 func init() {

@@ -39,7 +39,7 @@ func TestConformExitCodes(t *testing.T) {
 		out  string // expected in stdout+stderr
 	}{
 		{"help", []string{"-h"}, 0, "--endpoint"},
-		{"unknown flag", []string{"--nope"}, 2, "flag provided but not defined"},
+		{"unknown flag", []string{"--nope"}, 2, "unknown flag --nope (run kmsmac conform -h for the flags)"},
 		{"stray argument", []string{"extra"}, 2, "unexpected arguments"},
 		{"aws and endpoint", []string{"--aws", "--endpoint", "http://127.0.0.1:1"}, 2, "exclude each other"},
 		{"bad format", []string{"--format", "html"}, 2, "unknown formatter"},

@@ -37,6 +37,9 @@ func (p *failPolicy) Set(s string) error {
 	return fmt.Errorf("want one of %s", strings.Join(failPolicyNames, ", "))
 }
 
+// Type implements pflag.Value (the placeholder in --help).
+func (p *failPolicy) Type() string { return "policy" }
+
 // withStrict folds --strict in: it means at least "unverified".
 func (p failPolicy) withStrict(strict bool) failPolicy {
 	if strict && p < failOnUnverified {
@@ -67,5 +70,5 @@ const failPolicyHelp = `Exit status:
        --fail-on failed      a scenario failed (default)
        --fail-on unverified  also an unverified deviation (same as --strict)
        --fail-on any         also a skipped scenario (missing capability or key)
-  2  usage or setup error: bad flags or tags, endpoint unreachable, no scenario matched
+  2  usage or setup error: bad flags or tags, endpoint unreachable, missing or refused credentials, no scenario matched
   130 interrupted (SIGINT/SIGTERM): partial summary printed, created keys cleaned up`

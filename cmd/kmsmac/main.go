@@ -39,6 +39,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	switch args[0] {
+	case "--version":
+		args[0] = "version"
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 {
 			if c, ok := commands[args[1]]; ok {
@@ -50,11 +52,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "kmsmac: unknown command %q\n\n", args[0])
-		usage(stderr)
+		// One line, not the whole usage: the mistake stays on screen.
+		fmt.Fprintf(stderr, "kmsmac: unknown command %q", args[0])
+		if s := closestCommand(args[0]); s != "" {
+			fmt.Fprintf(stderr, ": did you mean %s?", s)
+		}
+		fmt.Fprintln(stderr, " (run kmsmac help for the commands)")
 		return 2
 	}
 	return c.run(args[1:], stdout, stderr)
+}
+
+// closestCommand is the command nearest to name by edit distance, or ""
+// when none is near enough to be a typo.
+func closestCommand(name string) string {
+	best, bestD := "", min(len(name)/2, 3)+1
+	for n := range commands {
+		if d := editDistance(name, n); d < bestD || d == bestD && n < best {
+			best, bestD = n, d
+		}
+	}
+	return best
 }
 
 func usage(w io.Writer) {

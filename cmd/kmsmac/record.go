@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/kmsmac/kmsmac/steps"
+	"github.com/spf13/pflag"
 )
 
 func init() {
@@ -16,7 +16,7 @@ func init() {
 }
 
 func runRecord(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("record", flag.ContinueOnError)
+	fs := pflag.NewFlagSet("record", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o steps.Options
 	fs.StringVar(&o.RecordTo, "out", "", "write the recording to this file (required), e.g. golden.json")

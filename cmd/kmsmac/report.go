@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kmsmac/kmsmac/bench/report"
+	"github.com/spf13/pflag"
 )
 
 func init() {
@@ -18,7 +19,7 @@ func init() {
 	})
 }
 
-const reportUsage = `Usage: kmsmac report [-o report.md] [flags] FILE...
+const reportUsage = `Usage: kmsmac report FILE... [-o report.md] [flags]
 
 Reads Go benchmark outputs (kmsmac bench, go test -bench ./bench) and writes
 a Markdown report: throughput ratios of --subject to every other endpoint
@@ -35,7 +36,13 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("report", reportUsage, stderr)
 	var out, svgPath, notesFile string
 	var o report.Options
-	fs.StringVar(&out, "o", "", "write the report to `FILE` (and its chart to FILE's name with .svg)")
+	fs.StringVarP(&out, "output", "o", "", "write the report to `FILE` (and its chart to FILE's name with .svg)")
+	fs.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		if name == "o" {
+			name = "output" // "--o FILE" worked before -o had a long form
+		}
+		return pflag.NormalizedName(name)
+	})
 	fs.StringVar(&svgPath, "svg", "", "write the chart to `FILE` (default: next to -o)")
 	fs.StringVar(&o.Title, "title", "", "report title")
 	fs.StringVar(&o.Subject, "subject", "reference", "endpoint whose throughput ratios are stated")
@@ -44,7 +51,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 	if fs.NArg() == 0 {
-		fs.Usage()
+		fmt.Fprintln(stderr, "kmsmac report: missing FILE: give one or more benchmark outputs (run kmsmac report -h)")
 		return 2
 	}
 	benches, err := report.ReadFiles(fs.Args()...)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/kmsmac/kmsmac/reference"
+	"github.com/spf13/pflag"
 )
 
 func init() {
@@ -32,27 +32,28 @@ var (
 
 // serve runs the endpoint until ctx is done (SIGINT/SIGTERM in the command).
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
-	for _, a := range args {
-		if a == "-h" || a == "-help" || a == "--help" {
-			fs.SetOutput(stdout) // asked-for help is output, not an error
-		}
-	}
 	addr := fs.String("addr", "127.0.0.1:4599", "listen address `host:port`; port 0 picks a free port")
 	region := fs.String("region", "us-east-1", "AWS `region` the endpoint pretends to be (appears in key ARNs)")
 	account := fs.String("account", "111122223333", "12-digit AWS `account` id that owns every key")
-	quiet := fs.Bool("quiet", false, "do not log one line per request on stderr")
+	logMode := fs.String("log", "errors", "what to log on stderr: errors (requests answered 4xx/5xx, with the error code) or requests (one line per request)")
+	quiet := fs.Bool("quiet", false, "log nothing, not even errors")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), `Usage: kmsmac serve [flags]
+		// Asked-for help (the only time pflag calls Usage) is output, not an error.
+		fmt.Fprintln(stdout, `Usage: kmsmac serve [flags]
 
 Runs the reference KMS endpoint (awsJson1_1 over plain HTTP, no signature
 checks, keys in memory) until SIGINT or SIGTERM. Point any AWS client at the
 printed URL, e.g. aws --endpoint-url URL kms create-key --key-spec HMAC_256
 --key-usage GENERATE_VERIFY_MAC, with any credentials.
 
+Logs one line per request answered with an error on stderr, e.g.
+  2025-01-02T15:04:05.000Z <request id> 400 ValidationException GenerateMac 0.213ms
+and with --log requests one per request ("200 -" for a success).
+
 Flags:`)
-		fs.PrintDefaults()
+		fmt.Fprint(stdout, fs.FlagUsages())
 	}
 	if status, ok := parseFlags(fs, args); !ok {
 		return status
@@ -67,9 +68,16 @@ Flags:`)
 	case !accountRE.MatchString(*account):
 		fmt.Fprintf(stderr, "kmsmac serve: invalid --account %q: want 12 digits\n", *account)
 		return 2
+	case *logMode != "errors" && *logMode != "requests":
+		fmt.Fprintf(stderr, "kmsmac serve: invalid --log %q: want errors or requests\n", *logMode)
+		return 2
+	case *quiet && fs.Changed("log"):
+		fmt.Fprintln(stderr, "kmsmac serve: --quiet and --log exclude each other")
+		return 2
 	}
 
-	opts := reference.Options{Region: *region, Account: *account}
+	// Errors only by default: a long-running server's log stays readable.
+	opts := reference.Options{Region: *region, Account: *account, LogErrorsOnly: *logMode == "errors"}
 	if !*quiet {
 		opts.Log = stderr
 	}

@@ -78,7 +78,7 @@ func post(t *testing.T, url, target, body string) (int, map[string]any) {
 }
 
 func TestServe(t *testing.T) {
-	url, stdout, stderr, stop := startServe(t, "--addr", "127.0.0.1:0", "--region", "eu-west-3", "--account", "123456789012")
+	url, stdout, stderr, stop := startServe(t, "--addr", "127.0.0.1:0", "--region", "eu-west-3", "--account", "123456789012", "--log", "requests")
 	m := listeningRE.FindStringSubmatch(strings.TrimSpace(stdout.String()))
 	if m[2] != "eu-west-3" || m[3] != "123456789012" {
 		t.Errorf("listening line %q", stdout)
@@ -109,7 +109,7 @@ func TestServe(t *testing.T) {
 		t.Errorf("no shutdown line on stdout: %q", stdout)
 	}
 	log := stderr.String()
-	for _, want := range []string{" CreateKey 200 ", " GenerateMac 200 ", " GenerateMac 400 "} {
+	for _, want := range []string{" 200 - CreateKey ", " 200 - GenerateMac ", " 400 NotFoundException GenerateMac "} {
 		if !strings.Contains(log, want) {
 			t.Errorf("request log lacks %q:\n%s", want, log)
 		}
@@ -127,10 +127,31 @@ func TestServe(t *testing.T) {
 	}
 }
 
+// By default only errors are logged, each with its code and duration.
+func TestServeLogsErrorsOnly(t *testing.T) {
+	url, _, stderr, stop := startServe(t, "--addr", "127.0.0.1:0")
+	if st, _ := post(t, url, "TrentService.ListKeys", `{}`); st != 200 {
+		t.Fatalf("ListKeys: %d", st)
+	}
+	if st, _ := post(t, url, "TrentService.GenerateMac", `{"KeyId":"alias/missing"}`); st != 400 {
+		t.Fatalf("GenerateMac without Message: %d", st)
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	lineRE := regexp.MustCompile(`^\S+Z [0-9a-f-]{36} 400 ValidationException GenerateMac \d+\.\d{3}ms$`)
+	if log := strings.TrimSuffix(stderr.String(), "\n"); !lineRE.MatchString(log) {
+		t.Errorf("log %q: want the one error line", log)
+	}
+}
+
 func TestServeQuiet(t *testing.T) {
 	url, _, stderr, stop := startServe(t, "--addr", "127.0.0.1:0", "--quiet")
 	if st, _ := post(t, url, "TrentService.ListKeys", `{}`); st != 200 {
 		t.Fatalf("ListKeys: %d", st)
+	}
+	if st, _ := post(t, url, "TrentService.GenerateMac", `{}`); st != 400 {
+		t.Fatalf("GenerateMac {}: %d", st)
 	}
 	if code := stop(); code != 0 || stderr.String() != "" {
 		t.Errorf("exit %d, stderr %q; want 0 and nothing logged", code, stderr)
@@ -150,10 +171,13 @@ func TestServeUsageErrors(t *testing.T) {
 		msg  string
 	}{
 		{"help", []string{"-h"}, 0, "Usage: kmsmac serve"},
-		{"unknown flag", []string{"--port", "1"}, 2, "flag provided but not defined"},
+		{"unknown flag", []string{"--port", "1"}, 2, "unknown flag --port"},
 		{"extra argument", []string{"--addr", "127.0.0.1:0", "now"}, 2, `unexpected argument "now"`},
 		{"bad region", []string{"--addr", "127.0.0.1:0", "--region", "US East"}, 2, "invalid --region"},
 		{"bad account", []string{"--addr", "127.0.0.1:0", "--account", "42"}, 2, "invalid --account"},
+		{"bad log", []string{"--addr", "127.0.0.1:0", "--log", "all"}, 2, "invalid --log"},
+		{"quiet and log", []string{"--addr", "127.0.0.1:0", "--quiet", "--log", "requests"}, 2, "exclude each other"},
+		{"single-dash long flag", []string{"-addr", "nowhere"}, 2, "cannot listen on nowhere"},
 		{"bad address", []string{"--addr", "nowhere"}, 2, "cannot listen on nowhere"},
 		{"address in use", []string{"--addr", busy.Addr().String()}, 2, "address already in use"},
 	}

@@ -6,15 +6,16 @@ import (
 	"unicode/utf8"
 )
 
-// writeError writes e as an awsJson error body and returns the status sent.
-// Headers common to every response are already set by the handler.
-func writeError(w http.ResponseWriter, e *Error) int {
+// writeError writes e as an awsJson error body and returns the status and
+// error code sent (for the log). Headers common to every response are
+// already set by the handler.
+func writeError(w http.ResponseWriter, e *Error) (int, string) {
 	status := e.status()
 	body := AppendErrorBody(make([]byte, 0, 64+len(e.Type)+len(e.Message)), e)
 	w.Header()["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
 	w.Write(body)
-	return status
+	return status, e.Type
 }
 
 // status is the HTTP status to send: Status when it is an error status; a

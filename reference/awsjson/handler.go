@@ -40,22 +40,26 @@ type HandlerOptions struct {
 	// MaxBody is the largest request body accepted, in bytes; 0 means
 	// DefaultMaxBody. Larger bodies get 413 without being read in full.
 	MaxBody int64
-	// Log receives one line per request: request id, operation, status,
-	// duration; never bodies, messages or key material. Nil logs nothing.
-	// Writes are serialised, so any io.Writer is safe.
+	// Log receives one line per request: request id, status, error code,
+	// operation, duration; never bodies, messages or key material. Nil
+	// logs nothing. Writes are serialised, so any io.Writer is safe.
 	Log io.Writer
+	// LogErrorsOnly logs only the requests answered with an error (4xx,
+	// 5xx): the ones worth a look when a server runs for long.
+	LogErrorsOnly bool
 }
 
 type handler struct {
 	c       Caller
 	maxBody int64
 	log     *logger
+	errOnly bool
 	bufs    sync.Pool // *bytes.Buffer for request bodies
 }
 
 // NewHandler returns the awsJson1_1 HTTP handler in front of c.
 func NewHandler(c Caller, o HandlerOptions) http.Handler {
-	h := &handler{c: c, maxBody: o.MaxBody}
+	h := &handler{c: c, maxBody: o.MaxBody, errOnly: o.LogErrorsOnly}
 	if h.maxBody <= 0 {
 		h.maxBody = DefaultMaxBody
 	}
@@ -74,14 +78,15 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr["X-Amzn-Requestid"] = []string{id}
 
 	target := r.Header.Get("X-Amz-Target")
-	status := h.serve(w, r, target)
-	if h.log != nil {
-		h.log.request(start, id, target, status, time.Since(start))
+	status, code := h.serve(w, r, target)
+	if h.log != nil && (status >= 400 || !h.errOnly) {
+		h.log.request(start, id, status, code, target, time.Since(start))
 	}
 }
 
-// serve answers the request and returns the HTTP status it wrote.
-func (h *handler) serve(w http.ResponseWriter, r *http.Request, target string) int {
+// serve answers the request and returns the HTTP status and the error
+// code ("" on success) it wrote.
+func (h *handler) serve(w http.ResponseWriter, r *http.Request, target string) (int, string) {
 	if r.Method != http.MethodPost {
 		// 405 is HTTP's answer to a wrong method; SDKs never send one, so
 		// WIRE-11's "client errors are 400" (about operations) is unaffected.
@@ -133,7 +138,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, target string) i
 	w.Header()["Content-Length"] = []string{strconv.Itoa(len(out))}
 	w.WriteHeader(http.StatusOK)
 	w.Write(out)
-	return http.StatusOK
+	return http.StatusOK, ""
 }
 
 var emptyObject = []byte("{}")
@@ -220,7 +225,7 @@ func internalError() *Error {
 
 // fail writes the error the Caller returned. Anything but a usable *Error
 // is a bug in the Caller: log it and answer 500 KMSInternalException.
-func (h *handler) fail(w http.ResponseWriter, op string, err error) int {
+func (h *handler) fail(w http.ResponseWriter, op string, err error) (int, string) {
 	var e *Error
 	if !errors.As(err, &e) || e == nil || e.Type == "" {
 		if h.log != nil {

@@ -297,7 +297,7 @@ func TestHandlerLog(t *testing.T) {
 	if want := 10*len(reqs) + 20; len(lines) != want {
 		t.Fatalf("%d log lines, want %d:\n%s", len(lines), want, log.String())
 	}
-	lineRE := regexp.MustCompile(`^\S+Z [0-9a-f-]{36} \S+ \d{3} \S+$`)
+	lineRE := regexp.MustCompile(`^\S+Z [0-9a-f-]{36} \d{3} \S+ \S+ \d+\.\d{3}ms$`)
 	counts := map[string]int{}
 	for _, l := range lines {
 		if strings.Contains(l, "U0VDUkVU") || strings.Contains(l, "does not exist") {
@@ -321,12 +321,33 @@ func TestHandlerLog(t *testing.T) {
 			continue
 		}
 		f := strings.Fields(l)
-		counts[f[2]+" "+f[3]]++
+		counts[f[2]+" "+f[3]+" "+f[4]]++
 	}
-	for _, want := range []string{"Echo 200", "NotFound 400", "Panic 500", "Plain 500", "- 405", "??[31mforged?200 400"} {
+	for _, want := range []string{"200 - Echo", "400 NotFoundException NotFound", "500 KMSInternalException Panic",
+		"500 KMSInternalException Plain", "405 UnknownOperationException -", "400 UnknownOperationException ??[31mforged?200"} {
 		if counts[want] != 10 {
 			t.Errorf("%d lines for %q, want 10 (all: %v)", counts[want], want, counts)
 		}
+	}
+}
+
+// TestHandlerLogErrorsOnly checks that successes are left out and errors
+// (4xx, 5xx) are logged with their code.
+func TestHandlerLogErrorsOnly(t *testing.T) {
+	var log bytes.Buffer
+	h := NewHandler(&fakeCaller{}, HandlerOptions{Log: &log, LogErrorsOnly: true})
+	for _, c := range []reqCase{
+		{target: "TrentService.Echo", body: `{}`},
+		{target: "TrentService.Nil", body: `{}`},
+		{target: "TrentService.Zero", body: `{}`},
+		{target: "TrentService.Internal", body: `{}`},
+	} {
+		h.ServeHTTP(httptest.NewRecorder(), c.request())
+	}
+	lines := strings.Split(strings.TrimSuffix(log.String(), "\n"), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], " 400 ValidationException Zero ") ||
+		!strings.Contains(lines[1], " 500 KeyUnavailableException Internal ") {
+		t.Errorf("log of 2 successes and 2 errors:\n%s", log.String())
 	}
 }
 

@@ -16,9 +16,11 @@ type logger struct {
 	buf []byte
 }
 
-// request logs one request: time, request id, operation, status, duration.
-// Only the target is client-supplied; it is cleaned and bounded.
-func (l *logger) request(start time.Time, id, target string, status int, d time.Duration) {
+// request logs one request: time, request id, status, error code ("-" on
+// success), operation, duration in ms, e.g. "... 400 ValidationException
+// GenerateMac 0.213ms". Only the target is client-supplied; it is cleaned
+// and bounded.
+func (l *logger) request(start time.Time, id string, status int, code, target string, d time.Duration) {
 	op := "-"
 	if o, ok := operation(target); ok {
 		op = o
@@ -34,12 +36,17 @@ func (l *logger) request(start time.Time, id, target string, status int, d time.
 	b = append(b, ' ')
 	b = append(b, id...)
 	b = append(b, ' ')
-	b = append(b, op...)
-	b = append(b, ' ')
 	b = strconv.AppendInt(b, int64(status), 10)
 	b = append(b, ' ')
-	b = append(b, d.Round(time.Microsecond).String()...)
-	b = append(b, '\n')
+	if code == "" {
+		code = "-"
+	}
+	b = append(b, code...)
+	b = append(b, ' ')
+	b = append(b, op...)
+	b = append(b, ' ')
+	b = strconv.AppendFloat(b, float64(d)/float64(time.Millisecond), 'f', 3, 64)
+	b = append(b, "ms\n"...)
 	l.w.Write(b)
 	l.buf = b
 }
