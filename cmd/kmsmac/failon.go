@@ -69,6 +69,6 @@ const failPolicyHelp = `Exit status:
   1  a scenario broke the policy:
        --fail-on failed      a scenario failed (default)
        --fail-on unverified  also an unverified deviation (same as --strict)
-       --fail-on any         also a skipped scenario (missing capability or key)
+       --fail-on any         also a blocked scenario (missing capability) or a skipped one
   2  usage or setup error: bad flags or tags, endpoint unreachable, missing or refused credentials, no scenario matched
   130 interrupted (SIGINT/SIGTERM): partial summary printed, created keys cleaned up`
