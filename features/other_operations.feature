@@ -49,8 +49,8 @@ Feature: Other operations with HMAC keys
       And a ciphertext "C" of "plaintext" under key "E", or opaque bytes if the endpoint cannot encrypt
       When I call Decrypt on ciphertext "C" with:
         | KeyId | key:K |
-      Then the call fails with IncorrectKeyException and message "The key ID in the request does not identify a CMK that can perform this operation."
-      And the response has "message"
+      Then the call fails with IncorrectKeyException and message "The key ID in the request does not identify a CMK that can perform this operation." [XOP-3]
+      And the response has "message" [WIRE-8]
 
     @XOP-4
     Scenario: ReEncrypt from an HMAC source key is an IncorrectKeyException
