@@ -280,7 +280,8 @@ Feature: Key identifiers
         | KeyId        | <form>       |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
-      Then the call fails with InvalidKeyUsageException and message "<key-arn:E> key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac."
+      Then the call fails with InvalidKeyUsageException [USE-1]
+      And the error message is "<key-arn:E> key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac."
 
       Examples:
         | form         |

@@ -68,7 +68,8 @@ Feature: Key states
         | KeyId        | alias:A      |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
-      Then the call fails with DisabledException and message "<key-arn:K> is disabled."
+      Then the call fails with DisabledException [STATE-2]
+      And the error message is "<key-arn:K> is disabled."
 
   Rule: DisableKey and EnableKey toggle the key, and old MACs verify again
 

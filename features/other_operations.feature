@@ -12,7 +12,8 @@ Feature: Other operations with HMAC keys
         | KeyId            | key:K              |
         | Message          | blob:hello         |
         | SigningAlgorithm | RSASSA_PSS_SHA_256 |
-      Then the call fails with InvalidKeyUsageException and message "<key-arn> key usage is GENERATE_VERIFY_MAC which is not valid for Sign."
+      Then the call fails with InvalidKeyUsageException [XOP-1]
+      And the error message is "<key-arn> key usage is GENERATE_VERIFY_MAC which is not valid for Sign."
 
     @XOP-2 @unverified
     Scenario Outline: <operation> with an HMAC key is an InvalidKeyUsageException

@@ -17,7 +17,8 @@ Feature: Request parameters of GenerateMac and VerifyMac
         """
         <body>
         """
-      Then the call fails with ValidationException
+      Then the error code is ValidationException [MAC-REQ-1]
+      And the HTTP status is 400
       And the error message is "1 validation error detected: Value null at '<member>' failed to satisfy constraint: Member must not be null" [MAC-REQ-1]
 
       Examples:
@@ -210,7 +211,8 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | Message      | blob:hello |
         | MacAlgorithm | <value> |
         | Mac          | mac:T   |
-      Then the call fails with ValidationException [MAC-ENUM-1, MAC-ENUM-2, VAL-FMT-4]
+      Then the error code is ValidationException [MAC-ENUM-1, MAC-ENUM-2]
+      And the HTTP status is 400
       And the error message is "1 validation error detected: Value '<value>' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]" [MAC-ENUM-1, VAL-FMT-1, VAL-FMT-3]
 
       Examples:

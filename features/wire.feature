@@ -216,7 +216,7 @@ Feature: Wire protocol (awsJson1_1)
         | KeyId        | key:K        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_1   |
-      Then the error code is ValidationException [MAC-ENUM-1, VAL-FMT-4]
+      Then the error code is ValidationException [MAC-ENUM-1]
       And the HTTP status is 400 [WIRE-11, VAL-FMT-4]
 
     @WIRE-11 @MAC-GT-4

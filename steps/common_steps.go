@@ -294,7 +294,9 @@ func thenSucceeds(ctx context.Context) error {
 		return err
 	}
 	if notImplemented(o) && !o.OK() {
-		return w.Failure("HTTP 200", RequireText(o))
+		// hard even in a soft scenario: the operation is missing
+		w.note(w.checking(), Failed, "success (HTTP 200)", firstLine(RequireText(o)))
+		return w.Failure("success (HTTP 200)", RequireText(o))
 	}
 	return w.Check(KindCode, o.OK(), "success (HTTP 200)", o.Summary())
 }
