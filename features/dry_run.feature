@@ -13,9 +13,10 @@ Feature: DryRun
         | Message      | blob:hello  |
         | MacAlgorithm | <algorithm> |
         | DryRun       | true        |
-      Then the call fails with DryRunOperationException and message "The request would have succeeded, but the DryRun option is set."
-      And the response has "message"
-      And the response has no "Mac"
+      Then the call fails with DryRunOperationException
+      And the error message is "The request would have succeeded, but the DryRun option is set." [DRY-2]
+      And the response has "message" [DRY-2]
+      And the response has no "Mac" [DRY-2]
 
       Examples:
         | spec     | algorithm    |
@@ -34,9 +35,10 @@ Feature: DryRun
         | MacAlgorithm | <algorithm> |
         | Mac          | mac:T       |
         | DryRun       | true        |
-      Then the call fails with DryRunOperationException and message "The request would have succeeded, but the DryRun option is set."
-      And the response has "message"
-      And the response has no "MacValid"
+      Then the call fails with DryRunOperationException
+      And the error message is "The request would have succeeded, but the DryRun option is set." [DRY-2]
+      And the response has "message" [DRY-2]
+      And the response has no "MacValid" [DRY-2]
 
       Examples:
         | spec     | algorithm    |
@@ -45,7 +47,7 @@ Feature: DryRun
         | HMAC_384 | HMAC_SHA_384 |
         | HMAC_512 | HMAC_SHA_512 |
 
-    @DRY-2 @VM-OK-4 @MAC-DRY-1
+    @DRY-2 @VM-OK-4 @MAC-DRY-1 @GM-OK-2
     Scenario: A DryRun GenerateMac changes nothing: the key still serves and verifies its MACs
       Given an HMAC_256 key "K"
       And I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "Before"
@@ -54,21 +56,21 @@ Feature: DryRun
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
         | DryRun       | true         |
-      Then the call fails with DryRunOperationException
+      Then the call fails with DryRunOperationException [DRY-2]
       When I call VerifyMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
         | Mac          | mac:Before   |
-      Then the call succeeds
-      And the response "MacValid" is true
+      Then the call succeeds [DRY-2, VM-OK-4, MAC-DRY-1]
+      And the response "MacValid" is true [DRY-2, VM-OK-4, MAC-DRY-1]
       When I call GenerateMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
         | DryRun       | false        |
-      Then the call succeeds
-      And the response "Mac" is 32 bytes
+      Then the call succeeds [DRY-2, MAC-DRY-1]
+      And the response "Mac" is 32 bytes [GM-OK-2]
 
     # Equal bytes rest on determinism, which is inferred (GM-OK-3).
     @DRY-2 @GM-OK-3 @unverified
@@ -80,7 +82,7 @@ Feature: DryRun
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
         | DryRun       | true         |
-      Then the call fails with DryRunOperationException
+      Then the call fails with DryRunOperationException [DRY-2]
       When I call GenerateMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |

@@ -11,13 +11,13 @@ Feature: Creating HMAC keys and their metadata
       When I call CreateKey with:
         | KeySpec  | <spec>              |
         | KeyUsage | GENERATE_VERIFY_MAC |
-      Then the call succeeds
-      And the response "KeyMetadata.KeyState" is "Enabled"
-      And the response "KeyMetadata.Enabled" is true
-      And the response "KeyMetadata.Origin" is "AWS_KMS"
-      And the response "KeyMetadata.KeySpec" is "<spec>"
-      And the response "KeyMetadata.KeyUsage" is "GENERATE_VERIFY_MAC"
-      And the response "KeyMetadata.Description" is ""
+      Then the call succeeds [CK-1]
+      And the response "KeyMetadata.KeyState" is "Enabled" [CK-1]
+      And the response "KeyMetadata.Enabled" is true [CK-1]
+      And the response "KeyMetadata.Origin" is "AWS_KMS" [CK-1]
+      And the response "KeyMetadata.KeySpec" is "<spec>" [CK-1]
+      And the response "KeyMetadata.KeyUsage" is "GENERATE_VERIFY_MAC" [CK-1]
+      And the response "KeyMetadata.Description" is "" [CK-13]
 
       Examples:
         | spec     |
@@ -26,21 +26,21 @@ Feature: Creating HMAC keys and their metadata
         | HMAC_384 |
         | HMAC_512 |
 
-    @CK-1
+    @CK-1 @GM-OK-2
     Scenario: A new HMAC key makes MACs right away (after the bounded wait)
       When I call CreateKey with:
         | KeySpec     | HMAC_384            |
         | KeyUsage    | GENERATE_VERIFY_MAC |
         | Description | kmsmac CK-1         |
-      Then the call succeeds
-      And I name the created key "K"
-      And key "K" reaches state Enabled
+      Then the call succeeds [CK-1]
+      And I name the created key "K" [CK-1]
+      And key "K" reaches state Enabled [CK-1]
       When I call GenerateMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_384 |
-      Then the call succeeds
-      And the response "Mac" is 48 bytes
+      Then the call succeeds [CK-1]
+      And the response "Mac" is 48 bytes [GM-OK-2]
 
   Rule: KeyUsage is mandatory for HMAC keys and must be GENERATE_VERIFY_MAC
 
@@ -99,18 +99,18 @@ Feature: Creating HMAC keys and their metadata
       When I call CreateKey with:
         | KeySpec  | HMAC_256 |
         | KeyUsage | RANDOM   |
-      Then the call fails with ValidationException
+      Then the call fails with ValidationException [CK-3]
       And the error message contains "1 validation error detected: Value 'RANDOM' at 'keyUsage' failed to satisfy constraint: Member must satisfy enum value set: ["
-      And the error message's enum value set includes ENCRYPT_DECRYPT, SIGN_VERIFY, GENERATE_VERIFY_MAC
+      And the error message's enum value set includes ENCRYPT_DECRYPT, SIGN_VERIFY, GENERATE_VERIFY_MAC [VAL-FMT-3]
 
     @CK-4 @VAL-FMT-3
     Scenario: CreateKey with KeySpec HMAC_random
       When I call CreateKey with:
         | KeySpec  | HMAC_random         |
         | KeyUsage | GENERATE_VERIFY_MAC |
-      Then the call fails with ValidationException
+      Then the call fails with ValidationException [CK-4]
       And the error message contains "1 validation error detected: Value 'HMAC_random' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: ["
-      And the error message's enum value set includes RSA_2048, ECC_NIST_P384, ECC_NIST_P256, ECC_NIST_P521, HMAC_384, RSA_3072, ECC_SECG_P256K1, RSA_4096, SYMMETRIC_DEFAULT, HMAC_256, HMAC_224, HMAC_512
+      And the error message's enum value set includes RSA_2048, ECC_NIST_P384, ECC_NIST_P256, ECC_NIST_P521, HMAC_384, RSA_3072, ECC_SECG_P256K1, RSA_4096, SYMMETRIC_DEFAULT, HMAC_256, HMAC_224, HMAC_512 [VAL-FMT-3]
 
   Rule: the deprecated CustomerMasterKeySpec works like KeySpec
 
@@ -144,7 +144,7 @@ Feature: Creating HMAC keys and their metadata
         | KeySpec  | HMAC_256            |
         | KeyUsage | GENERATE_VERIFY_MAC |
         | Origin   | <origin>            |
-      Then the call fails
+      Then the call fails with a client error
 
       Examples:
         | origin             |
@@ -157,28 +157,28 @@ Feature: Creating HMAC keys and their metadata
         | KeySpec          | HMAC_256              |
         | KeyUsage         | GENERATE_VERIFY_MAC   |
         | CustomKeyStoreId | cks-1234567890abcdef0 |
-      Then the call fails
+      Then the call fails with a client error
 
   Rule: an HMAC key can be a multi-Region primary
 
-    @CK-10 @KID-2 @MRK-1 @MRK-2
+    @CK-10 @KID-2 @MRK-1 @MRK-2 @GM-OK-2
     Scenario: CreateKey with MultiRegion makes an mrk- primary key
       When I call CreateKey with:
         | KeySpec     | HMAC_256            |
         | KeyUsage    | GENERATE_VERIFY_MAC |
         | MultiRegion | true                |
-      Then the call succeeds
-      And the response "KeyMetadata.KeyId" matches "^mrk-[0-9a-f]{32}$"
-      And the response "KeyMetadata.MultiRegion" is true
-      And the response "KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType" is "PRIMARY"
-      And I name the created key "K"
-      And key "K" reaches state Enabled
+      Then the call succeeds [CK-10, MRK-1]
+      And the response "KeyMetadata.KeyId" matches "^mrk-[0-9a-f]{32}$" [KID-2, MRK-2]
+      And the response "KeyMetadata.MultiRegion" is true [CK-10, MRK-1]
+      And the response "KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType" is "PRIMARY" [CK-10, MRK-1]
+      And I name the created key "K" [CK-10]
+      And key "K" reaches state Enabled [CK-10]
       When I call GenerateMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
-      Then the call succeeds
-      And the response "Mac" is 32 bytes
+      Then the call succeeds [CK-10, MRK-1]
+      And the response "Mac" is 32 bytes [GM-OK-2]
 
   Rule: an HMAC key with Origin EXTERNAL starts without key material
 
@@ -189,10 +189,10 @@ Feature: Creating HMAC keys and their metadata
         | KeyUsage | GENERATE_VERIFY_MAC |
         | Origin   | EXTERNAL            |
       Then the call succeeds
-      And the response "KeyMetadata.KeyState" is "PendingImport"
-      And the response "KeyMetadata.Enabled" is false
-      And the response "KeyMetadata.Origin" is "EXTERNAL"
-      And the response has no "KeyMetadata.ExpirationModel"
+      And the response "KeyMetadata.KeyState" is "PendingImport" [CK-11]
+      And the response "KeyMetadata.Enabled" is false [CK-11]
+      And the response "KeyMetadata.Origin" is "EXTERNAL" [CK-11]
+      And the response has no "KeyMetadata.ExpirationModel" [CK-11]
 
       Examples:
         | spec     |
@@ -207,21 +207,21 @@ Feature: Creating HMAC keys and their metadata
     Scenario Outline: DescribeKey of an <spec> key
       Given an <spec> key "K"
       When I call DescribeKey for key "K"
-      Then the call succeeds
-      And the response "KeyMetadata.KeyId" is "<key-id:K>"
-      And the response "KeyMetadata.Arn" is "<key-arn:K>"
-      And the response "KeyMetadata.AWSAccountId" is "<account>"
-      And the response "KeyMetadata.KeyUsage" is "GENERATE_VERIFY_MAC"
-      And the response "KeyMetadata.KeySpec" is "<spec>"
-      And the response "KeyMetadata.CustomerMasterKeySpec" is "<spec>"
+      Then the call succeeds [DK-1]
+      And the response "KeyMetadata.KeyId" is "<key-id:K>" [DK-1]
+      And the response "KeyMetadata.Arn" is "<key-arn:K>" [DK-1]
+      And the response "KeyMetadata.AWSAccountId" is "<account>" [DK-1]
+      And the response "KeyMetadata.KeyUsage" is "GENERATE_VERIFY_MAC" [DK-1]
+      And the response "KeyMetadata.KeySpec" is "<spec>" [DK-1]
+      And the response "KeyMetadata.CustomerMasterKeySpec" is "<spec>" [DK-1]
       And the response "KeyMetadata.MacAlgorithms" equals JSON ["<algorithm>"]
-      And the response "KeyMetadata.KeyManager" is "CUSTOMER"
-      And the response "KeyMetadata.MultiRegion" is false
-      And the response "KeyMetadata.CreationDate" is a number
-      And the response "KeyMetadata.Description" is a string
-      And the response "KeyMetadata.Enabled" is true
-      And the response "KeyMetadata.KeyState" is "Enabled"
-      And the response "KeyMetadata.Origin" is "AWS_KMS"
+      And the response "KeyMetadata.KeyManager" is "CUSTOMER" [DK-1]
+      And the response "KeyMetadata.MultiRegion" is false [DK-1]
+      And the response "KeyMetadata.CreationDate" is a number [DK-1]
+      And the response "KeyMetadata.Description" is a string [DK-1]
+      And the response "KeyMetadata.Enabled" is true [DK-1]
+      And the response "KeyMetadata.KeyState" is "Enabled" [DK-1]
+      And the response "KeyMetadata.Origin" is "AWS_KMS" [DK-1]
 
       Examples:
         | spec     | algorithm    |

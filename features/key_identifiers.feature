@@ -1,3 +1,4 @@
+@aliases
 Feature: Key identifiers
   GenerateMac and VerifyMac take the key as a key ID, key ARN, alias name or alias ARN, answer
   with the key ARN, and report keys that cannot be resolved with NotFoundException: "Invalid
@@ -94,7 +95,7 @@ Feature: Key identifiers
         | KeyId        | key:K        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
-      Then the call succeeds
+      Then the call succeeds [GM-OK-1]
       And the response "KeyId" is "<key-arn:K>"
 
     @KID-4 @VM-OK-1
@@ -105,10 +106,10 @@ Feature: Key identifiers
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
         | Mac          | mac:T        |
-      Then the call succeeds
-      And the response "KeyId" is "<key-arn:K>"
+      Then the call succeeds [VM-OK-1]
+      And the response "KeyId" is "<key-arn:K>" [KID-4]
 
-    @KID-5 @unverified
+    @KID-5 @unverified @raw-wire
     Scenario Outline: <operation> named by <form> answers with the key ARN, not the alias
       Given I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "T"
       When I call <operation> raw with:
@@ -146,7 +147,8 @@ Feature: Key identifiers
         | KeyId        | <value>      |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
-      Then the call fails with NotFoundException and message "Invalid keyId '<value>'"
+      Then the call fails with NotFoundException
+      And the error message is "Invalid keyId '<value>'" [KID-6]
 
       Examples:
         | value                            |
@@ -161,7 +163,8 @@ Feature: Key identifiers
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
         | Mac          | bytes:32     |
-      Then the call fails with NotFoundException and message "Invalid keyId '<value>'"
+      Then the call fails with NotFoundException
+      And the error message is "Invalid keyId '<value>'" [KID-6]
 
       Examples:
         | value           |
@@ -277,7 +280,8 @@ Feature: Key identifiers
         | KeyId        | <form>       |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
-      Then the call fails with InvalidKeyUsageException and message "<key-arn:E> key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac."
+      Then the call fails with InvalidKeyUsageException [USE-1]
+      And the error message is "<key-arn:E> key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac."
 
       Examples:
         | form         |
@@ -302,7 +306,7 @@ Feature: Key identifiers
       When I call UpdateAlias with:
         | AliasName   | alias:A   |
         | TargetKeyId | key:Other |
-      Then the call fails
+      Then the call fails with a client error
       And alias "A" reaches key "K"
 
       Examples:

@@ -12,7 +12,8 @@ Feature: Other operations with HMAC keys
         | KeyId            | key:K              |
         | Message          | blob:hello         |
         | SigningAlgorithm | RSASSA_PSS_SHA_256 |
-      Then the call fails with InvalidKeyUsageException and message "<key-arn> key usage is GENERATE_VERIFY_MAC which is not valid for Sign."
+      Then the call fails with InvalidKeyUsageException [XOP-1]
+      And the error message is "<key-arn> key usage is GENERATE_VERIFY_MAC which is not valid for Sign."
 
     @XOP-2 @unverified
     Scenario Outline: <operation> with an HMAC key is an InvalidKeyUsageException
@@ -49,8 +50,8 @@ Feature: Other operations with HMAC keys
       And a ciphertext "C" of "plaintext" under key "E", or opaque bytes if the endpoint cannot encrypt
       When I call Decrypt on ciphertext "C" with:
         | KeyId | key:K |
-      Then the call fails with IncorrectKeyException and message "The key ID in the request does not identify a CMK that can perform this operation."
-      And the response has "message"
+      Then the call fails with IncorrectKeyException and message "The key ID in the request does not identify a CMK that can perform this operation." [XOP-3]
+      And the response has "message" [WIRE-8]
 
     @XOP-4
     Scenario: ReEncrypt from an HMAC source key is an IncorrectKeyException

@@ -11,14 +11,15 @@ Feature: Request parameters of GenerateMac and VerifyMac
 
   Rule: required members must be present
 
-    @MAC-REQ-1 @VAL-FMT-4
+    @MAC-REQ-1 @VAL-FMT-4 @raw-wire
     Scenario Outline: GenerateMac without <member> is a validation error
       When I send a raw GenerateMac request with body:
         """
         <body>
         """
-      Then the call fails with ValidationException
-      And the error message is "1 validation error detected: Value null at '<member>' failed to satisfy constraint: Member must not be null"
+      Then the error code is ValidationException [MAC-REQ-1]
+      And the HTTP status is 400
+      And the error message is "1 validation error detected: Value null at '<member>' failed to satisfy constraint: Member must not be null" [MAC-REQ-1]
 
       Examples:
         | member       | body                                                            |
@@ -26,7 +27,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | message      | {"KeyId": "<key-id:K>", "MacAlgorithm": "HMAC_SHA_256"}         |
         | macAlgorithm | {"KeyId": "<key-id:K>", "Message": "aGVsbG8="}                  |
 
-    @MAC-REQ-2
+    @MAC-REQ-2 @raw-wire
     Scenario Outline: VerifyMac without <member> is a validation error
       When I send a raw VerifyMac request with body:
         """
@@ -42,7 +43,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | macAlgorithm | {"KeyId": "<key-id:K>", "Message": "aGVsbG8=", "Mac": "AAAA"}                                  |
         | mac          | {"KeyId": "<key-id:K>", "Message": "aGVsbG8=", "MacAlgorithm": "HMAC_SHA_256"}                 |
 
-    @MAC-REQ-3 @unverified
+    @MAC-REQ-3 @unverified @raw-wire
     Scenario: Several violations are reported together
       When I send a raw GenerateMac request with body:
         """
@@ -55,7 +56,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
 
   Rule: Message is 1 to 4096 bytes
 
-    @MAC-SIZE-1 @MAC-GT-1 @MAC-DRY-1
+    @MAC-SIZE-1 @MAC-GT-1 @MAC-DRY-1 @raw-wire
     Scenario Outline: A Message of <size> bytes is accepted by <algorithm>, with an empty GrantTokens and DryRun false
       Given an <spec> key "M"
       When I call GenerateMac raw with:
@@ -86,7 +87,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | MacAlgorithm | HMAC_SHA_256 |
         | Mac          | mac:B        |
       Then the call succeeds
-      And the response "MacValid" is true
+      And the response "MacValid" is true [VM-OK-1]
 
     @MAC-SIZE-2 @VAL-FMT-2 @VAL-FMT-1
     Scenario: VerifyMac rejects a Message of 4097 bytes without showing its value
@@ -95,8 +96,8 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | Message      | bytes:4097   |
         | MacAlgorithm | HMAC_SHA_256 |
         | Mac          | mac:T        |
-      Then the call fails with ValidationException
-      And the error message contains "Value at 'message' failed to satisfy constraint"
+      Then the call fails with ValidationException [MAC-SIZE-2]
+      And the error message contains "Value at 'message' failed to satisfy constraint" [VAL-FMT-2]
       And the error message is "1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length less than or equal to 4096"
 
     @MAC-SIZE-2 @VAL-FMT-2
@@ -105,10 +106,10 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | KeyId        | key:K        |
         | Message      | bytes:4097   |
         | MacAlgorithm | HMAC_SHA_256 |
-      Then the call fails with ValidationException
+      Then the call fails with ValidationException [MAC-SIZE-2]
       And the error message is "1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length less than or equal to 4096"
 
-    @MAC-SIZE-3
+    @MAC-SIZE-3 @raw-wire
     Scenario: VerifyMac rejects an empty Message
       When I call VerifyMac raw with:
         | KeyId        | key:K        |
@@ -118,7 +119,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
       Then the call fails with ValidationException
       And the error message is "1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length greater than or equal to 1"
 
-    @MAC-SIZE-3
+    @MAC-SIZE-3 @raw-wire
     Scenario: GenerateMac rejects an empty Message
       When I call GenerateMac raw with:
         | KeyId        | key:K        |
@@ -129,13 +130,13 @@ Feature: Request parameters of GenerateMac and VerifyMac
 
   Rule: KeyId is 1 to 2048 characters
 
-    @MAC-SIZE-4 @VAL-FMT-1
+    @MAC-SIZE-4 @VAL-FMT-1 @raw-wire
     Scenario: An empty KeyId is a validation error, not NotFound
       When I call GenerateMac raw with:
         | KeyId        |              |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
-      Then the call fails with ValidationException
+      Then the call fails with ValidationException [MAC-SIZE-4]
       And the error message is "1 validation error detected: Value '' at 'keyId' failed to satisfy constraint: Member must have length greater than or equal to 1"
 
     @MAC-SIZE-5
@@ -188,10 +189,10 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | MacAlgorithm | HMAC_SHA_256 |
         | Mac          | bytes:6145   |
       Then the call fails with ValidationException
-      And the error message contains "at 'mac' failed to satisfy constraint: Member must have length less than or equal to 6144"
-      And the error message is "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=6145 cap=6145]' at 'mac' failed to satisfy constraint: Member must have length less than or equal to 6144"
+      And the error message contains "at 'mac' failed to satisfy constraint: Member must have length less than or equal to 6144" [VM-SIZE-2]
+      And the error message is "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=6145 cap=6145]' at 'mac' failed to satisfy constraint: Member must have length less than or equal to 6144" [VM-SIZE-2]
 
-    @VM-SIZE-3 @VM-FAIL-5
+    @VM-SIZE-3 @VM-FAIL-5 @raw-wire
     Scenario: An empty Mac is a validation error, not a MAC mismatch
       When I call VerifyMac raw with:
         | KeyId        | key:K        |
@@ -199,7 +200,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | MacAlgorithm | HMAC_SHA_256 |
         | Mac          |              |
       Then the call fails with ValidationException
-      And the error message contains "at 'mac' failed to satisfy constraint: Member must have length greater than or equal to 1"
+      And the error message contains "at 'mac' failed to satisfy constraint: Member must have length greater than or equal to 1" [VM-SIZE-3]
 
   Rule: MacAlgorithm is one of four case-sensitive values, whatever the key
 
@@ -210,7 +211,9 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | Message      | blob:hello |
         | MacAlgorithm | <value> |
         | Mac          | mac:T   |
-      Then the call fails with ValidationException and message "1 validation error detected: Value '<value>' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]"
+      Then the error code is ValidationException [MAC-ENUM-1, MAC-ENUM-2]
+      And the HTTP status is 400
+      And the error message is "1 validation error detected: Value '<value>' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]" [MAC-ENUM-1, VAL-FMT-1, VAL-FMT-3]
 
       Examples:
         | operation | value        |
@@ -224,7 +227,8 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | KeyId        | key:K      |
         | Message      | blob:hello |
         | MacAlgorithm | <value>    |
-      Then the call fails with ValidationException and message "1 validation error detected: Value '<value>' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]"
+      Then the call fails with ValidationException [MAC-ENUM-1, MAC-ENUM-2]
+      And the error message is "1 validation error detected: Value '<value>' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]" [MAC-ENUM-1, VAL-FMT-1, VAL-FMT-3]
 
       Examples:
         | value        |
@@ -261,11 +265,11 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
         | GrantTokens  | json:[]      |
-      Then the call succeeds
+      Then the call succeeds [MAC-GT-1]
       And I keep the response "Mac" as "E"
       And the MACs "E" and "T" are equal
 
-    @MAC-GT-2 @GR-5
+    @MAC-GT-2 @GR-5 @grants
     Scenario: Ten grant tokens are accepted
       Given a grant "G" on key "K" for GenerateMac,VerifyMac
       When I call GenerateMac with:
@@ -275,7 +279,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | GrantTokens  | tokens:G*10  |
       Then the call succeeds
 
-    @MAC-GT-2
+    @MAC-GT-2 @grants
     Scenario: Eleven grant tokens are a validation error
       Given a grant "G" on key "K" for GenerateMac,VerifyMac
       When I call GenerateMac with:
@@ -286,7 +290,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
       Then the call fails with ValidationException
       And the error message contains "at 'grantTokens' failed to satisfy constraint: Member must have length less than or equal to 10"
 
-    @MAC-GT-3
+    @MAC-GT-3 @raw-wire
     Scenario Outline: A grant token of <what> is a validation error naming the element
       When I call VerifyMac raw with:
         | KeyId        | key:K        |

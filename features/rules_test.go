@@ -207,7 +207,9 @@ func unverifiedProblems(idx map[string]indexEntry, pickles map[string][]*message
 }
 
 // catalogueProblems: the index lists exactly the rules of rules.md
-// (the AMB points are advice, not rules).
+// (the AMB points are advice, not rules), with the same evidence levels:
+// both sides reduced to their set of level letters (levelLetters), so that
+// the catalogue's "D (code) / I (text)" matches the index's "D / I".
 func catalogueProblems(idx map[string]indexEntry, catalogue string) []string {
 	var problems []string
 	seen := map[string]bool{}
@@ -217,8 +219,15 @@ func catalogueProblems(idx map[string]indexEntry, catalogue string) []string {
 			continue
 		}
 		seen[m[1]] = true
-		if _, ok := idx[m[1]]; !ok {
+		e, ok := idx[m[1]]
+		if !ok {
 			problems = append(problems, "rules.md has "+m[1]+" but RULES.md does not")
+			continue
+		}
+		cells := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
+		cat := strings.TrimSpace(cells[len(cells)-1])
+		if want, got := levelLetters(cat), levelLetters(e.level); want != got {
+			problems = append(problems, fmt.Sprintf("%s: rules.md gives level %q (%s), RULES.md %q (%s)", m[1], cat, want, e.level, got))
 		}
 	}
 	for id := range idx {
@@ -228,6 +237,162 @@ func catalogueProblems(idx map[string]indexEntry, catalogue string) []string {
 	}
 	sort.Strings(problems)
 	return problems
+}
+
+var levelLetter = regexp.MustCompile(`\b[DSOIT]\b`)
+
+// levelLetters is the set of standalone evidence letters in a level, in a
+// fixed order: "I (derived)" is "I", "D (code) / I (text)" is "D,I",
+// "S; I for the MAC operations" is "S,I".
+func levelLetters(level string) string {
+	set := map[string]bool{}
+	for _, l := range levelLetter.FindAllString(level, -1) {
+		set[l] = true
+	}
+	var out []string
+	for _, l := range []string{"D", "S", "O", "I", "T"} {
+		if set[l] {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 {
+		return "none"
+	}
+	return strings.Join(out, ",")
+}
+
+// stepRules is a step's trailing rule annotation (steps.SplitStepRules;
+// the steps package imports this one, so the pattern is repeated here).
+var stepRules = regexp.MustCompile(`\s+\[\s*([A-Z]+(?:-[A-Z]+)?-[0-9]+(?:\s*,\s*[A-Z]+(?:-[A-Z]+)?-[0-9]+)*)\s*\]\s*$`)
+
+// annotationProblems: a step's annotation "[KID-4]" charges its checks to
+// the rules named, so each must be one of the scenario's rule tags (a rule
+// the scenario is not tagged with would never get a verdict).
+func annotationProblems(pickles map[string][]*messages.Pickle) []string {
+	var problems []string
+	for f, ps := range pickles {
+		for _, p := range ps {
+			tags := map[string]bool{}
+			for _, t := range p.Tags {
+				tags[strings.TrimPrefix(t.Name, "@")] = true
+			}
+			for _, st := range p.Steps {
+				m := stepRules.FindStringSubmatch(st.Text)
+				if m == nil {
+					if strings.HasSuffix(strings.TrimSpace(st.Text), "]") && strings.Contains(st.Text, " [") && !strings.Contains(st.Text, "JSON") {
+						problems = append(problems, fmt.Sprintf("%s: scenario %q, step %q: a malformed rule annotation (want \"[ID]\" or \"[ID, ID]\")", f, p.Name, st.Text))
+					}
+					continue
+				}
+				for _, id := range strings.Split(m[1], ",") {
+					if id = strings.TrimSpace(id); !tags[id] {
+						problems = append(problems, fmt.Sprintf("%s: scenario %q, step %q names %s, which is not among the scenario's tags", f, p.Name, st.Text, id))
+					}
+				}
+			}
+		}
+	}
+	sort.Strings(problems)
+	return problems
+}
+
+// softProblems: @unverified is for scenarios whose evidence is inferred.
+// A scenario tagged @unverified must carry a rule whose code level is I or
+// T, or a split-level rule (it checks the inferred part); every other
+// rule of level D, S or O asserts hard.
+func softProblems(idx map[string]indexEntry, pickles map[string][]*messages.Pickle) []string {
+	var problems []string
+	for f, ps := range pickles {
+		for _, p := range ps {
+			unverified, justified := false, false
+			var rules []string
+			for _, tag := range p.Tags {
+				if tag.Name == "@unverified" {
+					unverified = true
+				}
+				e, ok := idx[strings.TrimPrefix(tag.Name, "@")]
+				if !ok || !ruleID.MatchString(tag.Name) {
+					continue
+				}
+				rules = append(rules, tag.Name)
+				recorded, inferred := splitLevel(e.level)
+				code := strings.SplitN(recorded, " / ", 2)[0]
+				if inferred != "" || !strings.ContainsAny(code, "DSO") {
+					justified = true
+				}
+			}
+			if unverified && !justified {
+				problems = append(problems, fmt.Sprintf("%s: scenario %q is @unverified, but its rules %s all have recorded (D/S/O) evidence: they assert hard",
+					f, p.Name, strings.Join(rules, " ")))
+			}
+		}
+	}
+	sort.Strings(problems)
+	return problems
+}
+
+// Capability tags describe what a scenario needs from the endpoint, so
+// that users can select with --tags; they never skip (a missing capability
+// blocks the scenario). needs lists the step patterns that show each one.
+var needs = map[string]*regexp.Regexp{
+	// (a raw KmsmacReference.* control is @reference-only's business)
+	"@raw-wire": regexp.MustCompile(`^I call [A-Za-z<>]+ raw with:$|^I send a raw |^I send an HTTP `),
+	"@aliases":  regexp.MustCompile(`^an alias "|^alias "[^"]+" reaches key|^I call (CreateAlias|UpdateAlias|DeleteAlias|ListAliases)\b`),
+	"@grants":   regexp.MustCompile(`^a grant "|^I create a grant |^I call (CreateGrant|ListGrants|RetireGrant|RevokeGrant)\b`),
+	"@import": regexp.MustCompile(`without key material$|with imported material of|^I import material |imported key per distinct key|` +
+		`^I call (GetParametersForImport|ImportKeyMaterial|DeleteImportedKeyMaterial)\b`),
+}
+
+// opaque steps run calls the step text does not show (property and model
+// checks): their capability tags are taken as declared.
+var opaque = regexp.MustCompile(`^I check the (property|model)\b`)
+
+// capabilityProblems: a scenario whose steps use a capability carries its
+// tag, and a scenario that carries one uses it.
+func capabilityProblems(pickles map[string][]*messages.Pickle) []string {
+	var problems []string
+	for f, ps := range pickles {
+		for _, p := range ps {
+			tags := map[string]bool{}
+			for _, t := range p.Tags {
+				tags[t.Name] = true
+			}
+			used, hidden := map[string]bool{}, false
+			for _, st := range p.Steps {
+				text := stepRules.ReplaceAllString(st.Text, "")
+				hidden = hidden || opaque.MatchString(text)
+				for tag, re := range needs {
+					if re.MatchString(text) || tag == "@import" && usesExternalOrigin(st) {
+						used[tag] = true
+					}
+				}
+			}
+			for tag := range needs {
+				switch {
+				case used[tag] && !tags[tag]:
+					problems = append(problems, fmt.Sprintf("%s: scenario %q needs %s but is not tagged with it", f, p.Name, tag))
+				case tags[tag] && !used[tag] && !hidden:
+					problems = append(problems, fmt.Sprintf("%s: scenario %q is tagged %s but no step uses it", f, p.Name, tag))
+				}
+			}
+		}
+	}
+	sort.Strings(problems)
+	return problems
+}
+
+// usesExternalOrigin: a request table with Origin EXTERNAL (CreateKey of a
+// key for imported material).
+func usesExternalOrigin(st *messages.PickleStep) bool {
+	if st.Argument == nil || st.Argument.DataTable == nil {
+		return false
+	}
+	for _, r := range st.Argument.DataTable.Rows {
+		if len(r.Cells) == 2 && r.Cells[0].Value == "Origin" && r.Cells[1].Value == "EXTERNAL" {
+			return true
+		}
+	}
+	return false
 }
 
 func embedded(t *testing.T) (map[string]indexEntry, map[string][]*messages.Pickle) {
@@ -260,6 +425,27 @@ func TestRuleIndexCoversEveryRule(t *testing.T) {
 func TestUnverifiedTag(t *testing.T) {
 	idx, ps := embedded(t)
 	for _, p := range unverifiedProblems(idx, ps) {
+		t.Error(p)
+	}
+}
+
+func TestStepAnnotations(t *testing.T) {
+	_, ps := embedded(t)
+	for _, p := range annotationProblems(ps) {
+		t.Error(p)
+	}
+}
+
+func TestUnverifiedOnlyForInferredEvidence(t *testing.T) {
+	idx, ps := embedded(t)
+	for _, p := range softProblems(idx, ps) {
+		t.Error(p)
+	}
+}
+
+func TestCapabilityTags(t *testing.T) {
+	_, ps := embedded(t)
+	for _, p := range capabilityProblems(ps) {
 		t.Error(p)
 	}
 }
@@ -370,10 +556,97 @@ func TestChecksCatchMistakes(t *testing.T) {
 	if n := strings.Count(un, "\n") + 1; n != 4 {
 		t.Errorf("%d unverified problems, want 4:\n%s", n, un)
 	}
-	cat := catalogueProblems(idx, "| A-1 | x |\n| AMB-1 | x |\n| C-1 | x |\n")
-	if !strings.Contains(strings.Join(cat, "\n"), "rules.md has C-1") || !strings.Contains(strings.Join(cat, "\n"), "RULES.md has A-2") ||
-		strings.Contains(strings.Join(cat, "\n"), "AMB-1") {
+	cat := catalogueProblems(idx, "| A-1 | x | D |\n| AMB-1 | x |\n| C-1 | x | D |\n"+
+		"| A-4 | x | out | src | D (code) / I (text) |\n| A-9 | x | D (I for truncation) |\n| A-10 | x | S (I for the MAC operations) |\n")
+	catText := strings.Join(cat, "\n")
+	if !strings.Contains(catText, "rules.md has C-1") || !strings.Contains(catText, "RULES.md has A-2") ||
+		strings.Contains(catText, "AMB-1") || !strings.Contains(catText, `A-4: rules.md gives level "D (code) / I (text)" (D,I), RULES.md "S" (S)`) {
 		t.Errorf("catalogue problems = %q", cat)
+	}
+	for _, ok := range []string{"A-1:", "A-9:", "A-10:"} {
+		if strings.Contains(catText, ok) {
+			t.Errorf("catalogue levels flagged %s wrongly:\n%s", ok, catText)
+		}
+	}
+	for level, want := range map[string]string{"I (derived)": "I", "D (code) / I (text)": "D,I", "S; I for the MAC operations": "S,I",
+		"D (EnableKeyRotation); I (DisableKeyRotation)": "D,I", "S/D": "D,S", "—": "none", "D (code I)": "D,I"} {
+		if got := levelLetters(level); got != want {
+			t.Errorf("levelLetters(%q) = %s, want %s", level, got, want)
+		}
+	}
+
+	more, _ := parsePickles(map[string][]byte{"c.feature": []byte(`Feature: h
+  @A-1 @A-4
+  Scenario: annotated
+    When I call GenerateMac with:
+      | KeyId | key:K |
+    Then the call succeeds [A-1]
+    And the response "KeyId" is "x" [A-4, A-7]
+    And the response "Mac" is 32 bytes [ A-1 ,A-4 ]
+    And the response "X" equals JSON []
+    And the response "Y" is "z" [a-1]
+  @A-1 @unverified
+  Scenario: soft without reason
+    Given x
+  @A-5 @unverified
+  Scenario: soft with an inferred rule
+    Given x
+  @A-9 @unverified
+  Scenario: soft for a split rule
+    Given x
+  @A-1
+  Scenario: raw without the tag
+    When I call GenerateMac raw with:
+      | KeyId | key:K |
+    And I call KmsmacReference.SetKeyState raw with:
+      | KeyId | key:K |
+  @A-1 @aliases @raw-wire
+  Scenario: aliases tagged, used
+    Given an alias "A" for key "K"
+    When I send a raw GenerateMac request with body:
+      """
+      {}
+      """
+  @A-1 @grants
+  Scenario: grants tagged, unused
+    Given x
+  @A-1
+  Scenario: import without the tag
+    When I call CreateKey with:
+      | KeySpec | HMAC_256 |
+      | Origin  | EXTERNAL |
+  @A-1 @import @grants
+  Scenario: declared behind a property check
+    When I check the property "KnownAnswer" with 10 generated cases
+`)})
+	ann := strings.Join(annotationProblems(more), "\n")
+	for _, want := range []string{
+		`"annotated", step "the response \"KeyId\" is \"x\" [A-4, A-7]" names A-7`,
+		`step "the response \"Y\" is \"z\" [a-1]": a malformed rule annotation`,
+	} {
+		if !strings.Contains(ann, want) {
+			t.Errorf("annotation problems lack %q:\n%s", want, ann)
+		}
+	}
+	if n := strings.Count(ann, "\n") + 1; n != 2 {
+		t.Errorf("%d annotation problems, want 2:\n%s", n, ann)
+	}
+	soft := strings.Join(softProblems(idx, more), "\n")
+	if !strings.Contains(soft, `"soft without reason" is @unverified, but its rules @A-1`) || strings.Count(soft, "\n") != 0 {
+		t.Errorf("soft problems = %s", soft)
+	}
+	capab := strings.Join(capabilityProblems(more), "\n")
+	for _, want := range []string{
+		`"raw without the tag" needs @raw-wire`,
+		`"grants tagged, unused" is tagged @grants but no step uses it`,
+		`"import without the tag" needs @import`,
+	} {
+		if !strings.Contains(capab, want) {
+			t.Errorf("capability problems lack %q:\n%s", want, capab)
+		}
+	}
+	if n := strings.Count(capab, "\n") + 1; n != 3 {
+		t.Errorf("%d capability problems, want 3:\n%s", n, capab)
 	}
 }
 

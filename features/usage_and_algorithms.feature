@@ -27,16 +27,16 @@ Feature: Key usage, key spec and MAC algorithm
         | KeyId        | key:K       |
         | Message      | blob:hello  |
         | MacAlgorithm | <algorithm> |
-      Then the call succeeds
-      And I keep the response "Mac" as "T"
+      Then the call succeeds [ALG-5, GM-OK-1]
+      And I keep the response "Mac" as "T" [ALG-5, GM-OK-1]
       When I call VerifyMac with:
         | KeyId        | key:K       |
         | Message      | blob:hello  |
         | MacAlgorithm | <algorithm> |
         | Mac          | mac:T       |
-      Then the call succeeds
-      And the response "MacValid" is true
-      And the response "MacAlgorithm" is "<algorithm>"
+      Then the call succeeds [ALG-5, VM-OK-1]
+      And the response "MacValid" is true [ALG-5, VM-OK-1, VM-OK-2]
+      And the response "MacAlgorithm" is "<algorithm>" [ALG-5, VM-OK-1]
 
       Examples:
         | spec     | algorithm    |
@@ -149,7 +149,7 @@ Feature: Key usage, key spec and MAC algorithm
         | ECC_NIST_P256 | SIGN_VERIFY   |
         | ECC_NIST_P256 | KEY_AGREEMENT |
 
-    @USE-4
+    @USE-4 @raw-wire
     Scenario Outline: An HMAC key does not serve <operation>
       Given an HMAC_256 key "K"
       When I send a raw <operation> request with body:

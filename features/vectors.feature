@@ -5,9 +5,8 @@ Feature: Known-answer vectors through the endpoint
   imported once into a fresh Origin EXTERNAL key of the algorithm's spec and reused by every vector
   that shares it. GenerateMac must return the expected tag (its prefix for short-tag groups), and
   VerifyMac must accept a full-length valid tag and refuse every modified or truncated one: KMS
-  accepts only the full MAC, even where Wycheproof, which allows truncation, says "valid". That
-  KMS refuses a correct truncated tag is inferred (VM-FAIL-2), so accepting one is an unverified
-  deviation (a failure only with --strict); everything else fails hard.
+  accepts only the identical MAC (VM-FAIL-2), even where Wycheproof, which allows truncation,
+  says "valid". Every difference fails hard.
   Vectors whose key length the spec does not accept (IMP-12) or whose message is empty
   (MAC-SIZE-3) cannot go through an endpoint: the step output counts them as skipped, with the
   reason. A --vectors DIR or $KMSMAC_VECTORS without the four files is an error, not a skip.
@@ -17,9 +16,7 @@ Feature: Known-answer vectors through the endpoint
 
   Rule: Wycheproof tags are the endpoint's MACs, and only full tags verify
 
-    # VM-FAIL-2 is "D; I for truncation": a correct but truncated tag that VerifyMac accepts is an
-    # unverified deviation (World.Unverified); modified tags and every MAC are hard.
-    @import @IMP-1 @GM-OK-2 @GM-OK-4 @VM-OK-1 @VM-FAIL-2 @recorded-part
+    @import @IMP-1 @GM-OK-2 @GM-OK-4 @VM-OK-1 @VM-FAIL-2
     Scenario Outline: Wycheproof <algorithm> vectors through the endpoint
       Given the Wycheproof vectors for <algorithm>
       When I run the vectors through the endpoint with one imported key per distinct key

@@ -9,19 +9,19 @@ Feature: VerifyMac
 
   Rule: an identical MAC is accepted, as often as asked
 
-    @VM-OK-1 @VM-OK-2
+    @VM-OK-1 @VM-OK-2 @KID-4
     Scenario: The MAC from GenerateMac verifies
       When I call VerifyMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
         | Mac          | mac:T        |
-      Then the call succeeds
-      And the response "KeyId" is "<key-arn:K>"
-      And the response "MacValid" is true
-      And the response "MacAlgorithm" is "HMAC_SHA_256"
+      Then the call succeeds [VM-OK-1]
+      And the response "MacValid" is true [VM-OK-1, VM-OK-2]
+      And the response "MacAlgorithm" is "HMAC_SHA_256" [VM-OK-1]
+      And the response "KeyId" is "<key-arn:K>" [KID-4]
 
-    @VM-OK-3 @unverified
+    @VM-OK-3 @unverified @import
     Scenario Outline: A MAC computed locally over imported <spec> material verifies
       Given an <spec> key "I" with imported material of <length> bytes
       And I compute the <algorithm> of blob:hello under the material of key "I" as "Local"
@@ -71,8 +71,9 @@ Feature: VerifyMac
         | Message      | blob:some different important message |
         | MacAlgorithm | HMAC_SHA_256                       |
         | Mac          | mac:T                              |
-      Then the call fails with KMSInvalidMacException and no message
-      And the response has no "MacValid"
+      Then the call fails with KMSInvalidMacException [VM-FAIL-1, VM-OK-2]
+      And the response has no "MacValid" [VM-OK-2]
+      And the error has no message [WIRE-10]
 
     @VM-FAIL-2 @WIRE-10
     Scenario Outline: The MAC <change> fails
@@ -81,21 +82,17 @@ Feature: VerifyMac
         | Message      | blob:hello      |
         | MacAlgorithm | HMAC_SHA_256    |
         | Mac          | mac:T <change>  |
-      Then the call fails with KMSInvalidMacException and no message
+      Then the call fails with KMSInvalidMacException [VM-FAIL-2]
+      And the error has no message [WIRE-10]
 
-      @recorded-part
-      Examples: a changed or extended MAC (recorded)
-        | change            |
+      Examples:
+        | change             |
         | with a bit flipped |
-        | extended by 1     |
-        | extended by 32    |
-
-      @unverified
-      Examples: truncation (inferred)
-        | change            |
-        | truncated to 31   |
-        | truncated to 16   |
-        | truncated to 1    |
+        | extended by 1      |
+        | extended by 32     |
+        | truncated to 31    |
+        | truncated to 16    |
+        | truncated to 1     |
 
     @VM-FAIL-3 @WIRE-10
     Scenario: A valid MAC checked against another key of the same spec fails
@@ -105,7 +102,8 @@ Feature: VerifyMac
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
         | Mac          | mac:T        |
-      Then the call fails with KMSInvalidMacException and no message
+      Then the call fails with KMSInvalidMacException [VM-FAIL-3]
+      And the error has no message [WIRE-10]
 
     @VM-FAIL-6 @WIRE-10
     Scenario Outline: A made-up MAC of the right length for <algorithm> fails
@@ -115,7 +113,8 @@ Feature: VerifyMac
         | Message      | blob:hello     |
         | MacAlgorithm | <algorithm>    |
         | Mac          | bytes:<length> |
-      Then the call fails with KMSInvalidMacException and no message
+      Then the call fails with KMSInvalidMacException [VM-FAIL-6]
+      And the error has no message [WIRE-10]
 
       Examples:
         | spec     | algorithm    | length |
@@ -137,7 +136,7 @@ Feature: VerifyMac
 
   Rule: an empty or over-long MAC is a validation error
 
-    @VM-FAIL-5
+    @VM-FAIL-5 @raw-wire
     Scenario Outline: A Mac of <size> bytes is a ValidationException, not a mismatch
       When I call VerifyMac raw with:
         | KeyId        | key:K        |
@@ -154,7 +153,7 @@ Feature: VerifyMac
 
   Rule: manual rotation moves an alias; old MACs verify only with the old key
 
-    @VM-FAIL-7 @ROT-4 @WIRE-10
+    @VM-FAIL-7 @ROT-4 @WIRE-10 @aliases
     Scenario: VerifyMac through an alias moved to another HMAC key fails for the old MAC
       Given an alias "A" for key "K"
       And an HMAC_256 key "New"
@@ -162,17 +161,18 @@ Feature: VerifyMac
       When I call UpdateAlias with:
         | AliasName   | alias:A |
         | TargetKeyId | key:New |
-      Then the call succeeds
-      And alias "A" reaches key "New"
-      When I call VerifyMac with:
-        | KeyId        | alias:A      |
-        | Message      | blob:hello   |
-        | MacAlgorithm | HMAC_SHA_256 |
-        | Mac          | mac:Old      |
-      Then the call fails with KMSInvalidMacException and no message
+      Then the call succeeds [VM-FAIL-7, ROT-4]
+      And alias "A" reaches key "New" [VM-FAIL-7, ROT-4]
       When I call VerifyMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
         | Mac          | mac:Old      |
-      Then the call succeeds
+      Then the call succeeds [ROT-4]
+      When I call VerifyMac with:
+        | KeyId        | alias:A      |
+        | Message      | blob:hello   |
+        | MacAlgorithm | HMAC_SHA_256 |
+        | Mac          | mac:Old      |
+      Then the call fails with KMSInvalidMacException [VM-FAIL-7, ROT-4]
+      And the error has no message [WIRE-10]

@@ -8,39 +8,30 @@ Feature: Wire protocol (awsJson1_1)
 
   Rule: a call is a POST to / with X-Amz-Target TrentService.<Operation>
 
-    @WIRE-1 @WIRE-3 @WIRE-7
+    @WIRE-1 @WIRE-3 @WIRE-7 @raw-wire
     Scenario: A raw POST to / naming TrentService.GenerateMac runs GenerateMac
       When I send a raw TrentService.GenerateMac request with body:
         """
         {"KeyId": "<key-id:K>", "Message": "aGVsbG8=", "MacAlgorithm": "HMAC_SHA_256"}
         """
       Then the call succeeds
-      And the HTTP status is 200
-      And the response "MacAlgorithm" is "HMAC_SHA_256"
+      And the HTTP status is 200 [WIRE-7]
+      And the response "MacAlgorithm" is "HMAC_SHA_256" [WIRE-3]
 
-    @WIRE-1
+    @WIRE-1 @raw-wire
     Scenario: A GET does not run an operation
       When I send an HTTP GET to "/" with headers:
         | X-Amz-Target | TrentService.ListKeys      |
         | Content-Type | application/x-amz-json-1.1 |
-      Then the call fails
+      Then the call fails with a client error
 
-    @WIRE-3
+    @WIRE-3 @raw-wire
     Scenario: An unknown target does not run an operation
       When I send a raw TrentService.NoSuchOperation request with body:
         """
         {}
         """
-      Then the call fails
-
-    # The error code for an unknown target is not recorded.
-    @WIRE-3 @unverified
-    Scenario: An unknown target is an unknown operation
-      When I send a raw TrentService.NoSuchOperation request with body:
-        """
-        {}
-        """
-      Then the call fails with UnknownOperationException
+      Then the call fails with a client error
 
   Rule: requests and responses are application/x-amz-json-1.1
 
@@ -64,19 +55,19 @@ Feature: Wire protocol (awsJson1_1)
 
   Rule: bodies are JSON objects with the model's PascalCase member names
 
-    @WIRE-4 @WIRE-14
+    @WIRE-4 @WIRE-14 @raw-wire
     Scenario: GenerateMac needs only KeyId, Message and MacAlgorithm and answers KeyId, Mac and MacAlgorithm
       When I send a raw GenerateMac request with body:
         """
         {"KeyId": "<key-id:K>", "Message": "aGVsbG8=", "MacAlgorithm": "HMAC_SHA_256"}
         """
       Then the call succeeds
-      And the response has "KeyId"
-      And the response has "Mac"
-      And the response has "MacAlgorithm"
-      And the response has no "MacValid"
-      And the response has no "keyId"
-      And the response has no "mac"
+      And the response has "KeyId" [WIRE-4]
+      And the response has "Mac" [WIRE-4]
+      And the response has "MacAlgorithm" [WIRE-4]
+      And the response has no "MacValid" [WIRE-4]
+      And the response has no "keyId" [WIRE-4]
+      And the response has no "mac" [WIRE-4]
 
     @WIRE-4
     Scenario: VerifyMac answers KeyId, MacValid and MacAlgorithm
@@ -94,7 +85,7 @@ Feature: Wire protocol (awsJson1_1)
 
   Rule: blobs travel as base64 and their limits apply to the decoded bytes
 
-    @WIRE-5 @MAC-SIZE-1
+    @WIRE-5 @MAC-SIZE-1 @raw-wire
     Scenario: 4096 decoded bytes are accepted although their base64 text is 5464 characters
       When I call GenerateMac raw with:
         | KeyId        | key:K        |
@@ -102,14 +93,14 @@ Feature: Wire protocol (awsJson1_1)
         | MacAlgorithm | HMAC_SHA_256 |
       Then the call succeeds
 
-    @WIRE-5 @MAC-SIZE-2
+    @WIRE-5 @MAC-SIZE-2 @raw-wire
     Scenario: The base64 text of 3200 bytes sent as the blob decodes to 4268 bytes and is too long
       When I call GenerateMac raw with:
         | KeyId        | key:K             |
         | Message      | base64-text:3200  |
         | MacAlgorithm | HMAC_SHA_256      |
       Then the call fails with ValidationException
-      And the error message is "1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length less than or equal to 4096"
+      And the error message is "1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length less than or equal to 4096" [MAC-SIZE-2]
 
   Rule: booleans are JSON booleans and timestamps are epoch seconds
 
@@ -129,21 +120,22 @@ Feature: Wire protocol (awsJson1_1)
       When I call DescribeKey for key "K"
       Then the call succeeds
       And the response "KeyMetadata.CreationDate" is a number
+      And the response "KeyMetadata.CreationDate" is a time in epoch seconds
       And the response "KeyMetadata.Enabled" is a boolean
 
   Rule: errors carry the bare shape name in __type and a lower-case message
 
-    @WIRE-8 @WIRE-9
+    @WIRE-8 @WIRE-9 @raw-wire
     Scenario: NotFoundException has a bare __type and a lower-case message
       When I call GenerateMac raw with:
         | KeyId        | fake-key-id  |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
       Then the response "__type" is "NotFoundException"
-      And the response has "message"
-      And the response has no "Message"
+      And the response has "message" [WIRE-8]
+      And the response has no "Message" [WIRE-8]
 
-    @WIRE-8 @WIRE-9
+    @WIRE-8 @WIRE-9 @raw-wire
     Scenario: InvalidKeyUsageException has a bare __type and a lower-case message
       Given a SYMMETRIC_DEFAULT key "E"
       When I call GenerateMac raw with:
@@ -151,9 +143,9 @@ Feature: Wire protocol (awsJson1_1)
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
       Then the response "__type" is "InvalidKeyUsageException"
-      And the response has "message"
+      And the response has "message" [WIRE-8]
 
-    @WIRE-10 @VM-FAIL-1
+    @WIRE-10 @VM-FAIL-1 @raw-wire
     Scenario: KMSInvalidMacException carries no message at all
       Given I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "T"
       When I call VerifyMac raw with:
@@ -161,8 +153,9 @@ Feature: Wire protocol (awsJson1_1)
         | Message      | blob:hullo   |
         | MacAlgorithm | HMAC_SHA_256 |
         | Mac          | mac:T        |
-      Then the call fails with KMSInvalidMacException and no message
-      And the response "__type" is "KMSInvalidMacException"
+      Then the call fails with KMSInvalidMacException [VM-FAIL-1]
+      And the response "__type" is "KMSInvalidMacException" [WIRE-10]
+      And the error has no message [WIRE-10]
 
   Rule: client errors use HTTP 400, never the Smithy httpError codes
 
@@ -172,8 +165,8 @@ Feature: Wire protocol (awsJson1_1)
         | KeyId        | fake-key-id  |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
-      Then the call fails with NotFoundException
-      And the HTTP status is 400
+      Then the error code is NotFoundException [KID-6]
+      And the HTTP status is 400 [WIRE-11, WIRE-12]
 
     # NotFoundException for a well-formed unknown key is recorded for DescribeKey only (KID-7).
     @WIRE-11 @WIRE-12 @KID-7 @unverified
@@ -182,8 +175,8 @@ Feature: Wire protocol (awsJson1_1)
         | KeyId        | 5f2e9a4c-0d4b-4c1e-9f3a-7b8c6d5e4f30 |
         | Message      | blob:hello                           |
         | MacAlgorithm | HMAC_SHA_256                         |
-      Then the call fails with NotFoundException
-      And the HTTP status is 400
+      Then the error code is NotFoundException [KID-7]
+      And the HTTP status is 400 [WIRE-11, WIRE-12]
 
     @WIRE-8 @WIRE-11 @WIRE-12 @STATE-2
     Scenario: DisabledException is HTTP 400, not 409, with a lower-case message
@@ -192,9 +185,9 @@ Feature: Wire protocol (awsJson1_1)
         | KeyId        | key:K        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
-      Then the call fails with DisabledException
-      And the HTTP status is 400
-      And the response has "message"
+      Then the error code is DisabledException [STATE-2]
+      And the HTTP status is 400 [WIRE-11, WIRE-12]
+      And the response has "message" [WIRE-8]
 
     @WIRE-8 @WIRE-11 @WIRE-12 @STATE-3
     Scenario: KMSInvalidStateException is HTTP 400, not 409, with a lower-case message
@@ -203,9 +196,9 @@ Feature: Wire protocol (awsJson1_1)
         | KeyId        | key:K        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
-      Then the call fails with KMSInvalidStateException
-      And the HTTP status is 400
-      And the response has "message"
+      Then the error code is KMSInvalidStateException [STATE-3]
+      And the HTTP status is 400 [WIRE-11, WIRE-12]
+      And the response has "message" [WIRE-8]
 
     @WIRE-11 @WIRE-12 @DRY-2
     Scenario: DryRunOperationException is HTTP 400, not 412
@@ -214,8 +207,8 @@ Feature: Wire protocol (awsJson1_1)
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
         | DryRun       | true         |
-      Then the call fails with DryRunOperationException
-      And the HTTP status is 400
+      Then the error code is DryRunOperationException [DRY-2]
+      And the HTTP status is 400 [WIRE-11, WIRE-12]
 
     @WIRE-11 @MAC-ENUM-1 @VAL-FMT-4
     Scenario: ValidationException is HTTP 400
@@ -223,8 +216,8 @@ Feature: Wire protocol (awsJson1_1)
         | KeyId        | key:K        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_1   |
-      Then the call fails with ValidationException
-      And the HTTP status is 400
+      Then the error code is ValidationException [MAC-ENUM-1]
+      And the HTTP status is 400 [WIRE-11, VAL-FMT-4]
 
     @WIRE-11 @MAC-GT-4
     Scenario: InvalidGrantTokenException is HTTP 400
@@ -233,8 +226,8 @@ Feature: Wire protocol (awsJson1_1)
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
         | GrantTokens  | tokens:fake  |
-      Then the call fails with InvalidGrantTokenException
-      And the HTTP status is 400
+      Then the error code is InvalidGrantTokenException [MAC-GT-4]
+      And the HTTP status is 400 [WIRE-11]
 
   Rule: every response carries a request id
 

@@ -26,7 +26,7 @@ func (k Kind) String() string { return [...]string{"code", "status", "text"}[k] 
 // Level is a rule's strength of evidence: 2 = D/S (hard everywhere), 1 = O
 // (hard on code and status), 0 = I/T (never hard), -1 = none ("—").
 // Inferred names the part of the rule whose evidence is only inferred, from
-// a level written "X; I for <part>" (VM-FAIL-2 "D; I for truncation"): Code
+// a level written "X; I for <part>" (ROT-1 "D; I for DisableKeyRotation"): Code
 // and Text then describe the recorded part only.
 type Level struct {
 	Raw        string
@@ -55,7 +55,7 @@ func Levels() map[string]Level {
 
 // ParseLevels reads the id and level columns of a RULES.md table. A level
 // "D / I" is code level D, text level I; "D/S" is one level backed twice;
-// "D; I for truncation" is level D for the rule except the part after the
+// "D; I for DisableKeyRotation" is level D for the rule except the part after the
 // ';', which is inferred (Level.Inferred).
 func ParseLevels(md string) map[string]Level {
 	out := map[string]Level{}
@@ -149,8 +149,8 @@ func (w *World) Check(k Kind, ok bool, expected, observed string) error {
 }
 
 // Unverified is Check for an expectation whose evidence is inferred
-// whatever the scenario's tags say (the truncation part of VM-FAIL-2 inside
-// a vector run): a difference is always an unverified deviation.
+// whatever the scenario's tags say (an inferred part of a split rule inside
+// a hard scenario): a difference is always an unverified deviation.
 func (w *World) Unverified(k Kind, ok bool, expected, observed string) error {
 	return w.check(false, k, ok, expected, observed)
 }

@@ -52,8 +52,11 @@ func givenMaterial(ctx context.Context, name string, n int) error {
 
 // importNamed runs GetParametersForImport, wraps the named material with
 // the returned public key and calls ImportKeyMaterial through the SDK; the
-// ImportKeyMaterial call is the scenario's last outcome (or
-// GetParametersForImport's, when that refuses the wrapping asked for). Without a table
+// ImportKeyMaterial call is the scenario's last outcome. GetParametersForImport
+// must first issue a token and a public key for the key, or the scenario is
+// blocked by IMP-1 (a refusal of ImportKeyMaterial proves nothing without
+// them); only when the table chose a wrapping other than the default is a
+// refusal of that wrapping the last outcome, for the Then steps. Without a table
 // the material never expires. With a table, rows WrappingAlgorithm and
 // WrappingKeySpec choose the wrapping, and every other row is an
 // ImportKeyMaterial member (nothing is added: omit ExpirationModel to get
@@ -97,20 +100,26 @@ func importNamed(ctx context.Context, matName, keyName string, t *godog.Table) e
 		return err
 	}
 	if !o.OK() {
-		if o.Status == 0 || notImplemented(o) {
-			w.last, w.lastKey = last, lastKey
-			return w.Require(o)
+		if chosenWrapping(alg, spec) && o.Status != 0 && !notImplemented(o) {
+			// The scenario is about the wrapping it chose (IMP-4, IMP-5):
+			// a refusal of that wrapping is the answer its Then steps judge.
+			return nil
 		}
-		return nil // refused: the Then steps judge GetParametersForImport's answer
+		// Anything else is about ImportKeyMaterial, which cannot be judged
+		// without an import token: the precondition is missing (IMP-1).
+		w.last, w.lastKey = last, lastKey
+		return w.Require(o)
 	}
 	w.last, w.lastKey = last, lastKey
+	// A refusal of ImportKeyMaterial proves something only after a real
+	// token and wrapping key were issued for the key.
 	der, tok, err := importParams(o)
-	if err != nil {
-		return err
+	if err != nil || len(tok) == 0 {
+		return w.Block("IMP-1", fmt.Sprintf("GetParametersForImport answered 200 without a usable import token and public key (%v): %s", err, o.Summary()))
 	}
 	wrapped, err := keywrap.Wrap(der, alg, material)
 	if err != nil {
-		return fmt.Errorf("wrapping %d bytes of material with %s: %v", len(material), alg, err)
+		return w.Block("IMP-1", fmt.Sprintf("wrapping %d bytes of material with %s under the returned public key: %v", len(material), alg, err))
 	}
 	if _, ok := req["KeyId"]; !ok {
 		req["KeyId"] = k.ID
@@ -129,6 +138,13 @@ func importNamed(ctx context.Context, matName, keyName string, t *godog.Table) e
 		k.Material = append([]byte(nil), material...) // the local HMAC oracle's key
 	}
 	return nil
+}
+
+// chosenWrapping reports whether a scenario asked for a wrapping other
+// than the steps' default, so that GetParametersForImport's answer about
+// it is under test.
+func chosenWrapping(alg, spec string) bool {
+	return alg != defaultWrapping || spec != defaultWrappingSpec
 }
 
 // relativeTimes rewrites "now+Nd" / "now-Nd" cells into RFC 3339 times

@@ -300,34 +300,27 @@ func truncatingEndpoint(t *testing.T) string {
 	return serveCaller(t, call)
 }
 
-// An endpoint that accepts truncated tags deviates from inferred evidence
-// only (VM-FAIL-2 "I for truncation"): an unverified deviation, a failure
-// only with --strict, and never a hard failure.
-func TestVectorsTruncationIsUnverified(t *testing.T) {
+// An endpoint that accepts a correct but truncated tag fails VM-FAIL-2
+// (only an identical tag verifies), with or without --strict.
+func TestVectorsTruncationFails(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the vector scenarios")
 	}
 	url := truncatingEndpoint(t)
-	for _, strict := range []bool{false, true} {
-		res, err := Run(context.Background(), Options{Endpoint: url, Tags: "@vectors && @IMP-1",
-			Strict: strict, FS: featureFS(t, "vectors.feature")})
-		if err != nil {
-			t.Fatal(err)
+	res, err := Run(context.Background(), Options{Endpoint: url, Tags: "@vectors && @IMP-1",
+		FS: featureFS(t, "vectors.feature")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Scenarios) != 4 {
+		t.Fatalf("%d scenarios, want the 4 algorithms", len(res.Scenarios))
+	}
+	for _, s := range res.Scenarios {
+		if s.Status != Failed || !strings.Contains(s.Reason, "truncated to") || !strings.Contains(s.Reason, "VM-FAIL-2") {
+			t.Errorf("%s: %s %q; want failed naming the truncated tags", s.Name, s.Status, s.Reason)
 		}
-		if len(res.Scenarios) != 4 {
-			t.Fatalf("%d scenarios, want the 4 algorithms", len(res.Scenarios))
-		}
-		want := Deviation
-		if strict {
-			want = Failed
-		}
-		for _, s := range res.Scenarios {
-			if s.Status != want || !strings.Contains(s.Reason, "truncated tags were not refused") || !strings.Contains(s.Reason, "inferred for truncation") {
-				t.Errorf("strict=%v %s: %s %q; want %s naming the truncated tags", strict, s.Name, s.Status, s.Reason, want)
-			}
-		}
-		if res.OK() == strict {
-			t.Errorf("strict=%v: run OK = %v", strict, res.OK())
-		}
+	}
+	if res.OK() {
+		t.Error("run OK with truncated tags accepted")
 	}
 }
