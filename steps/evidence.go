@@ -138,7 +138,11 @@ func (e evidence) hard(k Kind) bool {
 // hard is the scenario's evidence for k, with split-level rules counted as
 // inferred unless the scenario declares @recorded-part.
 func (w *World) hard(k Kind) bool {
-	return w.ev.hard(k) && (len(w.ev.split) == 0 || w.Tags[RecordedPart])
+	ev := w.ev
+	if w.stepRules != nil { // an annotated step asserts as hard as its own rules allow
+		ev = scenarioEvidence(w.stepRules, w.Tags["@unverified"])
+	}
+	return ev.hard(k) && (len(ev.split) == 0 || w.Tags[RecordedPart])
 }
 
 // Check is the one assertion primitive. When ok it notes expected for the

@@ -215,8 +215,8 @@ func (w *World) ruleOutcomes(ss *scenarioSteps, failedAt int, failure error, blo
 			ro.Status, ro.Expected, ro.Observed = Failed, "the call succeeds ("+r+")", blocked.reason
 		case blocked != nil:
 			ro.Status, ro.Reason = Blocked, blocked.Error()
-		case scenarioFailed && ss != nil && pendingFor(ss, failedAt, r):
-			ro.Status, ro.Reason = NotReached, "an earlier step failed before this rule's checks ran"
+		case scenarioFailed && ss != nil && !w.checked(r) && pendingFor(ss, failedAt, r):
+			ro.Status, ro.Reason = NotReached, "an earlier step failed before any check of this rule ran"
 		}
 		out = append(out, ro)
 	}
@@ -237,6 +237,16 @@ func pendingFor(ss *scenarioSteps, failedAt int, r string) bool {
 			if x == r {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// checked reports whether any check of rule r ran.
+func (w *World) checked(r string) bool {
+	for _, c := range w.checks {
+		if c.rule == r {
+			return true
 		}
 	}
 	return false
