@@ -34,14 +34,15 @@ Feature: Order of checks
 
   Rule: key resolution comes before usage and algorithm checks
 
-    @ORD-2
+    @ORD-2 @KID-6
     Scenario: A malformed key id with a valid algorithm is not found
       When I call VerifyMac with:
         | KeyId        | fake-key-id  |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_512 |
         | Mac          | bytes:64     |
-      Then the call fails with NotFoundException and message "Invalid keyId 'fake-key-id'"
+      Then the call fails with NotFoundException
+      And the error message is "Invalid keyId 'fake-key-id'" [KID-6]
 
   Rule: key usage comes before the algorithm check
 
