@@ -175,10 +175,10 @@ func limits(ctx context.Context, client *kms.Client, raw Raw, cfg Config, fields
 					return v.result()
 				}
 				if c.Field == LimitMac {
-				// an empty or over-long Mac is a validation error, not a mismatch
-				v.want("VM-FAIL-5", what, o, "ValidationException", 400)
-			}
-			if v.want(rule, what, o, "ValidationException", 400) {
+					// an empty or over-long Mac is a validation error, not a mismatch
+					v.want("VM-FAIL-5", what, o, "ValidationException", 400)
+				}
+				if v.want(rule, what, o, "ValidationException", 400) {
 					v.check("VAL-FMT-1", strings.Contains(o.Message, "validation error") && strings.Contains(o.Message, r.member),
 						"%s: ValidationException message %q does not say \"validation error\" and name %s (VAL-FMT-1)", what, o.Message, r.member)
 				}
