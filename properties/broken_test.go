@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -183,4 +185,118 @@ func oneKeyPerAlgorithm(next awsjson.Caller) awsjson.Caller {
 			first[alg] = m["KeyId"]
 		}
 	}, nil)(next)
+}
+
+// bareKeyID answers GenerateMac and VerifyMac with the key id instead of
+// the ARN (KID-4), as moto does.
+func bareKeyID(next awsjson.Caller) awsjson.Caller {
+	bare := func(m map[string]any) {
+		if s, _ := m["KeyId"].(string); strings.Contains(s, ":key/") {
+			m["KeyId"] = s[strings.LastIndex(s, ":key/")+len(":key/"):]
+		}
+	}
+	return rewrite("GenerateMac", nil, bare)(rewrite("VerifyMac", nil, bare)(next))
+}
+
+// disabledStillMacs lets GenerateMac work on a Disabled key (STATE-2): it
+// enables the key for the call and disables it again.
+func disabledStillMacs(next awsjson.Caller) awsjson.Caller {
+	return callerFunc(func(ctx context.Context, op string, body []byte) ([]byte, error) {
+		out, err := next.Call(ctx, op, body)
+		var e *awsjson.Error
+		if op != "GenerateMac" || !errors.As(err, &e) || e.Type != "DisabledException" {
+			return out, err
+		}
+		var req struct{ KeyId string }
+		_ = json.Unmarshal(body, &req)
+		id, _ := json.Marshal(map[string]string{"KeyId": req.KeyId})
+		if _, err := next.Call(ctx, "EnableKey", id); err != nil {
+			return out, err
+		}
+		defer func() { _, _ = next.Call(ctx, "DisableKey", id) }()
+		return next.Call(ctx, op, body)
+	})
+}
+
+// One model run against an endpoint with two deviations reports both, each
+// once and with its own shrunk sequence: the bare key id does not stop the
+// model from reaching disabled keys.
+func TestModelReportsEachViolatedRule(t *testing.T) {
+	client, raw := brokenEndpoint(t, func(next awsjson.Caller) awsjson.Caller {
+		return bareKeyID(disabledStillMacs(next))
+	})
+	r := Model(context.Background(), client, raw, Config{Seed: brokenSeed, Tests: 100, MaxCommands: 14})
+	t.Log(r)
+	if r.Passed || r.Err != nil || r.Blocked != nil {
+		t.Fatalf("want violations only; passed %v, err %v, blocked %v", r.Passed, r.Err, r.Blocked)
+	}
+	seen := map[string]Violation{}
+	for _, v := range r.Violations {
+		if _, dup := seen[v.Rule]; dup {
+			t.Errorf("%s reported twice", v.Rule)
+		}
+		seen[v.Rule] = v
+	}
+	for rule, step := range map[string]string{"KID-4": "GenerateMac", "STATE-2": "DisableKey"} {
+		v, ok := seen[rule]
+		if !ok {
+			t.Errorf("%s not reported (violations: %v)", rule, r.Violations)
+			continue
+		}
+		// The shrunk sequence shows the cause and no more than the
+		// original; a sequence gopter could shorten says so in Shrinks.
+		shrunk, orig := commandsIn(v.Counterexample), commandsIn(v.Original)
+		if !strings.Contains(strings.Join(v.Counterexample, ""), step) {
+			t.Errorf("%s: counterexample %q lacks %s", rule, v.Counterexample, step)
+		}
+		if shrunk > orig || (shrunk < orig && v.Shrinks == 0) {
+			t.Errorf("%s: shrunk sequence has %d commands, original %d, %d shrinks", rule, shrunk, orig, v.Shrinks)
+		}
+		if shrunk > 4 {
+			t.Errorf("%s: shrunk sequence still has %d commands", rule, shrunk)
+		}
+		for _, why := range v.Reasons {
+			if strings.Contains(why, "(") && !strings.Contains(why, rule) && !strings.HasPrefix(why, "sequence run") && !strings.Contains(why, " -> ") {
+				t.Errorf("%s: reason of another rule: %s", rule, why)
+			}
+		}
+	}
+	for _, rule := range []string{"KID-4", "STATE-1", "STATE-2", "STATE-10"} {
+		if !slices.Contains(r.Checked, rule) {
+			t.Errorf("%s not in Checked %v", rule, r.Checked)
+		}
+	}
+}
+
+// commandsIn counts the commands of a Model counterexample.
+func commandsIn(ce []string) int {
+	s := strings.Join(ce, "")
+	i := strings.Index(s, "sequential=[")
+	if i < 0 {
+		return 0
+	}
+	return strings.Count(s[i:], ")")
+}
+
+// A Limits failure is charged to the rule of the length that shows it:
+// an empty Message to MAC-SIZE-3, an over-long one to MAC-SIZE-2.
+func TestLimitsChargeEachLengthToItsRule(t *testing.T) {
+	client, raw := brokenEndpoint(t, rewrite("GenerateMac", func(m map[string]any) {
+		if s, _ := m["Message"].(string); s == "" {
+			m["Message"] = "AA==" // accept an empty message
+		}
+	}, nil))
+	r := LimitsOnly(LimitMessage)(context.Background(), client, raw, Config{Seed: brokenSeed, Tests: 100})
+	t.Log(r)
+	if len(r.Violations) != 1 || r.Violations[0].Rule != "MAC-SIZE-3" {
+		t.Fatalf("violations %v, want MAC-SIZE-3 only", r.Violations)
+	}
+	if ce := strings.Join(r.Violations[0].Counterexample, ""); !strings.Contains(ce, "Message of length 0") {
+		t.Errorf("counterexample %q", ce)
+	}
+	for _, rule := range []string{"MAC-SIZE-1", "MAC-SIZE-2", "MAC-SIZE-3", "VAL-FMT-1"} {
+		if !slices.Contains(r.Checked, rule) {
+			t.Errorf("%s not in Checked %v", rule, r.Checked)
+		}
+	}
 }

@@ -12,9 +12,9 @@ import (
 	"github.com/leanovate/gopter"
 )
 
-// generate calls GenerateMac and checks the shape of a 200 answer
-// (rules.md GM-OK-1/2): the MAC length, the echoed algorithm, the key ARN.
-func generate(ctx context.Context, c *kms.Client, keyID, alg string, msg []byte, tokens []string) ([]byte, Outcome, []string) {
+// generate calls GenerateMac and checks the shape of a 200 answer: the MAC
+// length (GM-OK-2), the echoed algorithm (GM-OK-1), the key ARN (KID-4).
+func generate(ctx context.Context, c *kms.Client, keyID, alg string, msg []byte, tokens []string) ([]byte, Outcome, []finding) {
 	out, err := c.GenerateMac(ctx, &kms.GenerateMacInput{
 		KeyId: aws.String(keyID), MacAlgorithm: types.MacAlgorithmSpec(alg), Message: msg, GrantTokens: tokens,
 	})
@@ -22,21 +22,18 @@ func generate(ctx context.Context, c *kms.Client, keyID, alg string, msg []byte,
 	if !o.OK() {
 		return nil, o, nil
 	}
-	var bad []string
-	if want := digestSize(alg); len(out.Mac) != want {
-		bad = append(bad, fmt.Sprintf("GenerateMac returned a %d-byte Mac, want %d (GM-OK-2)", len(out.Mac), want))
-	}
-	if string(out.MacAlgorithm) != alg {
-		bad = append(bad, fmt.Sprintf("GenerateMac echoed MacAlgorithm %q, want %q (GM-OK-1)", out.MacAlgorithm, alg))
-	}
-	if got := aws.ToString(out.KeyId); !strings.HasPrefix(got, "arn:") {
-		bad = append(bad, fmt.Sprintf("GenerateMac KeyId %q is not a key ARN (KID-4)", got))
-	}
-	return out.Mac, o, bad
+	var v verdict
+	want := digestSize(alg)
+	v.check("GM-OK-2", len(out.Mac) == want, "GenerateMac returned a %d-byte Mac, want %d (GM-OK-2)", len(out.Mac), want)
+	v.check("GM-OK-1", string(out.MacAlgorithm) == alg, "GenerateMac echoed MacAlgorithm %q, want %q (GM-OK-1)", out.MacAlgorithm, alg)
+	got := aws.ToString(out.KeyId)
+	v.check("KID-4", strings.HasPrefix(got, "arn:"), "GenerateMac KeyId %q is not a key ARN (KID-4)", got)
+	return out.Mac, o, v.fs
 }
 
-// verify calls VerifyMac; a 200 answer must say MacValid true (VM-OK-2).
-func verify(ctx context.Context, c *kms.Client, keyID, alg string, msg, tag []byte, tokens []string) (Outcome, []string) {
+// verify calls VerifyMac; a 200 answer must say MacValid true (VM-OK-2),
+// echo the algorithm (VM-OK-1) and name the key by ARN (KID-4).
+func verify(ctx context.Context, c *kms.Client, keyID, alg string, msg, tag []byte, tokens []string) (Outcome, []finding) {
 	out, err := c.VerifyMac(ctx, &kms.VerifyMacInput{
 		KeyId: aws.String(keyID), MacAlgorithm: types.MacAlgorithmSpec(alg), Message: msg, Mac: tag, GrantTokens: tokens,
 	})
@@ -44,14 +41,23 @@ func verify(ctx context.Context, c *kms.Client, keyID, alg string, msg, tag []by
 	if !o.OK() {
 		return o, nil
 	}
-	var bad []string
-	if !out.MacValid {
-		bad = append(bad, "VerifyMac answered 200 with MacValid false (VM-OK-2)")
+	var v verdict
+	v.check("VM-OK-2", out.MacValid, "VerifyMac answered 200 with MacValid false (VM-OK-2)")
+	v.check("VM-OK-1", string(out.MacAlgorithm) == alg, "VerifyMac echoed MacAlgorithm %q, want %q (VM-OK-1)", out.MacAlgorithm, alg)
+	got := aws.ToString(out.KeyId)
+	v.check("KID-4", strings.HasPrefix(got, "arn:"), "VerifyMac KeyId %q is not a key ARN (KID-4)", got)
+	return o, v.fs
+}
+
+// reasons lists what went wrong among fs.
+func reasons(fs []finding) []string {
+	var out []string
+	for _, f := range fs {
+		if !f.ok {
+			out = append(out, f.reason)
+		}
 	}
-	if string(out.MacAlgorithm) != alg {
-		bad = append(bad, fmt.Sprintf("VerifyMac echoed MacAlgorithm %q, want %q (VM-OK-1)", out.MacAlgorithm, alg))
-	}
-	return o, bad
+	return out
 }
 
 func digestSize(alg string) int {
@@ -82,34 +88,46 @@ func message(n int, seed int64) []byte {
 	return b
 }
 
-// verdict collects why one generated case failed.
-type verdict struct{ reasons []string }
-
-func (v *verdict) failf(format string, args ...any) {
-	v.reasons = append(v.reasons, fmt.Sprintf(format, args...))
+// finding is one check of one rule: ok, or what went wrong. halt marks a
+// divergence after which the model no longer knows the endpoint's state
+// (a lifecycle call that answered or acted otherwise).
+type finding struct {
+	rule, reason string
+	ok, halt     bool
 }
 
-func (v *verdict) add(reasons []string) { v.reasons = append(v.reasons, reasons...) }
+// verdict collects the findings of one generated case; result judges them
+// with the check's hunt (nil: a plain collector).
+type verdict struct {
+	h  *hunt
+	fs []finding
+}
 
-// want records a failure unless o is the expected answer.
-func (v *verdict) want(what string, o Outcome, code string, status int) bool {
+// check records a finding for rule and returns ok.
+func (v *verdict) check(rule string, ok bool, format string, args ...any) bool {
+	f := finding{rule: rule, ok: ok}
+	if !ok {
+		f.reason = fmt.Sprintf(format, args...)
+	}
+	v.fs = append(v.fs, f)
+	return ok
+}
+
+func (v *verdict) add(fs []finding) { v.fs = append(v.fs, fs...) }
+
+// want checks that o is the expected answer ("" for 200 OK), for rule.
+func (v *verdict) want(rule, what string, o Outcome, code string, status int) bool {
 	if code == "" {
-		if o.OK() {
-			return true
-		}
-		v.failf("%s: got %s, want 200 OK", what, o)
-		return false
+		return v.check(rule, o.OK(), "%s: got %s, want 200 OK", what, o)
 	}
-	if o.Is(code, status) {
-		return true
-	}
-	v.failf("%s: got %s, want %d %s", what, o, status, code)
-	return false
+	return v.check(rule, o.Is(code, status), "%s: got %s, want %d %s", what, o, status, code)
 }
 
+// result fails the case only for the rule the hunt is after.
 func (v *verdict) result() *gopter.PropResult {
-	if len(v.reasons) == 0 {
+	rule, why, _ := v.h.judge(v.fs)
+	if rule == "" {
 		return &gopter.PropResult{Status: gopter.PropTrue}
 	}
-	return &gopter.PropResult{Status: gopter.PropFalse, Labels: v.reasons}
+	return &gopter.PropResult{Status: gopter.PropFalse, Labels: why}
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
-	"github.com/leanovate/gopter"
 )
 
 // Config sets how much a check generates and from which seed.
@@ -60,87 +59,98 @@ func (c Config) tests(def int) int {
 type Result struct {
 	Name      string
 	Seed      int64
-	Tests     int // cases requested
+	Tests     int // cases requested per run
 	Passed    bool
-	Succeeded int // cases that passed before the verdict
+	Succeeded int // cases of the first run that passed before its verdict
 	Discarded int
-	// Counterexample is the shrunk failing input, one "label: value" per
-	// argument; Original the input as first generated.
+	// Runs is how many gopter runs the check made: one more than the
+	// rules it reported, unless it hit the bound (run k uses Seed+k).
+	Runs int
+	// Violations are the rules found broken, in the order found, each once.
+	Violations []Violation
+	// Checked lists the rules judged at least once (sorted).
+	Checked []string
+	// Blocked is set when the endpoint lacks a precondition: the check
+	// did not run, or (Model) ran without what is missing.
+	Blocked *Block
+	// Counterexample, Original, Shrinks and Reasons repeat the first
+	// violation's, for callers that read one failure.
 	Counterexample []string
 	Original       []string
 	Shrinks        int
-	// Reasons say what the endpoint did wrong on the counterexample.
-	Reasons  []string
-	Err      error // setup failure or a panic inside the check
-	Duration time.Duration
+	Reasons        []string
+	Err            error // setup failure or a panic inside the check
+	Duration       time.Duration
+}
+
+// settle fills Passed and the first-violation fields.
+func (r Result) settle() Result {
+	r.Passed = len(r.Violations) == 0 && r.Err == nil && r.Blocked == nil
+	if len(r.Violations) > 0 {
+		v := r.Violations[0]
+		r.Counterexample, r.Original, r.Shrinks, r.Reasons = v.Counterexample, v.Original, v.Shrinks, v.Reasons
+	}
+	return r
+}
+
+// Violated reports whether rule was found broken.
+func (r Result) Violated(rule string) bool {
+	for _, v := range r.Violations {
+		if v.Rule == rule {
+			return true
+		}
+	}
+	return false
 }
 
 // String is a one-line verdict on success, and on failure a block with the
-// seed to replay, the shrunk counterexample and the reasons.
+// seed to replay and, per violated rule, the shrunk counterexample and the
+// reasons.
 func (r Result) String() string {
 	if r.Passed {
 		return fmt.Sprintf("%s: passed %d tests (seed %d, %s)", r.Name, r.Succeeded, r.Seed, r.Duration.Round(time.Millisecond))
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: FAILED after %d passing tests (seed %d; replay with seed %d and %d tests)\n", r.Name, r.Succeeded, r.Seed, r.Seed, r.Tests)
+	if r.Blocked != nil {
+		fmt.Fprintf(&b, "  blocked by %s: %s\n", r.Blocked.Rule, r.Blocked.Reason)
+	}
 	if r.Err != nil {
 		fmt.Fprintf(&b, "  error: %v\n", r.Err)
 	}
-	if len(r.Counterexample) > 0 {
-		fmt.Fprintf(&b, "  counterexample (shrunk %d times):\n", r.Shrinks)
-		for _, c := range r.Counterexample {
-			fmt.Fprintf(&b, "    %s\n", c)
-		}
-	}
-	for _, why := range r.Reasons {
-		fmt.Fprintf(&b, "  %s\n", why)
+	for _, v := range r.Violations {
+		b.WriteString(v.text("  "))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// check runs prop with cfg and turns gopter's result into a Result.
-func check(name string, cfg Config, defTests int, prop gopter.Prop) Result {
-	return checkSized(name, cfg, defTests, 0, prop)
+// text is one violation as an indented block.
+func (v Violation) text(indent string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s%s violated (run seed %d):\n", indent, v.Rule, v.Seed)
+	if len(v.Counterexample) > 0 {
+		fmt.Fprintf(&b, "%s  counterexample (shrunk %d times):\n", indent, v.Shrinks)
+		for _, c := range v.Counterexample {
+			fmt.Fprintf(&b, "%s    %s\n", indent, c)
+		}
+	}
+	for _, why := range v.Reasons {
+		fmt.Fprintf(&b, "%s  %s\n", indent, why)
+	}
+	return b.String()
 }
 
-// checkSized is check with gopter's MaxSize set (0: gopter's default); for
-// command sequences it bounds their length.
-func checkSized(name string, cfg Config, defTests, maxSize int, prop gopter.Prop) Result {
-	seed := cfg.seed()
-	params := gopter.DefaultTestParametersWithSeed(seed)
-	params.MinSuccessfulTests = cfg.tests(defTests)
-	params.MaxShrinkCount = 200
-	if maxSize > 0 {
-		params.MaxSize = maxSize
-	}
-	if cfg.Log != nil {
-		fmt.Fprintf(cfg.Log, "property %s: seed %d, %d tests\n", name, seed, params.MinSuccessfulTests)
-	}
-	start := time.Now()
-	tr := prop.Check(params)
-	r := Result{
-		Name: name, Seed: seed, Tests: params.MinSuccessfulTests,
-		Passed: tr.Passed(), Succeeded: tr.Succeeded, Discarded: tr.Discarded,
-		Err: tr.Error, Reasons: tr.Labels, Duration: time.Since(start),
-	}
-	for _, a := range tr.Args {
-		label := a.Label
-		if label == "" {
-			label = "input"
-		}
-		r.Counterexample = append(r.Counterexample, label+": "+a.ArgFormatted)
-		r.Original = append(r.Original, label+": "+a.OrigArgFormatted)
-		r.Shrinks += a.Shrinks
-	}
-	if !r.Passed && r.Err == nil && len(r.Reasons) == 0 {
-		r.Reasons = []string{"gopter status " + tr.Status.String()}
-	}
-	return r
-}
+// String is the violation's block without indentation.
+func (v Violation) String() string { return strings.TrimRight(v.text(""), "\n") }
 
 // failed returns a Result for a check that could not start.
 func failed(name string, cfg Config, err error) Result {
 	return Result{Name: name, Seed: cfg.seed(), Tests: cfg.tests(0), Err: err}
+}
+
+// blocked returns a Result for a check the endpoint cannot take.
+func blocked(name string, cfg Config, b Block) Result {
+	return Result{Name: name, Seed: cfg.seed(), Tests: cfg.tests(0), Blocked: &b}
 }
 
 // Check is the signature every generated check has, so callers (a godog

@@ -7,7 +7,10 @@
 // Each check takes a *kms.Client (what users' code does), a Raw function for
 // requests the SDK refuses to send, and a Config with the seed and the number
 // of tests; it returns a Result whose String is a readable verdict with the
-// seed to replay and the shrunk counterexample.
+// seed to replay and the shrunk counterexample. Every check inside knows the
+// rule (features/RULES.md) it checks: Result.Violations reports each
+// violated rule once, with its own shrunk counterexample, and a check goes
+// on after a violation to judge the rules it has not seen violated.
 //
 // The one thing users get wrong: a failing seed only replays against the same
 // kind of endpoint state. Checks create their own keys (or use the Fixture

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -230,10 +231,14 @@ func fixture(ctx context.Context, client *kms.Client, cfg Config) (*Fixture, fun
 }
 
 // withFixture runs body with the check's fixture and closes it afterwards;
-// a fixture that cannot be made fails the check.
+// a fixture the endpoint refuses to create blocks the check (CK-1), one
+// that cannot be made for another reason fails it.
 func withFixture(ctx context.Context, client *kms.Client, cfg Config, name string, body func(fx *Fixture) Result) Result {
 	fx, done, err := fixture(ctx, client, cfg)
 	if err != nil {
+		if o := fromSDK(err); o.Err == nil && o.Status != 0 {
+			return blocked(name, cfg, Block{Rule: "CK-1", Reason: "creating the check's keys: " + err.Error()})
+		}
 		return failed(name, cfg, err)
 	}
 	defer done()
@@ -282,4 +287,13 @@ func (f *Fixture) WaitReady(ctx context.Context, d time.Duration) error {
 		}
 	}
 	return nil
+}
+
+// importBlock names what an import failure shows the endpoint lacks: an
+// EXTERNAL HMAC key (CK-11) or import itself (IMP-1).
+func importBlock(err error) Block {
+	if strings.Contains(err.Error(), "CreateKey ") {
+		return Block{Rule: "CK-11", Reason: err.Error()}
+	}
+	return Block{Rule: "IMP-1", Reason: err.Error()}
 }

@@ -139,45 +139,85 @@ func limits(ctx context.Context, client *kms.Client, raw Raw, cfg Config, fields
 	}
 	return withFixture(ctx, client, cfg, name, func(fx *Fixture) Result {
 		key := fx.Keys["HMAC_256"][0]
-		return check(name, cfg, 60, prop.ForAll(func(c LimitCase) *gopter.PropResult {
-			var v verdict
-			r := limitRanges[c.Field]
-			req := map[string]any{"KeyId": key, "MacAlgorithm": "HMAC_SHA_256", "Message": []byte("kmsmac")}
-			op, okCode := "GenerateMac", ""
-			switch c.Field {
-			case LimitMessage:
-				req["Message"] = message(c.Len, int64(c.Len)+1)
-			case LimitMac:
-				op, okCode = "VerifyMac", "KMSInvalidMacException"
-				req["Mac"] = message(c.Len, int64(c.Len)+7)
-			case LimitKeyID:
-				okCode = "NotFoundException"
-				req["KeyId"] = strings.Repeat("k", c.Len)
-			case LimitGrantTokens:
-				if c.Len > 0 {
+		return check(name, cfg, 60, func(h *hunt) gopter.Prop {
+			return prop.ForAll(func(c LimitCase) *gopter.PropResult {
+				v := verdict{h: h}
+				r := limitRanges[c.Field]
+				req := map[string]any{"KeyId": key, "MacAlgorithm": "HMAC_SHA_256", "Message": []byte("kmsmac")}
+				op, okCode := "GenerateMac", ""
+				switch c.Field {
+				case LimitMessage:
+					req["Message"] = message(c.Len, int64(c.Len)+1)
+				case LimitMac:
+					op, okCode = "VerifyMac", "KMSInvalidMacException"
+					req["Mac"] = message(c.Len, int64(c.Len)+7)
+				case LimitKeyID:
+					okCode = "NotFoundException"
+					req["KeyId"] = strings.Repeat("k", c.Len)
+				case LimitGrantTokens:
+					if c.Len > 0 {
+						okCode = "InvalidGrantTokenException"
+					}
+					tokens := make([]string, c.Len)
+					for i := range tokens {
+						tokens[i] = fmt.Sprintf("kmsmac-invalid-grant-token-%d", i)
+					}
+					req["GrantTokens"] = tokens
+				case LimitGrantToken:
 					okCode = "InvalidGrantTokenException"
+					req["GrantTokens"] = []string{strings.Repeat("t", c.Len)}
 				}
-				tokens := make([]string, c.Len)
-				for i := range tokens {
-					tokens[i] = fmt.Sprintf("kmsmac-invalid-grant-token-%d", i)
+				o, _ := callRaw(ctx, raw, op, req)
+				what := fmt.Sprintf("%s with %s", op, c)
+				rule := limitRule(c)
+				if c.Len >= r.min && c.Len <= r.max {
+					v.want(rule, what, o, okCode, 400)
+					return v.result()
 				}
-				req["GrantTokens"] = tokens
-			case LimitGrantToken:
-				okCode = "InvalidGrantTokenException"
-				req["GrantTokens"] = []string{strings.Repeat("t", c.Len)}
-			}
-			o, _ := callRaw(ctx, raw, op, req)
-			what := fmt.Sprintf("%s with %s", op, c)
-			if c.Len >= r.min && c.Len <= r.max {
-				v.want(what, o, okCode, 400)
+				if c.Field == LimitMac {
+					// an empty or over-long Mac is a validation error, not a mismatch
+					v.want("VM-FAIL-5", what, o, "ValidationException", 400)
+				}
+				if v.want(rule, what, o, "ValidationException", 400) {
+					v.check("VAL-FMT-1", strings.Contains(o.Message, "validation error") && strings.Contains(o.Message, r.member),
+						"%s: ValidationException message %q does not say \"validation error\" and name %s (VAL-FMT-1)", what, o.Message, r.member)
+				}
 				return v.result()
-			}
-			if v.want(what, o, "ValidationException", 400) {
-				if !strings.Contains(o.Message, "validation error") || !strings.Contains(o.Message, r.member) {
-					v.failf("%s: ValidationException message %q does not say \"validation error\" and name %s (VAL-FMT-1)", what, o.Message, r.member)
-				}
-			}
-			return v.result()
-		}, genLimitCase(fields)))
+			}, genLimitCase(fields))
+		})
 	})
+}
+
+// limitRule is the rule a LimitCase checks: each field's empty, too long
+// and in-range cases have their own rule.
+func limitRule(c LimitCase) string {
+	r := limitRanges[c.Field]
+	low, high := c.Len < r.min, c.Len > r.max
+	switch c.Field {
+	case LimitMessage:
+		return pick(low, high, "MAC-SIZE-3", "MAC-SIZE-2", "MAC-SIZE-1")
+	case LimitMac:
+		return pick(low, high, "VM-SIZE-3", "VM-SIZE-2", "VM-SIZE-1")
+	case LimitKeyID:
+		// in range: an unknown key id fails key resolution (KID-6)
+		return pick(low, high, "MAC-SIZE-4", "MAC-SIZE-5", "KID-6")
+	case LimitGrantTokens:
+		if c.Len == 0 {
+			return "MAC-GT-1" // an empty list is allowed
+		}
+		return pick(low, high, "MAC-GT-2", "MAC-GT-2", "MAC-GT-4")
+	case LimitGrantToken:
+		return pick(low, high, "MAC-GT-3", "MAC-GT-3", "MAC-GT-4")
+	}
+	return ""
+}
+
+func pick(low, high bool, lowRule, highRule, inRule string) string {
+	switch {
+	case low:
+		return lowRule
+	case high:
+		return highRule
+	}
+	return inRule
 }

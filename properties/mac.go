@@ -33,18 +33,23 @@ func specOf(keySpec string) *mac.Spec {
 func RoundTrip(ctx context.Context, client *kms.Client, raw Raw, cfg Config) Result {
 	const name = "RoundTrip"
 	return withFixture(ctx, client, cfg, name, func(fx *Fixture) Result {
-		return check(name, cfg, 100, prop.ForAll(func(keySpec string, n int, seed int64) *gopter.PropResult {
-			var v verdict
-			spec, key, msg := specOf(keySpec), fx.Keys[keySpec][0], message(n, seed)
-			tag, o, bad := generate(ctx, client, key, spec.Algorithm, msg, nil)
-			v.add(bad)
-			if v.want("GenerateMac", o, "", 0) {
-				o, bad = verify(ctx, client, key, spec.Algorithm, msg, tag, nil)
-				v.add(bad)
-				v.want("VerifyMac of the MAC GenerateMac returned", o, "", 0)
-			}
-			return v.result()
-		}, genSpec, genLen, genSeed))
+		return check(name, cfg, 100, func(h *hunt) gopter.Prop {
+			return prop.ForAll(func(keySpec string, n int, seed int64) *gopter.PropResult {
+				v := verdict{h: h}
+				spec, key, msg := specOf(keySpec), fx.Keys[keySpec][0], message(n, seed)
+				tag, o, fs := generate(ctx, client, key, spec.Algorithm, msg, nil)
+				v.add(fs)
+				if v.want("GM-OK-1", "GenerateMac", o, "", 0) {
+					o, fs = verify(ctx, client, key, spec.Algorithm, msg, tag, nil)
+					v.add(fs)
+					// ALG-5: the spec's own algorithm works both ways.
+					if v.want("VM-OK-1", "VerifyMac of the MAC GenerateMac returned", o, "", 0) {
+						v.check("ALG-5", true, "")
+					}
+				}
+				return v.result()
+			}, genSpec, genLen, genSeed)
+		})
 	})
 }
 
@@ -55,9 +60,7 @@ func Deterministic(ctx context.Context, client *kms.Client, raw Raw, cfg Config)
 	// Only determinism here: RoundTrip checks the shape of answers.
 	return twoMacs("Deterministic", 0, 0, "first GenerateMac", "second GenerateMac",
 		func(v *verdict, _ string, a, b []byte) {
-			if !bytes.Equal(a, b) {
-				v.failf("GenerateMac is not deterministic: %x then %x (GM-OK-3)", a, b)
-			}
+			v.check("GM-OK-3", bytes.Equal(a, b), "GenerateMac is not deterministic: %x then %x (GM-OK-3)", a, b)
 		})(ctx, client, raw, cfg)
 }
 
@@ -66,9 +69,7 @@ func Deterministic(ctx context.Context, client *kms.Client, raw Raw, cfg Config)
 func DistinctKeys(ctx context.Context, client *kms.Client, raw Raw, cfg Config) Result {
 	return twoMacs("DistinctKeys", 0, 1, "GenerateMac with the first key", "GenerateMac with the second key",
 		func(v *verdict, keySpec string, a, b []byte) {
-			if bytes.Equal(a, b) {
-				v.failf("two keys of spec %s gave the same MAC %x (GM-OK-5)", keySpec, a)
-			}
+			v.check("GM-OK-5", !bytes.Equal(a, b), "two keys of spec %s gave the same MAC %x (GM-OK-5)", keySpec, a)
 		})(ctx, client, raw, cfg)
 }
 
@@ -78,16 +79,18 @@ func DistinctKeys(ctx context.Context, client *kms.Client, raw Raw, cfg Config) 
 func twoMacs(name string, ka, kb int, whatA, whatB string, judge func(v *verdict, keySpec string, a, b []byte)) Check {
 	return func(ctx context.Context, client *kms.Client, raw Raw, cfg Config) Result {
 		return withFixture(ctx, client, cfg, name, func(fx *Fixture) Result {
-			return check(name, cfg, 50, prop.ForAll(func(keySpec string, n int, seed int64) *gopter.PropResult {
-				var v verdict
-				spec, keys, msg := specOf(keySpec), fx.Keys[keySpec], message(n, seed)
-				a, o1, _ := generate(ctx, client, keys[ka], spec.Algorithm, msg, nil)
-				b, o2, _ := generate(ctx, client, keys[kb], spec.Algorithm, msg, nil)
-				if v.want(whatA, o1, "", 0) && v.want(whatB, o2, "", 0) {
-					judge(&v, keySpec, a, b)
-				}
-				return v.result()
-			}, genSpec, genLen, genSeed))
+			return check(name, cfg, 50, func(h *hunt) gopter.Prop {
+				return prop.ForAll(func(keySpec string, n int, seed int64) *gopter.PropResult {
+					v := verdict{h: h}
+					spec, keys, msg := specOf(keySpec), fx.Keys[keySpec], message(n, seed)
+					a, o1, _ := generate(ctx, client, keys[ka], spec.Algorithm, msg, nil)
+					b, o2, _ := generate(ctx, client, keys[kb], spec.Algorithm, msg, nil)
+					if v.want("GM-OK-1", whatA, o1, "", 0) && v.want("GM-OK-1", whatB, o2, "", 0) {
+						judge(&v, keySpec, a, b)
+					}
+					return v.result()
+				}, genSpec, genLen, genSeed)
+			})
 		})
 	}
 }
@@ -99,20 +102,22 @@ func KnownAnswer(ctx context.Context, client *kms.Client, raw Raw, cfg Config) R
 	const name = "KnownAnswer"
 	return withFixture(ctx, client, cfg, name, func(fx *Fixture) Result {
 		if fx.ImportErr != nil {
-			return failed(name, cfg, fmt.Errorf("no keys with imported material: %w", fx.ImportErr))
+			return blocked(name, cfg, importBlock(fx.ImportErr))
 		}
-		return check(name, cfg, 100, prop.ForAll(func(keySpec string, n int, seed int64) *gopter.PropResult {
-			var v verdict
-			spec, imp, msg := specOf(keySpec), fx.Imported[keySpec], message(n, seed)
-			want := mac.Sum(spec, imp.Material, msg)
-			got, o, _ := generate(ctx, client, imp.KeyID, spec.Algorithm, msg, nil)
-			if v.want("GenerateMac", o, "", 0) && !bytes.Equal(got, want) {
-				v.failf("GenerateMac = %x, want the RFC 2104 HMAC of the imported material %x (GM-OK-4)", got, want)
-			}
-			o, _ = verify(ctx, client, imp.KeyID, spec.Algorithm, msg, want, nil)
-			v.want("VerifyMac of the locally computed HMAC", o, "", 0)
-			return v.result()
-		}, genSpec, genLen, genSeed))
+		return check(name, cfg, 100, func(h *hunt) gopter.Prop {
+			return prop.ForAll(func(keySpec string, n int, seed int64) *gopter.PropResult {
+				v := verdict{h: h}
+				spec, imp, msg := specOf(keySpec), fx.Imported[keySpec], message(n, seed)
+				want := mac.Sum(spec, imp.Material, msg)
+				got, o, _ := generate(ctx, client, imp.KeyID, spec.Algorithm, msg, nil)
+				if v.want("GM-OK-4", "GenerateMac", o, "", 0) {
+					v.check("GM-OK-4", bytes.Equal(got, want), "GenerateMac = %x, want the RFC 2104 HMAC of the imported material %x (GM-OK-4)", got, want)
+				}
+				o, _ = verify(ctx, client, imp.KeyID, spec.Algorithm, msg, want, nil)
+				v.want("VM-OK-3", "VerifyMac of the locally computed HMAC", o, "", 0)
+				return v.result()
+			}, genSpec, genLen, genSeed)
+		})
 	})
 }
 
@@ -153,51 +158,65 @@ func TamperOnly(kinds ...string) Check {
 		}
 		return withFixture(ctx, client, cfg, name, func(fx *Fixture) Result {
 			genKind := gen.OneConstOf(args...).WithLabel("alteration")
-			return check(name, cfg, 200, prop.ForAll(func(keySpec string, n int, seed int64, kind string, pos int) *gopter.PropResult {
-				var v verdict
-				spec, keys, msg := specOf(keySpec), fx.Keys[keySpec], message(n, seed)
-				tag, o, _ := generate(ctx, client, keys[0], spec.Algorithm, msg, nil)
-				if !v.want("GenerateMac", o, "", 0) {
+			return check(name, cfg, 200, func(h *hunt) gopter.Prop {
+				return prop.ForAll(func(keySpec string, n int, seed int64, kind string, pos int) *gopter.PropResult {
+					v := verdict{h: h}
+					spec, keys, msg := specOf(keySpec), fx.Keys[keySpec], message(n, seed)
+					tag, o, _ := generate(ctx, client, keys[0], spec.Algorithm, msg, nil)
+					if !v.want("GM-OK-1", "GenerateMac", o, "", 0) {
+						return v.result()
+					}
+					key, alg, m, t := keys[0], spec.Algorithm, msg, bytes.Clone(tag)
+					wantCode := "KMSInvalidMacException"
+					var what string
+					switch kind {
+					case TamperMessageBit:
+						m = bytes.Clone(msg)
+						bit := pos % (8 * len(m))
+						m[bit/8] ^= 1 << (bit % 8)
+						what = fmt.Sprintf("message bit %d flipped", bit)
+					case TamperMacBit:
+						bit := pos % (8 * len(t))
+						t[bit/8] ^= 1 << (bit % 8)
+						what = fmt.Sprintf("MAC bit %d flipped", bit)
+					case TamperTruncate:
+						t = t[:1+pos%(len(t)-1)]
+						what = fmt.Sprintf("MAC truncated to %d of %d bytes", len(t), len(tag))
+					case TamperExtend:
+						extra := 1 + pos%64
+						t = append(t, message(extra, int64(pos)+1)...)
+						what = fmt.Sprintf("MAC extended by %d bytes", extra)
+					case TamperOtherKey:
+						key = keys[1]
+						what = "MAC checked with another key of spec " + keySpec
+					case TamperOtherAlgorithm:
+						others := otherAlgorithms(alg)
+						alg = others[pos%len(others)]
+						wantCode = "InvalidKeyUsageException"
+						what = "MAC checked with algorithm " + alg
+					default:
+						v.check("harness", false, "unknown alteration %q", kind)
+						return v.result()
+					}
+					o, _ = verify(ctx, client, key, alg, m, t, nil)
+					for _, rule := range tamperRules[kind] {
+						v.want(rule, "VerifyMac, "+what, o, wantCode, 400)
+					}
 					return v.result()
-				}
-				key, alg, m, t := keys[0], spec.Algorithm, msg, bytes.Clone(tag)
-				wantCode := "KMSInvalidMacException"
-				var what string
-				switch kind {
-				case TamperMessageBit:
-					m = bytes.Clone(msg)
-					bit := pos % (8 * len(m))
-					m[bit/8] ^= 1 << (bit % 8)
-					what = fmt.Sprintf("message bit %d flipped", bit)
-				case TamperMacBit:
-					bit := pos % (8 * len(t))
-					t[bit/8] ^= 1 << (bit % 8)
-					what = fmt.Sprintf("MAC bit %d flipped", bit)
-				case TamperTruncate:
-					t = t[:1+pos%(len(t)-1)]
-					what = fmt.Sprintf("MAC truncated to %d of %d bytes", len(t), len(tag))
-				case TamperExtend:
-					extra := 1 + pos%64
-					t = append(t, message(extra, int64(pos)+1)...)
-					what = fmt.Sprintf("MAC extended by %d bytes", extra)
-				case TamperOtherKey:
-					key = keys[1]
-					what = "MAC checked with another key of spec " + keySpec
-				case TamperOtherAlgorithm:
-					others := otherAlgorithms(alg)
-					alg = others[pos%len(others)]
-					wantCode = "InvalidKeyUsageException"
-					what = "MAC checked with algorithm " + alg
-				default:
-					v.failf("unknown alteration %q", kind)
-					return v.result()
-				}
-				o, _ = verify(ctx, client, key, alg, m, t, nil)
-				v.want("VerifyMac, "+what, o, wantCode, 400)
-				return v.result()
-			}, genSpec, genLen, genSeed, genKind, genOffset))
+				}, genSpec, genLen, genSeed, genKind, genOffset)
+			})
 		})
 	}
+}
+
+// tamperRules are the rules each alteration checks.
+var tamperRules = map[string][]string{
+	TamperMessageBit:     {"VM-FAIL-1"},
+	TamperMacBit:         {"VM-FAIL-2"},
+	TamperTruncate:       {"VM-FAIL-2"},
+	TamperExtend:         {"VM-FAIL-2"},
+	TamperOtherKey:       {"VM-FAIL-3"},
+	TamperOtherAlgorithm: {"VM-FAIL-4", "ALG-3"},
 }
 
 func otherAlgorithms(alg string) []string {

@@ -34,7 +34,7 @@ func (t target) resolve(m model) int {
 // model after it, and the answer expected; exec performs it on the endpoint.
 type planner interface {
 	plan(m model) (next model, want expect, ok bool)
-	exec(h *harness, before model, want expect) (o Outcome, wantCode string, reasons []string)
+	exec(h *harness, before model, want expect) answer
 	String() string
 }
 

@@ -33,15 +33,18 @@ type harness struct {
 	macs   map[[2]int][]byte // (key, message) -> MAC the endpoint gave (AWS_KMS keys)
 	model  model
 	trace  []string
-	failed bool // after the first divergence the rest of the sequence is skipped
+	hunt   *hunt
+	// stopped: after a divergence the model no longer knows the endpoint's
+	// state, so the rest of the sequence is skipped.
+	stopped bool
 }
 
 type grantRef struct{ ID, Token string }
 
-func newHarness(ctx context.Context, client *kms.Client, cfg Config) *harness {
+func newHarness(ctx context.Context, client *kms.Client, cfg Config, h *hunt) *harness {
 	id := make([]byte, 6)
 	_, _ = rand.Read(id)
-	return &harness{ctx: ctx, client: client, cfg: cfg, run: hex.EncodeToString(id), macs: map[[2]int][]byte{}, model: newModel()}
+	return &harness{ctx: ctx, client: client, cfg: cfg, run: hex.EncodeToString(id), macs: map[[2]int][]byte{}, model: newModel(), hunt: h}
 }
 
 func newModel() model { return model{Aliases: map[int]int{}} }
@@ -54,7 +57,7 @@ func (h *harness) destroy() {
 	}
 	for i, id := range h.keys {
 		if id != "" && (i >= len(h.model.Keys) || h.model.Keys[i].State != stPendingDeletion) {
-			_, _ = h.client.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(id), PendingWindowInDays: aws.Int32(deletionWindow)})
+			_, _ = h.client.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(h.bareID(i)), PendingWindowInDays: aws.Int32(deletionWindow)})
 		}
 	}
 }
@@ -64,6 +67,17 @@ func (h *harness) keyID(k int) string {
 		return ""
 	}
 	return h.keys[k]
+}
+
+// bareID is key k's key id. The lifecycle calls use it: KMS takes an id or
+// an ARN there, some emulators only the id (moto 5.2 answers 500 to an
+// ARN), and no rule the model judges is about that choice.
+func (h *harness) bareID(k int) string {
+	arn := h.keyID(k)
+	if i := strings.LastIndex(arn, ":key/"); i >= 0 {
+		return arn[i+len(":key/"):]
+	}
+	return arn
 }
 
 // poll repeats an idempotent call until ok says so or cfg.Wait has passed
@@ -90,34 +104,49 @@ func (s step) NextState(st commands.State) commands.State {
 	return next
 }
 
+// Run performs the command and judges every finding with the hunt: the
+// sequence fails only for the rule the run is after. A divergence on a
+// rule already reported (or not hunted) ends the sequence quietly when it
+// leaves the endpoint's state unknown (halt), and is passed over when it
+// does not (a bare key id in an answer), so the model keeps exploring.
 func (s step) Run(sut commands.SystemUnderTest) commands.Result {
 	h := sut.(*harness)
-	if h.failed {
+	if h.stopped {
 		return []string(nil)
 	}
 	next, want, ok := s.p.plan(h.model)
 	if !ok {
-		h.failed = true
+		h.stopped = true
 		return []string{fmt.Sprintf("%s does not apply to the model (harness bug)", s.p)}
 	}
-	o, wantCode, reasons := s.p.exec(h, h.model, want)
-	line := fmt.Sprintf("%d. %s -> %s", len(h.trace)+1, s.p, o)
-	h.trace = append(h.trace, line)
-	if o.Code != wantCode || (wantCode == "" && !o.OK()) || (wantCode != "" && o.Status != 400) {
-		want := "200 OK"
-		if wantCode != "" {
-			want = "400 " + wantCode
+	rule, halt := ruleOf(s.p, h.model, want)
+	a := s.p.exec(h, h.model, want)
+	if a.rule != "" {
+		rule = a.rule
+	}
+	h.trace = append(h.trace, fmt.Sprintf("%d. %s -> %s", len(h.trace)+1, s.p, a.o))
+	fs := a.fs
+	if a.o.Code != a.code || (a.code == "" && !a.o.OK()) || (a.code != "" && a.o.Status != 400) {
+		wantText := "200 OK"
+		if a.code != "" {
+			wantText = "400 " + a.code
 		}
-		reasons = append([]string{fmt.Sprintf("step %d %s: got %s, want %s", len(h.trace), s.p, o, want)}, reasons...)
-	} else if want.Key >= 0 && want.State != "" && h.keyID(want.Key) != "" {
-		reasons = append(reasons, h.checkState(want.Key, want.State)...)
+		fs = append([]finding{{rule: rule, halt: halt,
+			reason: fmt.Sprintf("step %d %s: got %s, want %s (%s)", len(h.trace), s.p, a.o, wantText, rule)}}, fs...)
+	} else {
+		fs = append([]finding{{rule: rule, ok: true}}, fs...)
+		if want.Key >= 0 && want.State != "" && h.keyID(want.Key) != "" {
+			fs = append(fs, h.checkState(want.Key, want.State, rule)...)
+		}
 	}
 	h.model = next
-	if len(reasons) == 0 {
+	target, why, stop := h.hunt.judge(fs)
+	if target == "" {
+		h.stopped = stop
 		return []string(nil)
 	}
-	h.failed = true
-	return append(append([]string{"sequence run:"}, h.trace...), reasons...)
+	h.stopped = true
+	return append(append([]string{"sequence run:"}, h.trace...), why...)
 }
 
 func (s step) PostCondition(_ commands.State, res commands.Result) *gopter.PropResult {
@@ -127,9 +156,10 @@ func (s step) PostCondition(_ commands.State, res commands.Result) *gopter.PropR
 	return &gopter.PropResult{Status: gopter.PropTrue}
 }
 
-// checkState compares DescribeKey with the model (STATE-9: Enabled is true
-// exactly in the Enabled state).
-func (h *harness) checkState(k int, state string) []string {
+// checkState compares DescribeKey with the model, charging a wrong state
+// to rule (the command's), a failed DescribeKey to DK-5 and a wrong
+// Enabled flag to STATE-9.
+func (h *harness) checkState(k int, state, rule string) []finding {
 	var got string
 	var enabled bool
 	var o Outcome
@@ -143,20 +173,92 @@ func (h *harness) checkState(k int, state string) []string {
 	})
 	switch {
 	case !o.OK():
-		return []string{fmt.Sprintf("DescribeKey(key %d) after step %d: %s", k, len(h.trace), o)}
+		return []finding{failingHalt("DK-5", "DescribeKey(key %d) after step %d: %s (DK-5)", k, len(h.trace), o)}
 	case got != state:
-		return []string{fmt.Sprintf("after step %d key %d is %s, want %s", len(h.trace), k, got, state)}
-	case enabled != (state == stEnabled):
-		return []string{fmt.Sprintf("after step %d key %d (%s) shows Enabled=%v (STATE-9)", len(h.trace), k, got, enabled)}
+		return []finding{failingHalt(rule, "after step %d key %d is %s, want %s (%s)", len(h.trace), k, got, state, rule)}
 	}
-	return nil
+	var v verdict
+	v.check("DK-5", true, "")
+	v.check(rule, true, "")
+	v.check("STATE-9", enabled == (state == stEnabled), "after step %d key %d (%s) shows Enabled=%v (STATE-9)", len(h.trace), k, got, enabled)
+	return v.fs
+}
+
+// failingHalt is a divergence that leaves the endpoint's state unknown.
+func failingHalt(rule, format string, args ...any) finding {
+	return finding{rule: rule, halt: true, reason: fmt.Sprintf(format, args...)}
+}
+
+// answer is what a command's exec saw: the outcome, the answer expected
+// ("" for 200 OK), the rule that answer checks when it is not the
+// command's own (ruleOf), and the other checks made.
+type answer struct {
+	o    Outcome
+	code string
+	rule string
+	fs   []finding
+}
+
+// ruleOf is the rule a command's answer checks, and whether a wrong
+// answer leaves the endpoint's state unknown to the model.
+func ruleOf(p planner, m model, w expect) (string, bool) {
+	switch c := p.(type) {
+	case createKey:
+		if c.External {
+			return "CK-11", true
+		}
+		return "CK-1", true
+	case disableKey, enableKey:
+		return "STATE-10", true
+	case scheduleDeletion:
+		return "STATE-12", true
+	case cancelDeletion:
+		return "STATE-11", true
+	case createAlias, deleteAlias:
+		return "KID-1", true
+	case updateAlias:
+		return "KID-13", true
+	case importCmd:
+		return "IMP-1", true
+	case deleteMaterial:
+		return "IMP-8", true
+	case createGrant:
+		return "GR-7", true
+	case retireGrant:
+		return "GR-1", true
+	case generateMac:
+		return macRule(m, c.T, w), false
+	case verifyMac:
+		return macRule(m, c.T, w), false
+	}
+	return "harness", true
+}
+
+// macRule is the rule of a MAC call's answer: the key state table
+// (STATE-1/2/3/5), or alias resolution (KID-1, KID-11).
+func macRule(m model, t target, w expect) string {
+	if w.Key < 0 {
+		return "KID-11"
+	}
+	switch m.Keys[w.Key].State {
+	case stDisabled:
+		return "STATE-2"
+	case stPendingDeletion:
+		return "STATE-3"
+	case stPendingImport:
+		return "STATE-5"
+	}
+	if t.ViaAlias {
+		return "KID-1"
+	}
+	return "STATE-1"
 }
 
 // modelMessage is the message numbered n: a few fixed messages, so MACs
 // seen earlier in a sequence are checked again later (GM-OK-3, STATE-10).
 func modelMessage(n int) []byte { return []byte(fmt.Sprintf("kmsmac model message %d", n)) }
 
-func (c createKey) exec(h *harness, _ model, _ expect) (Outcome, string, []string) {
+func (c createKey) exec(h *harness, _ model, _ expect) answer {
 	origin := types.OriginTypeAwsKms
 	if c.External {
 		origin = types.OriginTypeExternal
@@ -165,53 +267,53 @@ func (c createKey) exec(h *harness, _ model, _ expect) (Outcome, string, []strin
 	h.keys = append(h.keys, id)
 	h.grants = append(h.grants, nil)
 	if err != nil {
-		return fromSDK(err), "", nil // fromSDK sees through the %w wrapping
+		return answer{o: fromSDK(err)} // fromSDK sees through the %w wrapping
 	}
-	return Outcome{Status: 200}, "", nil
+	return answer{o: Outcome{Status: 200}}
 }
 
-func (c disableKey) exec(h *harness, _ model, w expect) (Outcome, string, []string) {
-	_, err := h.client.DisableKey(h.ctx, &kms.DisableKeyInput{KeyId: aws.String(h.keyID(c.K))})
-	return fromSDK(err), w.Code, nil
+func (c disableKey) exec(h *harness, _ model, w expect) answer {
+	_, err := h.client.DisableKey(h.ctx, &kms.DisableKeyInput{KeyId: aws.String(h.bareID(c.K))})
+	return answer{o: fromSDK(err), code: w.Code}
 }
 
-func (c enableKey) exec(h *harness, _ model, w expect) (Outcome, string, []string) {
-	_, err := h.client.EnableKey(h.ctx, &kms.EnableKeyInput{KeyId: aws.String(h.keyID(c.K))})
-	return fromSDK(err), w.Code, nil
+func (c enableKey) exec(h *harness, _ model, w expect) answer {
+	_, err := h.client.EnableKey(h.ctx, &kms.EnableKeyInput{KeyId: aws.String(h.bareID(c.K))})
+	return answer{o: fromSDK(err), code: w.Code}
 }
 
-func (c scheduleDeletion) exec(h *harness, _ model, w expect) (Outcome, string, []string) {
-	_, err := h.client.ScheduleKeyDeletion(h.ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(h.keyID(c.K)), PendingWindowInDays: aws.Int32(deletionWindow)})
-	return fromSDK(err), w.Code, nil
+func (c scheduleDeletion) exec(h *harness, _ model, w expect) answer {
+	_, err := h.client.ScheduleKeyDeletion(h.ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(h.bareID(c.K)), PendingWindowInDays: aws.Int32(deletionWindow)})
+	return answer{o: fromSDK(err), code: w.Code}
 }
 
-func (c cancelDeletion) exec(h *harness, _ model, w expect) (Outcome, string, []string) {
-	_, err := h.client.CancelKeyDeletion(h.ctx, &kms.CancelKeyDeletionInput{KeyId: aws.String(h.keyID(c.K))})
-	return fromSDK(err), w.Code, nil
+func (c cancelDeletion) exec(h *harness, _ model, w expect) answer {
+	_, err := h.client.CancelKeyDeletion(h.ctx, &kms.CancelKeyDeletionInput{KeyId: aws.String(h.bareID(c.K))})
+	return answer{o: fromSDK(err), code: w.Code}
 }
 
-func (c createAlias) exec(h *harness, _ model, w expect) (Outcome, string, []string) {
+func (c createAlias) exec(h *harness, _ model, w expect) answer {
 	_, err := h.client.CreateAlias(h.ctx, &kms.CreateAliasInput{AliasName: aws.String(aliasName(h.run, c.A)), TargetKeyId: aws.String(h.keyID(c.K))})
-	return fromSDK(err), w.Code, nil
+	return answer{o: fromSDK(err), code: w.Code}
 }
 
-func (c updateAlias) exec(h *harness, _ model, w expect) (Outcome, string, []string) {
+func (c updateAlias) exec(h *harness, _ model, w expect) answer {
 	_, err := h.client.UpdateAlias(h.ctx, &kms.UpdateAliasInput{AliasName: aws.String(aliasName(h.run, c.A)), TargetKeyId: aws.String(h.keyID(c.K))})
-	return fromSDK(err), w.Code, nil
+	return answer{o: fromSDK(err), code: w.Code}
 }
 
-func (c deleteAlias) exec(h *harness, _ model, w expect) (Outcome, string, []string) {
+func (c deleteAlias) exec(h *harness, _ model, w expect) answer {
 	_, err := h.client.DeleteAlias(h.ctx, &kms.DeleteAliasInput{AliasName: aws.String(aliasName(h.run, c.A))})
-	return fromSDK(err), w.Code, nil
+	return answer{o: fromSDK(err), code: w.Code}
 }
 
-func (c importCmd) exec(h *harness, m model, w expect) (Outcome, string, []string) {
-	return importMaterial(h.ctx, h.client, h.keyID(c.K), m.Keys[c.K].Material), w.Code, nil
+func (c importCmd) exec(h *harness, m model, w expect) answer {
+	return answer{o: importMaterial(h.ctx, h.client, h.keyID(c.K), m.Keys[c.K].Material), code: w.Code}
 }
 
-func (c deleteMaterial) exec(h *harness, _ model, w expect) (Outcome, string, []string) {
+func (c deleteMaterial) exec(h *harness, _ model, w expect) answer {
 	_, err := h.client.DeleteImportedKeyMaterial(h.ctx, &kms.DeleteImportedKeyMaterialInput{KeyId: aws.String(h.keyID(c.K))})
-	return fromSDK(err), w.Code, nil
+	return answer{o: fromSDK(err), code: w.Code}
 }
 
 // grantee is the account root of the key's account: a principal that exists
@@ -224,7 +326,7 @@ func grantee(keyARN string) string {
 	return fmt.Sprintf("arn:%s:iam::%s:root", parts[1], parts[4])
 }
 
-func (c createGrant) exec(h *harness, _ model, w expect) (Outcome, string, []string) {
+func (c createGrant) exec(h *harness, _ model, w expect) answer {
 	id := h.keyID(c.K)
 	out, err := h.client.CreateGrant(h.ctx, &kms.CreateGrantInput{
 		KeyId:             aws.String(id),
@@ -235,28 +337,28 @@ func (c createGrant) exec(h *harness, _ model, w expect) (Outcome, string, []str
 	o := fromSDK(err)
 	if o.OK() {
 		h.grants[c.K] = append(h.grants[c.K], grantRef{ID: aws.ToString(out.GrantId), Token: aws.ToString(out.GrantToken)})
-		return o, w.Code, h.checkGrants(c.K)
+		return answer{o: o, code: w.Code, fs: h.checkGrants(c.K)}
 	}
-	return o, w.Code, nil
+	return answer{o: o, code: w.Code}
 }
 
-func (c retireGrant) exec(h *harness, _ model, w expect) (Outcome, string, []string) {
+func (c retireGrant) exec(h *harness, _ model, w expect) answer {
 	gs := h.grants[c.K]
 	if len(gs) == 0 {
-		return Outcome{Err: fmt.Errorf("no grant of key %d was created on the endpoint", c.K)}, w.Code, nil
+		return answer{o: Outcome{Err: fmt.Errorf("no grant of key %d was created on the endpoint", c.K)}, code: w.Code}
 	}
 	i := c.G % len(gs)
 	_, err := h.client.RetireGrant(h.ctx, &kms.RetireGrantInput{GrantToken: aws.String(gs[i].Token)})
 	o := fromSDK(err)
 	if o.OK() {
 		h.grants[c.K] = append(gs[:i:i], gs[i+1:]...)
-		return o, w.Code, h.checkGrants(c.K)
+		return answer{o: o, code: w.Code, fs: h.checkGrants(c.K)}
 	}
-	return o, w.Code, nil
+	return answer{o: o, code: w.Code}
 }
 
-// checkGrants compares ListGrants with the grants the harness holds.
-func (h *harness) checkGrants(k int) []string {
+// checkGrants compares ListGrants with the grants the harness holds (GR-1).
+func (h *harness) checkGrants(k int) []finding {
 	want := map[string]bool{}
 	for _, g := range h.grants[k] {
 		want[g.ID] = true
@@ -282,18 +384,19 @@ func (h *harness) checkGrants(k int) []string {
 		}
 		return true
 	})
+	// The step is not in the trace yet: it is number len(h.trace)+1.
 	if !o.OK() {
-		return []string{fmt.Sprintf("ListGrants(key %d) after step %d: %s", k, len(h.trace), o)}
+		return []finding{failingHalt("GR-1", "ListGrants(key %d) after step %d: %s (GR-1)", k, len(h.trace)+1, o)}
 	}
 	if len(got) != len(want) {
-		return []string{fmt.Sprintf("after step %d ListGrants(key %d) lists %d grants %v, want %d", len(h.trace), k, len(got), got, len(want))}
+		return []finding{failingHalt("GR-1", "after step %d ListGrants(key %d) lists %d grants %v, want %d (GR-1)", len(h.trace)+1, k, len(got), got, len(want))}
 	}
 	for _, id := range got {
 		if !want[id] {
-			return []string{fmt.Sprintf("after step %d ListGrants(key %d) lists unknown grant %s", len(h.trace), k, id)}
+			return []finding{failingHalt("GR-1", "after step %d ListGrants(key %d) lists unknown grant %s (GR-1)", len(h.trace)+1, k, id)}
 		}
 	}
-	return nil
+	return []finding{{rule: "GR-1", ok: true}}
 }
 
 func (h *harness) targetID(t target) string {
@@ -314,7 +417,7 @@ func (h *harness) expectedMac(m model, k, n int) []byte {
 	return h.macs[[2]int{k, n}]
 }
 
-func (c generateMac) exec(h *harness, m model, w expect) (Outcome, string, []string) {
+func (c generateMac) exec(h *harness, m model, w expect) answer {
 	var tokens []string
 	if k := w.Key; c.Token && k >= 0 && len(h.grants[k]) > 0 {
 		tokens = []string{h.grants[k][len(h.grants[k])-1].Token}
@@ -322,31 +425,39 @@ func (c generateMac) exec(h *harness, m model, w expect) (Outcome, string, []str
 	alg := algorithmOf(m, w.Key)
 	var tag []byte
 	var o Outcome
-	var bad []string
+	var fs []finding
 	h.poll(func() bool {
-		tag, o, bad = generate(h.ctx, h.client, h.targetID(c.T), alg, modelMessage(c.Msg), tokens)
+		tag, o, fs = generate(h.ctx, h.client, h.targetID(c.T), alg, modelMessage(c.Msg), tokens)
 		return o.Code == w.Code && (w.Code != "" || o.OK())
 	})
 	if !o.OK() || w.Key < 0 {
-		return o, w.Code, bad
+		return answer{o: o, code: w.Code, fs: fs}
+	}
+	// Imported material fixes the MAC (GM-OK-4); a generated key must give
+	// the bytes it gave before (GM-OK-3, also across disable/enable).
+	rule := "GM-OK-3"
+	if m.Keys[w.Key].External {
+		rule = "GM-OK-4"
 	}
 	if want := h.expectedMac(m, w.Key, c.Msg); want == nil {
 		h.macs[[2]int{w.Key, c.Msg}] = tag
-	} else if !bytes.Equal(tag, want) {
-		bad = append(bad, fmt.Sprintf("step %d %s: MAC %x, want %x (GM-OK-3/4, STATE-10, IMP-11)", len(h.trace)+1, c, tag, want))
+	} else {
+		v := verdict{fs: fs}
+		v.check(rule, bytes.Equal(tag, want), "step %d %s: MAC %x, want %x (%s)", len(h.trace)+1, c, tag, want, rule)
+		fs = v.fs
 	}
-	return o, w.Code, bad
+	return answer{o: o, code: w.Code, fs: fs}
 }
 
-func (c verifyMac) exec(h *harness, m model, w expect) (Outcome, string, []string) {
+func (c verifyMac) exec(h *harness, m model, w expect) answer {
 	alg := algorithmOf(m, w.Key)
-	wantCode := w.Code
+	a := answer{code: w.Code}
 	var tag []byte
 	switch {
 	case w.Key >= 0 && c.From >= 0 && c.From != w.Key && c.From < len(m.Keys):
 		tag = h.expectedMac(m, c.From, c.Msg)
-		if tag != nil && wantCode == "" {
-			wantCode = "KMSInvalidMacException" // another key's MAC
+		if tag != nil && a.code == "" {
+			a.code, a.rule = "KMSInvalidMacException", "VM-FAIL-3" // another key's MAC
 		}
 	case w.Key >= 0:
 		tag = h.expectedMac(m, w.Key, c.Msg)
@@ -354,17 +465,15 @@ func (c verifyMac) exec(h *harness, m model, w expect) (Outcome, string, []strin
 	if tag == nil {
 		// No MAC known for this key and message: send a wrong one.
 		tag = make([]byte, digestSize(alg))
-		if wantCode == "" {
-			wantCode = "KMSInvalidMacException"
+		if a.code == "" {
+			a.code, a.rule = "KMSInvalidMacException", "VM-FAIL-6"
 		}
 	}
-	var o Outcome
-	var bad []string
 	h.poll(func() bool {
-		o, bad = verify(h.ctx, h.client, h.targetID(c.T), alg, modelMessage(c.Msg), tag, nil)
-		return o.Code == wantCode && (wantCode != "" || o.OK())
+		a.o, a.fs = verify(h.ctx, h.client, h.targetID(c.T), alg, modelMessage(c.Msg), tag, nil)
+		return a.o.Code == a.code && (a.code != "" || a.o.OK())
 	})
-	return o, wantCode, bad
+	return a
 }
 
 // algorithmOf is the algorithm of the key a MAC command resolves to; for a
@@ -382,10 +491,11 @@ type modelCommands struct {
 	ctx    context.Context
 	client *kms.Client
 	cfg    Config
+	hunt   *hunt
 }
 
 func (mc modelCommands) NewSystemUnderTest(_ commands.State) commands.SystemUnderTest {
-	return newHarness(mc.ctx, mc.client, mc.cfg)
+	return newHarness(mc.ctx, mc.client, mc.cfg, mc.hunt)
 }
 
 func (mc modelCommands) DestroySystemUnderTest(sut commands.SystemUnderTest) {
@@ -475,15 +585,49 @@ func (mc modelCommands) GenCommand(st commands.State) gopter.Gen {
 // enable, schedule and cancel deletion, alias create/update/delete, import
 // and delete key material, grant create/retire) interleaved with GenerateMac
 // and VerifyMac against the endpoint, and compares every answer, key state
-// (DescribeKey) and grant list (ListGrants) with a model. The first
-// divergence fails the check with the shrunk sequence. Each sequence creates
-// at most 3 keys and schedules them for deletion at its end.
+// (DescribeKey) and grant list (ListGrants) with a model. Each rule found
+// broken is reported once with its shrunk sequence, and the search goes on
+// for the others (hunted). Each sequence creates at most 3 keys and
+// schedules them for deletion at its end. An endpoint that cannot create
+// EXTERNAL keys or import into them is modelled without them, and the
+// Result is Blocked by CK-11 or IMP-1.
 func Model(ctx context.Context, client *kms.Client, raw Raw, cfg Config) Result {
 	maxCmds := cfg.MaxCommands
 	if maxCmds <= 0 {
 		maxCmds = 12
 	}
+	var block *Block
+	if !cfg.NoImport {
+		if block = probeImport(ctx, client, cfg); block != nil {
+			cfg.NoImport = true
+		}
+	}
 	// The counterexample of a command test is the whole sequence in one
-	// line; its run, step by step, is in Reasons.
-	return checkSized("Model", cfg, 20, maxCmds+1, commands.Prop(modelCommands{ctx: ctx, client: client, cfg: cfg}))
+	// line; its run, step by step, is in the violation's Reasons.
+	r := hunted("Model", cfg, 20, maxCmds+1, func(h *hunt) gopter.Prop {
+		return commands.Prop(modelCommands{ctx: ctx, client: client, cfg: cfg, hunt: h})
+	})
+	r.Blocked = block
+	return r.settle()
+}
+
+// probeImport creates one EXTERNAL key and imports material into it; a
+// refusal (an HTTP answer, not a lost connection) says what the endpoint
+// lacks.
+func probeImport(ctx context.Context, client *kms.Client, cfg Config) *Block {
+	id, err := cfg.createHMACKey(ctx, client, "HMAC_256", types.OriginTypeExternal)
+	if err != nil {
+		if o := fromSDK(err); o.Err == nil && o.Status != 0 {
+			return &Block{Rule: "CK-11", Reason: err.Error()}
+		}
+		return nil
+	}
+	defer func() {
+		f := &Fixture{client: client, created: []string{id}}
+		_ = f.Close(context.WithoutCancel(ctx))
+	}()
+	if o := importMaterial(ctx, client, id, materialFor("HMAC_256", 1)); !o.OK() && o.Err == nil {
+		return &Block{Rule: "IMP-1", Reason: "importing key material: " + o.String()}
+	}
+	return nil
 }

@@ -159,7 +159,7 @@ func runVector(ctx context.Context, client *kms.Client, keyID string, v Vector) 
 		why = append(why, fmt.Sprintf("GenerateMac = %x, want %x (GM-OK-4)", got, v.Tag))
 	}
 	o, bad := verify(ctx, client, keyID, v.Algorithm, v.Msg, v.Tag, nil)
-	why = append(why, bad...)
+	why = append(why, reasons(bad)...)
 	if v.Valid && !o.OK() {
 		why = append(why, fmt.Sprintf("VerifyMac of the expected tag: got %s, want 200 OK (VM-OK-3)", o))
 	}

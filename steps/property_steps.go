@@ -56,9 +56,6 @@ func (w *World) RunSeed() int64 {
 type propertyRun struct {
 	ran    bool
 	result properties.Result
-	// text: a failure only about message wording (VAL-FMT-1) is a text
-	// difference, judged by the scenario's text evidence.
-	text bool
 }
 
 const propertyKey = "property:result"
@@ -102,8 +99,9 @@ func checkModel(ctx context.Context, sequences, maxCommands int) error {
 // runProperty runs c against the target with the run's seed and n cases.
 // Checks other than Model share one fixture (two generated keys and one
 // imported key per HMAC spec), scheduled for deletion after the scenario.
-// On a target that cannot import key material, an @import scenario whose
-// check needs it (KnownAnswer) fails with the reason; the others run without import.
+// On a target that cannot import key material, KnownAnswer is blocked by
+// IMP-1, the Model runs without imported keys and is blocked by IMP-1 after
+// reporting what it found, and the others run without import.
 func runProperty(ctx context.Context, label string, c properties.Check, n, maxCommands int) error {
 	w := WorldFrom(ctx)
 	if n < 1 {
@@ -117,12 +115,15 @@ func runProperty(ctx context.Context, label string, c properties.Check, n, maxCo
 	}
 	pr := &propertyRun{}
 	w.Vals[propertyKey] = pr
+	var noImport *properties.Block
 	if why := w.ImportUnsupported(ctx); why != "" {
 		if label == "KnownAnswer" {
-			return errors.New(why) // needs imported material: a failure, not a skip
+			return w.Block("IMP-1", why) // needs imported material
 		}
 		cfg.NoImport = true
-		godog.Logf(ctx, "property %s: without imported keys (%s)", label, why)
+		if label == "Model" {
+			noImport = &properties.Block{Rule: "IMP-1", Reason: why} // IMP-8 goes unjudged
+		}
 	}
 	if maxCommands == 0 {
 		fx, err := w.propertyFixture(ctx, cfg)
@@ -131,11 +132,16 @@ func runProperty(ctx context.Context, label string, c properties.Check, n, maxCo
 		}
 		cfg.Fixture = fx
 	}
-	godog.Logf(ctx, "property %s: seed %d, %d cases against %s (replay: kmsmac conform --seed %d, or %s=%d go test)",
-		label, cfg.Seed, n, w.Target.Name, cfg.Seed, EnvSeed, cfg.Seed)
 	r := c(ctx, w.Target.SDK, w.propertyRaw(), cfg)
-	godog.Logf(ctx, "%s", r)
-	pr.result, pr.text, pr.ran = r, onlyWording(r), true
+	if r.Blocked == nil {
+		r.Blocked = noImport
+	}
+	if !r.Passed {
+		// Quiet unless something failed; then how to replay it.
+		godog.Logf(ctx, "%s\nreplay: kmsmac conform --seed %d --tags @property (same endpoint; go test: %s=%d)",
+			r, cfg.Seed, EnvSeed, cfg.Seed)
+	}
+	pr.result, pr.ran = r, true
 	return nil
 }
 
@@ -187,20 +193,9 @@ func (w *World) propertyRaw() properties.Raw {
 	}
 }
 
-// onlyWording reports a failure whose every reason is about the
-// ValidationException text (VAL-FMT-1), not its code or status.
-func onlyWording(r properties.Result) bool {
-	if r.Passed || r.Err != nil || len(r.Reasons) == 0 {
-		return false
-	}
-	for _, why := range r.Reasons {
-		if !strings.Contains(why, "(VAL-FMT-1)") {
-			return false
-		}
-	}
-	return true
-}
-
+// thenPropertyHolds charges each violated rule with its counterexample,
+// records the rules checked without a violation as passed, and ends the
+// scenario as blocked when the check lacked a precondition.
 func thenPropertyHolds(ctx context.Context) error {
 	w := WorldFrom(ctx)
 	pr, ok := w.Vals[propertyKey].(*propertyRun)
@@ -211,13 +206,45 @@ func thenPropertyHolds(ctx context.Context) error {
 		return errors.New("the property did not run")
 	}
 	r := pr.result
-	kind := KindCode
-	if pr.text {
-		kind = KindText
+	holds := func(what string) string {
+		return fmt.Sprintf("%s holds for %d generated cases (seed %d)", what, r.Tests, r.Seed)
 	}
-	expected := fmt.Sprintf("%s holds for %d generated cases (seed %d)", r.Name, r.Tests, r.Seed)
-	if r.Passed {
-		expected = r.String()
+	if r.Err != nil {
+		return w.Check(KindCode, false, holds(r.Name), r.String())
 	}
-	return w.Check(kind, r.Passed, expected, r.String())
+	head, _, _ := strings.Cut(r.String(), "\n")
+	var errs []error
+	for _, v := range r.Violations {
+		kind := KindCode
+		if v.Text {
+			kind = KindText // only the message wording (VAL-FMT-1)
+		}
+		observed := head + "\n" + strings.TrimRight(v.String(), "\n")
+		if err := w.propertyCheck(v.Rule, kind, holds(r.Name+" "+v.Rule), observed); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, rule := range r.Checked {
+		if !r.Violated(rule) {
+			_ = w.CheckRules([]string{rule}, KindCode, true, holds(r.Name+" "+rule), "")
+		}
+	}
+	if r.Blocked != nil {
+		return w.Block(r.Blocked.Rule, r.Blocked.Reason)
+	}
+	return errors.Join(errs...)
+}
+
+// propertyCheck charges a violation of rule. A rule whose own evidence is
+// inferred (GM-OK-3, GM-OK-5 found by the model or a check tagged with
+// stronger rules) is an unverified deviation whatever the scenario's tags.
+func (w *World) propertyCheck(rule string, k Kind, expected, observed string) error {
+	l, known := Levels()[rule]
+	if known && ((k == KindText && l.Text < 2) || (k != KindText && l.Code < 1)) {
+		saved := w.stepRules
+		w.stepRules = []string{rule}
+		defer func() { w.stepRules = saved }()
+		return w.Unverified(k, false, expected, observed)
+	}
+	return w.CheckRules([]string{rule}, k, false, expected, observed)
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kmsmac/kmsmac/properties"
 	"github.com/kmsmac/kmsmac/reference"
 	"github.com/kmsmac/kmsmac/reference/awsjson"
 )
@@ -39,25 +38,6 @@ func TestRunSeed(t *testing.T) {
 				t.Fatalf("second scenario got %d, Options %d; want %d", again, o.Seed, got)
 			}
 		})
-	}
-}
-
-func TestOnlyWording(t *testing.T) {
-	tests := []struct {
-		name string
-		r    properties.Result
-		want bool
-	}{
-		{"passed", properties.Result{Passed: true}, false},
-		{"wording only", properties.Result{Reasons: []string{"GenerateMac with Message of length 0: ValidationException message \"x\" does not say ... (VAL-FMT-1)"}}, true},
-		{"wording and code", properties.Result{Reasons: []string{"... (VAL-FMT-1)", "VerifyMac: got 200 OK, want 400 KMSInvalidMacException"}}, false},
-		{"setup error", properties.Result{Err: errors.New("no keys"), Reasons: []string{"(VAL-FMT-1)"}}, false},
-		{"no reasons", properties.Result{}, false},
-	}
-	for _, tc := range tests {
-		if got := onlyWording(tc.r); got != tc.want {
-			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
-		}
 	}
 }
 
