@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -230,8 +231,26 @@ func thenPropertyHolds(ctx context.Context) error {
 		}
 	}
 	if r.Blocked != nil {
-		return w.Block(r.Blocked.Rule, r.Blocked.Reason)
+		if len(r.Checked) == 0 && len(r.Violations) == 0 {
+			return w.Block(r.Blocked.Rule, r.Blocked.Reason)
+		}
+		// It ran without what it lacked: the rules it judged keep their
+		// verdicts, the scenario's others are blocked.
+		var unjudged []string
+		for _, rule := range w.Rules {
+			if !r.Violated(rule) && !slices.Contains(r.Checked, rule) {
+				unjudged = append(unjudged, rule)
+			}
+		}
+		w.BlockRules(unjudged, r.Blocked.Rule, r.Blocked.Reason)
 	}
+	var unexercised []string
+	for _, rule := range w.Rules {
+		if !r.Violated(rule) && !slices.Contains(r.Checked, rule) {
+			unexercised = append(unexercised, rule)
+		}
+	}
+	w.Unreached(unexercised, fmt.Sprintf("%s never exercised this rule in %d generated cases (seed %d)", r.Name, r.Tests, r.Seed))
 	return errors.Join(errs...)
 }
 

@@ -101,6 +101,30 @@ func (p *precondition) Error() string {
 // rule covers what is missing) with the reason.
 func (w *World) Block(rule, reason string) error { return &precondition{rule: rule, reason: reason} }
 
+// BlockRules marks rules the scenario could not judge because the endpoint
+// lacks a precondition, blocked by rule by, while the scenario goes on to
+// judge its other rules (a model run without imported keys cannot judge
+// IMP-8 but still judges the key states).
+func (w *World) BlockRules(rules []string, by, reason string) {
+	if w.partial == nil {
+		w.partial = map[string]*precondition{}
+	}
+	for _, r := range rules {
+		w.partial[r] = &precondition{rule: by, reason: reason}
+	}
+}
+
+// Unreached marks rules the scenario carries but whose checks never ran
+// (a generated check that happened not to exercise them).
+func (w *World) Unreached(rules []string, reason string) {
+	if w.unreached == nil {
+		w.unreached = map[string]string{}
+	}
+	for _, r := range rules {
+		w.unreached[r] = reason
+	}
+}
+
 // IsBlocked reports whether err ended a scenario as blocked, and by which rule.
 func IsBlocked(err error) (rule, reason string, ok bool) {
 	var p *precondition
@@ -194,7 +218,18 @@ func (w *World) ruleOutcomes(ss *scenarioSteps, failedAt int, failure error, blo
 		w.note(rules, Failed, "the step completes", firstLine(failure.Error()))
 	}
 	var out []RuleOutcome
-	for _, r := range w.Rules {
+	rules := w.Rules
+	tagged := map[string]bool{}
+	for _, r := range rules {
+		tagged[r] = true
+	}
+	for _, c := range w.checks { // a check of a rule the scenario is not tagged with still counts
+		if !tagged[c.rule] && c.status != Passed {
+			tagged[c.rule] = true
+			rules = append(rules, c.rule)
+		}
+	}
+	for _, r := range rules {
 		ro := RuleOutcome{Rule: r, Status: Passed}
 		for _, c := range w.checks {
 			if c.rule != r {
@@ -215,6 +250,12 @@ func (w *World) ruleOutcomes(ss *scenarioSteps, failedAt int, failure error, blo
 			ro.Status, ro.Expected, ro.Observed = Failed, "the call succeeds ("+r+")", blocked.reason
 		case blocked != nil:
 			ro.Status, ro.Reason = Blocked, blocked.Error()
+		case w.partial[r] != nil && w.partial[r].rule == r:
+			ro.Status, ro.Expected, ro.Observed = Failed, "the call succeeds ("+r+")", w.partial[r].reason
+		case w.partial[r] != nil && !w.checked(r):
+			ro.Status, ro.Reason = Blocked, w.partial[r].Error()
+		case w.unreached[r] != "" && !w.checked(r):
+			ro.Status, ro.Reason = NotReached, w.unreached[r]
 		case scenarioFailed && ss != nil && !w.checked(r) && pendingFor(ss, failedAt, r):
 			ro.Status, ro.Reason = NotReached, "an earlier step failed before any check of this rule ran"
 		}

@@ -32,18 +32,20 @@ type World struct {
 	expected     []string
 	soft         []string
 	cleanup      []func(context.Context) error
-	cleaned      []string           // cleanup problems
-	ownKeys      []string           // key ids to schedule for deletion
-	ownAlias     []string           // alias names to delete
-	skipped      string             // why a step skipped the scenario
-	share        map[string]poolKey // keys this scenario may take from the run's pool
-	sharing      string             // the key the current step declares, if shared
-	givenAliases []string           // aliases taken from --keys: never created or deleted
-	stepRules    []string           // rules the current step's checks are charged to (nil: all)
-	checks       []ruleCheck        // every check, per rule (verdict.go)
-	steps        *scenarioSteps     // the scenario's steps and their rule annotations
-	stepIdx      int                // index of the running step
-	failedAt     int                // index of the first failed step, -1 while none
+	cleaned      []string                 // cleanup problems
+	ownKeys      []string                 // key ids to schedule for deletion
+	ownAlias     []string                 // alias names to delete
+	skipped      string                   // why a step skipped the scenario
+	share        map[string]poolKey       // keys this scenario may take from the run's pool
+	sharing      string                   // the key the current step declares, if shared
+	givenAliases []string                 // aliases taken from --keys: never created or deleted
+	stepRules    []string                 // rules the current step's checks are charged to (nil: all)
+	checks       []ruleCheck              // every check, per rule (verdict.go)
+	steps        *scenarioSteps           // the scenario's steps and their rule annotations
+	stepIdx      int                      // index of the running step
+	failedAt     int                      // index of the first failed step, -1 while none
+	partial      map[string]*precondition // rules blocked while the scenario went on (BlockRules)
+	unreached    map[string]string        // rules whose checks never ran (Unreached)
 }
 
 // Key is a key a scenario created or named.
