@@ -4,7 +4,7 @@ ADDR      ?= 127.0.0.1:4599
 FUZZTIME  ?= 20s
 BENCHTIME ?= 1s
 
-.PHONY: help build test race lint fuzz serve conform conform-moto bench perf-report clean
+.PHONY: help build test race lint fuzz serve conform conform-moto matrix bench perf-report clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ conform: ## run the conformance suite against the embedded reference, as a user 
 
 conform-moto: ## run the conformance suite against moto_server (deviations expected; the run must complete)
 	bash scripts/conform-moto.sh
+
+matrix: build ## conform against the reference, moto_server and local-kms; side by side into docs/conformance.{md,html}
+	bash scripts/matrix.sh
 
 bench: ## HMAC core and endpoint benchmarks (Go benchmark format)
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./reference/mac ./bench/...
