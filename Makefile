@@ -4,7 +4,7 @@ ADDR      ?= 127.0.0.1:4599
 FUZZTIME  ?= 20s
 BENCHTIME ?= 1s
 
-.PHONY: help build test race lint fuzz serve conform conform-moto conform-localkms bench perf-report clean
+.PHONY: help build test race lint fuzz serve conform conform-moto conform-localkms matrix bench perf-report clean
 
 # The sed expands the variables named in the descriptions (their values now).
 help: ## list targets
@@ -39,6 +39,9 @@ conform-moto: ## run the conformance suite against moto_server (deviations expec
 
 conform-localkms: ## run the conformance suite against nsmithuk/local-kms (installed if missing; the run must complete)
 	bash scripts/conform-localkms.sh
+
+matrix: build ## conform against the reference, moto_server and local-kms; side by side into docs/conformance.{md,html}
+	bash scripts/matrix.sh
 
 bench: ## HMAC core and endpoint benchmarks (Go benchmark format)
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./reference/mac ./bench/...
