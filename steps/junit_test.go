@@ -88,9 +88,16 @@ func TestWriteJUnit(t *testing.T) {
 		if strict {
 			wantFail += c[Deviation]
 		}
-		if doc.Tests != len(r.Scenarios) || doc.Failures != wantFail || doc.Skipped != c[Skipped] {
-			t.Fatalf("strict=%v: tests/failures/skipped %d/%d/%d, want %d/%d/%d", strict,
-				doc.Tests, doc.Failures, doc.Skipped, len(r.Scenarios), wantFail, c[Skipped])
+		skipped := 0
+		for _, su := range doc.Suites {
+			skipped += su.Skipped
+		}
+		if doc.Tests != len(r.Scenarios) || doc.Failures != wantFail || skipped != c[Skipped] || doc.Skipped != 0 {
+			t.Fatalf("strict=%v: tests/failures/skipped %d/%d/%d (testsuites@skipped %d, not in the schema), want %d/%d/%d", strict,
+				doc.Tests, doc.Failures, skipped, doc.Skipped, len(r.Scenarios), wantFail, c[Skipped])
+		}
+		if bytes.Contains(buf.Bytes(), []byte(` status="`)) {
+			t.Errorf("testcase@status is not in junit-10.xsd:\n%s", buf.String())
 		}
 		if len(doc.Suites) != 2 || doc.Suites[0].Name != "a.feature" || doc.Suites[1].Name != "b.feature" {
 			t.Fatalf("suites: %+v", doc.Suites)
