@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // The prologues most step functions share: the last outcome, a named key,
@@ -17,10 +18,31 @@ func lastOrErr(w *World) (*Outcome, error) {
 }
 
 // lastOutcome is the scenario's World and last outcome, for Then steps.
+// A call to an operation the endpoint lacks, in a scenario about another
+// rule, blocks the scenario by the rule that promises the operation.
 func lastOutcome(ctx context.Context) (*World, *Outcome, error) {
 	w := WorldFrom(ctx)
 	o, err := lastOrErr(w)
+	if err == nil {
+		err = w.lacking(o)
+	}
 	return w, o, err
+}
+
+// capabilityOps are the operations an emulator may lack altogether; a 5xx
+// from GenerateMac or CreateKey is a crash, not a missing capability.
+var capabilityOps = map[string]bool{"GetParametersForImport": true, "ImportKeyMaterial": true,
+	"DeleteImportedKeyMaterial": true, "CreateGrant": true, "CreateAlias": true, "UpdateAlias": true}
+
+func (w *World) lacking(o *Outcome) error {
+	if o.OK() || !capabilityOps[o.Op] || !notImplemented(o) {
+		return nil
+	}
+	rule := blockingRule(o)
+	if slices.Contains(w.Rules, rule) {
+		return nil // the scenario is about that operation: its checks judge it
+	}
+	return w.Block(rule, firstLine(RequireText(o)))
 }
 
 // lastResolved is lastOutcome and s with its placeholders resolved, in

@@ -349,6 +349,10 @@ func (p *keyPool) get(ctx context.Context, pk poolKey) (string, error) {
 		s.id, _ = id.(string)
 		if !o.OK() || s.id == "" {
 			s.err = fmt.Errorf("creating the shared %s %s key: %s", pk.Spec, pk.Usage, RequireText(o))
+			if o.Status != 0 {
+				// the endpoint refused the key: a missing precondition (verdict.go)
+				s.err = &precondition{rule: blockingRule(o), reason: s.err.Error()}
+			}
 			return
 		}
 		s.created = true

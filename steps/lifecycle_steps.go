@@ -26,9 +26,19 @@ func init() {
 // givenExternalKey creates a key with Origin EXTERNAL: it stays in
 // PendingImport until material is imported (CK-11).
 func givenExternalKey(ctx context.Context, spec, name string) error {
-	_, err := WorldFrom(ctx).CreateKey(ctx, name, map[string]any{
+	w := WorldFrom(ctx)
+	k, err := w.CreateKey(ctx, name, map[string]any{
 		"KeySpec": spec, "KeyUsage": DefaultUsage(spec), "Origin": "EXTERNAL"})
-	return err
+	if err != nil {
+		return err
+	}
+	// The scenarios need a key without material: one that came back with
+	// material cannot show what they check, so they are blocked by CK-11.
+	o := w.Target.CallSDK(ctx, "DescribeKey", mustJSON(map[string]any{"KeyId": k.ID}))
+	if st := metadataString(o, "KeyState"); o.OK() && st != "PendingImport" {
+		return w.Block("CK-11", fmt.Sprintf("CreateKey with Origin EXTERNAL made a %s key in state %s, not PendingImport (no material)", spec, st))
+	}
+	return nil
 }
 
 // nameCreatedKey names the key a successful "When I call CreateKey" made,

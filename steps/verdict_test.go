@@ -44,6 +44,13 @@ const attribution = `Feature: per-rule attribution
       | GrantTokens  | tokens:G     |
     Then the call succeeds
 
+  @GR-5
+  Scenario: a call under test to a missing operation blocks
+    Given an HMAC_256 key "K"
+    When I create a grant "G" on key "K" with:
+      | Operations | json:["GenerateMac"] |
+    Then the call succeeds
+
   @GR-1
   Scenario: the blocking rule fails on its own scenario
     Given an HMAC_256 key "K"
@@ -78,6 +85,7 @@ func TestPerRuleAttribution(t *testing.T) {
 		"a rule whose checks come after a failure is not reached": {"GM-OK-1": NotReached, "KID-4": Failed},
 		"a missing grant operation blocks the scenario":           {"GM-OK-1": Blocked, "MAC-GT-1": Blocked},
 		"the blocking rule fails on its own scenario":             {"GR-1": Failed},
+		"a call under test to a missing operation blocks":         {"GR-5": Blocked},
 	}
 	for name, rules := range want {
 		for rule, st := range rules {
