@@ -4,7 +4,7 @@ ADDR      ?= 127.0.0.1:4599
 FUZZTIME  ?= 20s
 BENCHTIME ?= 1s
 
-.PHONY: help build test race lint fuzz serve conform conform-moto conform-localkms matrix bench perf-report clean
+.PHONY: help build test race lint fuzz serve conform conform-moto conform-localkms expectations matrix bench perf-report clean
 
 # The sed expands the variables named in the descriptions (their values now).
 help: ## list targets
@@ -34,11 +34,15 @@ conform: build ## run the conformance suite against the embedded reference, as a
 	@mkdir -p reports
 	bin/kmsmac conform --format progress --report reports/reference.md --report reports/reference.json
 
-conform-moto: ## run the conformance suite against moto_server (deviations expected; the run must complete)
+conform-moto: ## conformance against moto_server, gated on expectations/moto.yaml (fails on a regression)
 	bash scripts/conform-moto.sh
 
-conform-localkms: ## run the conformance suite against nsmithuk/local-kms (installed if missing; the run must complete)
+conform-localkms: ## conformance against local-kms (installed if missing), gated on expectations/local-kms.yaml
 	bash scripts/conform-localkms.sh
+
+expectations: ## rewrite expectations/{moto,local-kms}.yaml from fresh runs (after a deliberate change of verdicts)
+	EXPECT= bash scripts/conform-moto.sh --write-expectations expectations/moto.yaml
+	EXPECT= bash scripts/conform-localkms.sh --write-expectations expectations/local-kms.yaml
 
 matrix: build ## conform against the reference, moto_server and local-kms; side by side into docs/conformance.{md,html}
 	bash scripts/matrix.sh

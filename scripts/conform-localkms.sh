@@ -14,6 +14,10 @@ cd "$(dirname "$0")/.."
 REPORT=${REPORT:-reports/local-kms.md}
 JUNIT=${JUNIT:-reports/local-kms.xml}
 TIMEOUT=${TIMEOUT:-900}
+# The run is gated on the known deviations in this file (exit 1 only on a regression);
+# EXPECT= runs without it. SEED fixes the property cases so the gate is repeatable.
+EXPECT=${EXPECT-expectations/local-kms.yaml}
+SEED=${SEED:-1}
 GO=${GO:-go}
 LOCALKMS_VERSION=${LOCALKMS_VERSION:-v0.0.0-20260228092603-2a5e92d09ab6}
 
@@ -85,15 +89,26 @@ answers || { echo "conform-localkms: local-kms did not answer on 127.0.0.1:$port
 version=$($GO version -m "$localkms" 2>/dev/null | awk '$1 == "mod" { print $3 }')
 echo "conform-localkms: local-kms ${version:-(version unknown)} ($localkms) on 127.0.0.1:$port"
 
+gate=()
+if [[ -n $EXPECT ]]; then
+	gate=(--expectations "$EXPECT")
+fi
 set +e
 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test timeout "$TIMEOUT" \
 	"$bindir/kmsmac" conform --endpoint "http://127.0.0.1:$port" \
-	--report "$REPORT" --format "junit:$JUNIT,progress" "$@"
+	--report "$REPORT" --format "junit:$JUNIT,progress" \
+	--seed "$SEED" --report "${REPORT%.md}.json" "${gate[@]}" "$@"
 status=$?
 set -e
 
 case $status in
-0 | 1) ;; # completed: every scenario passed, or some failed (expected for local-kms)
+0) ;; # completed, and no rule did worse than the expectations file says
+1)
+	if [[ -n $EXPECT ]]; then
+		echo "conform-localkms: a regression against $EXPECT (see REGRESSION above); if the endpoint changed on purpose, rewrite the file with --write-expectations" >&2
+		exit 1
+	fi
+	;; # completed without a gate: some scenarios failed (expected for an emulator)
 124)
 	echo "conform-localkms: the run hung (no result after ${TIMEOUT}s)" >&2
 	exit 1

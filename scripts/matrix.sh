@@ -58,7 +58,7 @@ conform() {
 	echo "matrix: conform against $name"
 	set +e
 	AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 timeout "$TIMEOUT" \
-		"$KMSMAC" conform --format progress --report "$REPORTS/$name.json" "$@"
+		"$KMSMAC" conform --format progress --seed "${SEED:-1}" --report "$REPORTS/$name.json" "$@"
 	status=$?
 	set -e
 	case $status in
