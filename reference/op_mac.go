@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 
+	"github.com/kmsmac/kmsmac/kmsspec"
 	"github.com/kmsmac/kmsmac/reference/mac"
 	"github.com/kmsmac/kmsmac/reference/store"
 )
@@ -43,11 +44,11 @@ func (s *Service) macOp(body []byte, verify bool) ([]byte, error) {
 
 	// Model member order: Message, KeyId, MacAlgorithm, Mac, GrantTokens.
 	var v violations
-	v.blob("message", req.Message.b, req.Message.present, true, true, 1, 4096)
-	v.str("keyId", req.KeyId, true, 1, 2048)
+	v.blob("message", req.Message.b, req.Message.present, true, true, kmsspec.MinMessage, kmsspec.MaxMessage)
+	v.str("keyId", req.KeyId, true, kmsspec.MinKeyID, kmsspec.MaxKeyID)
 	v.enum("macAlgorithm", req.MacAlgorithm, true, macAlgorithms)
 	if verify {
-		v.blob("mac", req.Mac.b, req.Mac.present, true, false, 1, 6144)
+		v.blob("mac", req.Mac.b, req.Mac.present, true, false, kmsspec.MinMac, kmsspec.MaxMac)
 	}
 	v.grantTokens(req.GrantTokens)
 	if err := v.err(); err != nil {
@@ -59,7 +60,7 @@ func (s *Service) macOp(body []byte, verify bool) ([]byte, error) {
 		return nil, err
 	}
 	k := view.Key
-	if k.KeyUsage != "GENERATE_VERIFY_MAC" {
+	if k.KeyUsage != kmsspec.KeyUsageMAC {
 		return nil, errUsageNotValid(k.ARN, k.KeyUsage, op)
 	}
 	alg := *req.MacAlgorithm
