@@ -12,10 +12,12 @@ import (
 	"testing"
 
 	"github.com/kmsmac/kmsmac/bench/floor"
+	"github.com/kmsmac/kmsmac/kmsspec"
 	"github.com/kmsmac/kmsmac/reference"
 	"github.com/kmsmac/kmsmac/reference/awsjson"
-	"github.com/kmsmac/kmsmac/reference/mac"
 )
+
+var sizes = []int{64, 1024, 4096}
 
 // caller is anything that takes a TrentService op and a JSON body.
 type caller func(op string, body []byte) (status int, out []byte)
@@ -99,7 +101,7 @@ func macBodies(keyID, alg string, msg, tag []byte) (gen, ver []byte) {
 // answer of each so a broken endpoint fails instead of looking fast.
 func benchOps(b *testing.B, name string, call caller, parallel bool) {
 	for _, size := range sizes {
-		for _, spec := range []*mac.Spec{mac.Specs[1], mac.Specs[3]} { // SHA-256, SHA-512
+		for _, spec := range []kmsspec.Spec{kmsspec.Specs[1], kmsspec.Specs[3]} { // SHA-256, SHA-512
 			keyID := createKey(b, call, spec.KeySpec)
 			msg := bytes.Repeat([]byte("k"), size)
 			gen, _ := macBodies(keyID, spec.Algorithm, msg, nil)
@@ -195,7 +197,7 @@ func TestEndpointsAgree(t *testing.T) {
 		{"reference-http", refHTTP},
 		{"floor-http", flHTTP},
 	} {
-		for _, spec := range mac.Specs {
+		for _, spec := range kmsspec.Specs {
 			t.Run(tg.name+"/"+spec.Algorithm, func(t *testing.T) {
 				keyID := createKey(t, tg.call, spec.KeySpec)
 				msg := []byte("message")

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
-	"github.com/kmsmac/kmsmac/reference/mac"
+	"github.com/kmsmac/kmsmac/kmsspec"
 )
 
 // Case is one generated request and the kind of input it exercises.
@@ -86,12 +86,12 @@ func (g *gen) next(use string, l []int) int {
 }
 
 func algOf(slot string) string {
-	s, _ := mac.ByKeySpec(slotByName(slot).Spec)
+	s, _ := kmsspec.ByKeySpec(slotByName(slot).Spec)
 	return s.Algorithm
 }
 
 func sizeOf(slot string) int {
-	s, _ := mac.ByKeySpec(slotByName(slot).Spec)
+	s, _ := kmsspec.ByKeySpec(slotByName(slot).Spec)
 	return s.Size
 }
 
@@ -181,7 +181,7 @@ func (g *gen) macSize() *Request {
 func (g *gen) wrongAlgorithm() *Request {
 	slot := g.pick(macSlots)
 	var others []string
-	for _, a := range mac.Algorithms() {
+	for _, a := range kmsspec.Algorithms() {
 		if a != algOf(slot) {
 			others = append(others, a)
 		}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/kmsmac/kmsmac/internal/keywrap"
-	"github.com/kmsmac/kmsmac/reference/mac"
+	"github.com/kmsmac/kmsmac/kmsspec"
 )
 
 // slotDef is one key the run creates on each side.
@@ -294,12 +294,12 @@ func (s *side) checkImported(ctx context.Context) string {
 
 // macFor is slot's correct MAC over msg on this side, as a fresh slice.
 func (s *side) macFor(ctx context.Context, slot string, msg []byte) []byte {
-	spec, ok := mac.ByKeySpec(slotByName(slot).Spec)
+	spec, ok := kmsspec.ByKeySpec(slotByName(slot).Spec)
 	if !ok {
 		return nil
 	}
 	if s.imported {
-		return mac.Sum(spec, s.material[slot], msg)
+		return kmsspec.HMAC(spec.Algorithm, s.material[slot], msg)
 	}
 	sum := sha256.Sum256(msg)
 	ck := slot + "/" + hex.EncodeToString(sum[:])
@@ -318,7 +318,7 @@ func (s *side) macFor(ctx context.Context, slot string, msg []byte) []byte {
 // generatedMac asks the side for the MAC of a generated key. When it cannot
 // (empty message, disabled key, an endpoint error) the tag is stand-in
 // bytes of the right length, derived from the inputs.
-func (s *side) generatedMac(ctx context.Context, slot string, spec *mac.Spec, msg []byte) []byte {
+func (s *side) generatedMac(ctx context.Context, slot string, spec kmsspec.Spec, msg []byte) []byte {
 	if len(msg) > 0 && !slotByName(slot).Disabled {
 		var out struct{ Mac []byte }
 		err := s.ep.callJSON(ctx, "GenerateMac", map[string]any{"KeyId": s.keys[slot].ID, "Message": msg, "MacAlgorithm": spec.Algorithm}, &out)

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/kmsmac/kmsmac/reference/mac"
+	"github.com/kmsmac/kmsmac/kmsspec"
 )
 
 func TestRenderPerSide(t *testing.T) {
@@ -15,9 +15,9 @@ func TestRenderPerSide(t *testing.T) {
 	s.imported, s.material, s.account = true, material, "123"
 	s.keys["k2"] = &keyInfo{ID: "id2", ARN: "arn2", Alias: "alias/a2", AliasARN: "aarn2"}
 	msg := []byte("hello")
-	spec, _ := mac.ByKeySpec("HMAC_256")
-	good := mac.Sum(spec, material["k2"], msg)
-	other := mac.Sum(spec, material["k5"], msg)
+	spec, _ := kmsspec.ByKeySpec("HMAC_256")
+	good := kmsspec.HMAC(spec.Algorithm, material["k2"], msg)
+	other := kmsspec.HMAC(spec.Algorithm, material["k5"], msg)
 
 	flipped := append([]byte(nil), good...)
 	flipped[1] ^= 1 << 2

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kmsmac/kmsmac/reference/mac"
+	"github.com/kmsmac/kmsmac/kmsspec"
 )
 
 // Config is one diff run.
@@ -238,7 +238,7 @@ func keyMaterial(seed int64) map[string][]byte {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x6d6174657269616c))
 	m := map[string][]byte{}
 	for _, sl := range slots {
-		spec, _ := mac.ByKeySpec(sl.Spec)
+		spec, _ := kmsspec.ByKeySpec(sl.Spec)
 		b := make([]byte, spec.Size)
 		for i := range b {
 			b[i] = byte(rng.Uint32())

@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/kmsmac/kmsmac/internal/keywrap"
-	"github.com/kmsmac/kmsmac/reference/mac"
+	"github.com/kmsmac/kmsmac/kmsspec"
 )
 
 // Fixture is the set of keys the MAC checks use: two AWS-generated keys per
@@ -89,7 +89,7 @@ func NewFixtureWithoutImport(ctx context.Context, client *kms.Client) (*Fixture,
 
 func newFixture(ctx context.Context, client *kms.Client, importErr error, cfg Config) (*Fixture, error) {
 	f := &Fixture{Keys: map[string][]string{}, Imported: map[string]ImportedKey{}, client: client, ImportErr: importErr, cfg: cfg}
-	for _, spec := range mac.Specs {
+	for _, spec := range kmsspec.Specs {
 		for range 2 {
 			id, err := f.createKey(ctx, spec.KeySpec, types.OriginTypeAwsKms)
 			if err != nil {
@@ -263,7 +263,7 @@ func (f *Fixture) WaitReady(ctx context.Context, d time.Duration) error {
 		if err == nil && out.KeyMetadata != nil {
 			spec = string(out.KeyMetadata.KeySpec)
 		}
-		s, ok := mac.ByKeySpec(spec)
+		s, ok := kmsspec.ByKeySpec(spec)
 		for {
 			var o Outcome
 			if ok {
@@ -281,7 +281,7 @@ func (f *Fixture) WaitReady(ctx context.Context, d time.Duration) error {
 			if !ok {
 				out, err = f.client.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
 				if err == nil && out.KeyMetadata != nil {
-					s, ok = mac.ByKeySpec(string(out.KeyMetadata.KeySpec))
+					s, ok = kmsspec.ByKeySpec(string(out.KeyMetadata.KeySpec))
 				}
 			}
 		}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/kmsmac/kmsmac/reference/mac"
+	"github.com/kmsmac/kmsmac/kmsspec"
 )
 
 // Key states the model uses (rules.md section 5).
@@ -94,7 +94,7 @@ func grantOutcome(state string) string {
 // materialFor derives an EXTERNAL key's material: the digest length, which
 // real AWS is recorded accepting for every spec (IMP-12).
 func materialFor(keySpec string, seed int64) []byte {
-	spec, _ := mac.ByKeySpec(keySpec)
+	spec, _ := kmsspec.ByKeySpec(keySpec)
 	return message(spec.Size, seed|1)
 }
 

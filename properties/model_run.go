@@ -16,7 +16,7 @@ import (
 	"github.com/leanovate/gopter/commands"
 	"github.com/leanovate/gopter/gen"
 
-	"github.com/kmsmac/kmsmac/reference/mac"
+	"github.com/kmsmac/kmsmac/kmsspec"
 )
 
 // harness is the system under test of one command sequence: the endpoint,
@@ -410,9 +410,9 @@ func (h *harness) targetID(t target) string {
 // imported material, else the first one the endpoint gave (nil if none yet).
 func (h *harness) expectedMac(m model, k, n int) []byte {
 	key := m.Keys[k]
-	spec, _ := mac.ByKeySpec(key.Spec)
+	spec, _ := kmsspec.ByKeySpec(key.Spec)
 	if key.External {
-		return mac.Sum(spec, key.Material, modelMessage(n))
+		return kmsspec.HMAC(spec.Algorithm, key.Material, modelMessage(n))
 	}
 	return h.macs[[2]int{k, n}]
 }
@@ -482,7 +482,7 @@ func algorithmOf(m model, k int) string {
 	if k < 0 {
 		return "HMAC_SHA_256"
 	}
-	spec, _ := mac.ByKeySpec(m.Keys[k].Spec)
+	spec, _ := kmsspec.ByKeySpec(m.Keys[k].Spec)
 	return spec.Algorithm
 }
 

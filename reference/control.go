@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/kmsmac/kmsmac/reference/request"
 	"github.com/kmsmac/kmsmac/reference/store"
 )
 
@@ -22,8 +23,8 @@ var settableStates = []string{"Creating", "Updating", "PendingReplicaDeletion", 
 // Enabled key it cannot compute with.
 func (s *Service) setKeyState(_ context.Context, body []byte) ([]byte, error) {
 	var req setKeyStateRequest
-	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
-		v.enum("keyState", req.KeyState, true, settableStates)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
+		v.Enum("keyState", req.KeyState, true, settableStates)
 	})
 	if err != nil {
 		return nil, err

@@ -13,10 +13,6 @@ func errValidation(msg string) *awsjson.Error {
 	return awsjson.ClientError("ValidationException", msg)
 }
 
-func errSerialization(msg string) *awsjson.Error {
-	return awsjson.ClientError("SerializationException", msg)
-}
-
 func errUnknownOperation(op string) *awsjson.Error {
 	return awsjson.ClientError("UnknownOperationException", "Unknown operation "+op)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/kmsmac/kmsmac/reference/request"
 	"github.com/kmsmac/kmsmac/reference/store"
 )
 
@@ -20,10 +21,10 @@ type deleteAliasRequest struct {
 const aliasPattern = "^[a-zA-Z0-9:/_-]+$"
 
 // aliasNameViolations checks AliasName's length and pattern.
-func aliasNameViolations(v *violations, name *string) {
-	v.str("aliasName", name, true, 1, 256)
+func aliasNameViolations(v *request.Violations, name *string) {
+	v.Str("aliasName", name, true, 1, 256)
 	if name != nil && *name != "" && !validAliasChars(*name) {
-		v.add(quote(*name), "aliasName", "Member must satisfy regular expression pattern: "+aliasPattern)
+		v.Add(request.Quote(*name), "aliasName", "Member must satisfy regular expression pattern: "+aliasPattern)
 	}
 }
 
@@ -66,13 +67,13 @@ func (s *Service) aliasTarget(id string) (*store.Key, error) {
 // decodeAlias decodes and validates a CreateAlias / UpdateAlias body.
 func decodeAlias(body []byte, creating bool) (name, target string, err error) {
 	var req aliasRequest
-	if err := decode(body, &req); err != nil {
+	if err := request.Decode(body, &req); err != nil {
 		return "", "", err
 	}
-	var v violations
+	var v request.Violations
 	aliasNameViolations(&v, req.AliasName)
-	v.str("targetKeyId", req.TargetKeyId, true, 1, 2048)
-	if err := v.err(); err != nil {
+	v.Str("targetKeyId", req.TargetKeyId, true, 1, 2048)
+	if err := v.Err(); err != nil {
 		return "", "", err
 	}
 	if err := checkAliasPrefix(*req.AliasName, creating); err != nil {
@@ -142,12 +143,12 @@ func keyType(k *store.Key) string {
 
 func (s *Service) deleteAlias(_ context.Context, body []byte) ([]byte, error) {
 	var req deleteAliasRequest
-	if err := decode(body, &req); err != nil {
+	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
-	var v violations
+	var v request.Violations
 	aliasNameViolations(&v, req.AliasName)
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	name := *req.AliasName
@@ -168,14 +169,14 @@ type listAliasesRequest struct {
 
 func (s *Service) listAliases(_ context.Context, body []byte) ([]byte, error) {
 	var req listAliasesRequest
-	if err := decode(body, &req); err != nil {
+	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
-	var v violations
-	v.str("keyId", req.KeyId, false, 1, 2048)
-	v.intRange("limit", req.Limit, 1, 100)
-	v.str("marker", req.Marker, false, 1, 1024)
-	if err := v.err(); err != nil {
+	var v request.Violations
+	v.Str("keyId", req.KeyId, false, 1, 2048)
+	v.IntRange("limit", req.Limit, 1, 100)
+	v.Str("marker", req.Marker, false, 1, 1024)
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	keyID := ""

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/kmsmac/kmsmac/reference/mac"
+	"github.com/kmsmac/kmsmac/reference/request"
 	"github.com/kmsmac/kmsmac/reference/store"
 )
 
@@ -69,20 +70,20 @@ type tagJSON struct {
 
 func (s *Service) createKey(_ context.Context, body []byte) ([]byte, error) {
 	var req createKeyRequest
-	if err := decode(body, &req); err != nil {
+	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
-	var v violations
-	v.str("policy", req.Policy, false, 1, 131072)
-	v.str("description", req.Description, false, 0, 8192)
-	v.enum("keyUsage", req.KeyUsage, false, keyUsages)
-	v.enum("customerMasterKeySpec", req.CustomerMasterKeySpec, false, customerMasterKeySpecs)
-	v.enum("keySpec", req.KeySpec, false, keySpecs)
-	v.enum("origin", req.Origin, false, origins)
-	v.str("customKeyStoreId", req.CustomKeyStoreId, false, 1, 64)
+	var v request.Violations
+	v.Str("policy", req.Policy, false, 1, 131072)
+	v.Str("description", req.Description, false, 0, 8192)
+	v.Enum("keyUsage", req.KeyUsage, false, keyUsages)
+	v.Enum("customerMasterKeySpec", req.CustomerMasterKeySpec, false, customerMasterKeySpecs)
+	v.Enum("keySpec", req.KeySpec, false, keySpecs)
+	v.Enum("origin", req.Origin, false, origins)
+	v.Str("customKeyStoreId", req.CustomKeyStoreId, false, 1, 64)
 	tagViolations(&v, req.Tags)
-	v.str("xksKeyId", req.XksKeyId, false, 1, 128)
-	if err := v.err(); err != nil {
+	v.Str("xksKeyId", req.XksKeyId, false, 1, 128)
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 
@@ -174,11 +175,11 @@ func (s *Service) createKey(_ context.Context, body []byte) ([]byte, error) {
 
 // tagViolations checks Tags (TagKey 1..128 and TagValue 0..256, both
 // required), with Coral element paths like 'tags.1.member.tagValue'.
-func tagViolations(v *violations, tags []tagJSON) {
+func tagViolations(v *request.Violations, tags []tagJSON) {
 	for i, t := range tags {
 		p := fmt.Sprintf("tags.%d.member.", i+1)
-		v.str(p+"tagKey", t.TagKey, true, 1, 128)
-		v.str(p+"tagValue", t.TagValue, true, 0, 256)
+		v.Str(p+"tagKey", t.TagKey, true, 1, 128)
+		v.Str(p+"tagValue", t.TagValue, true, 0, 256)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/kmsmac/kmsmac/reference/request"
 	"github.com/kmsmac/kmsmac/reference/store"
 )
 
@@ -51,28 +52,28 @@ type createGrantRequest struct {
 // recorded; these say what is wrong.
 func (s *Service) createGrant(_ context.Context, body []byte) ([]byte, error) {
 	var req createGrantRequest
-	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		if req.GranteeServicePrincipal == nil {
-			v.str("granteePrincipal", req.GranteePrincipal, true, 1, 256)
+			v.Str("granteePrincipal", req.GranteePrincipal, true, 1, 256)
 		} else {
-			v.str("granteePrincipal", req.GranteePrincipal, false, 1, 256)
-			v.str("granteeServicePrincipal", req.GranteeServicePrincipal, false, 1, 256)
+			v.Str("granteePrincipal", req.GranteePrincipal, false, 1, 256)
+			v.Str("granteeServicePrincipal", req.GranteeServicePrincipal, false, 1, 256)
 		}
-		v.str("retiringPrincipal", req.RetiringPrincipal, false, 1, 256)
-		v.str("retiringServicePrincipal", req.RetiringServicePrincipal, false, 1, 256)
+		v.Str("retiringPrincipal", req.RetiringPrincipal, false, 1, 256)
+		v.Str("retiringServicePrincipal", req.RetiringServicePrincipal, false, 1, 256)
 		if req.Operations == nil {
-			v.null("operations")
+			v.Null("operations")
 		} else {
 			for _, op := range req.Operations {
 				if !contains(grantOperations, op) {
-					v.add(quote("["+strings.Join(req.Operations, ", ")+"]"), "operations",
+					v.Add(request.Quote("["+strings.Join(req.Operations, ", ")+"]"), "operations",
 						"Member must satisfy constraint: [Member must satisfy enum value set: ["+strings.Join(grantOperations, ", ")+"]]")
 					break
 				}
 			}
 		}
-		v.grantTokens(req.GrantTokens)
-		v.str("name", req.Name, false, 1, 256)
+		v.GrantTokens(req.GrantTokens)
+		v.Str("name", req.Name, false, 1, 256)
 	})
 	if err != nil {
 		return nil, err
@@ -165,11 +166,11 @@ type grantEntry struct {
 // the next page.
 func (s *Service) listGrants(_ context.Context, body []byte) ([]byte, error) {
 	var req listGrantsRequest
-	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
-		v.str("grantId", req.GrantId, false, 1, 128)
-		v.str("granteePrincipal", req.GranteePrincipal, false, 1, 256)
-		v.intRange("limit", req.Limit, 1, 100)
-		v.str("marker", req.Marker, false, 1, 1024)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
+		v.Str("grantId", req.GrantId, false, 1, 128)
+		v.Str("granteePrincipal", req.GranteePrincipal, false, 1, 256)
+		v.IntRange("limit", req.Limit, 1, 100)
+		v.Str("marker", req.Marker, false, 1, 1024)
 	})
 	if err != nil {
 		return nil, err
@@ -222,14 +223,14 @@ type retireGrantRequest struct {
 // retireGrant takes a grant token, or a key id/ARN with a grant id.
 func (s *Service) retireGrant(_ context.Context, body []byte) ([]byte, error) {
 	var req retireGrantRequest
-	if err := decode(body, &req); err != nil {
+	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
-	var v violations
-	v.str("grantToken", req.GrantToken, false, 1, 8192)
-	v.str("keyId", req.KeyId, false, 1, 2048)
-	v.str("grantId", req.GrantId, false, 1, 128)
-	if err := v.err(); err != nil {
+	var v request.Violations
+	v.Str("grantToken", req.GrantToken, false, 1, 8192)
+	v.Str("keyId", req.KeyId, false, 1, 2048)
+	v.Str("grantId", req.GrantId, false, 1, 128)
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	var keyID, grantID string
@@ -260,8 +261,8 @@ type revokeGrantRequest struct {
 
 func (s *Service) revokeGrant(_ context.Context, body []byte) ([]byte, error) {
 	var req revokeGrantRequest
-	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
-		v.str("grantId", req.GrantId, true, 1, 128)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
+		v.Str("grantId", req.GrantId, true, 1, 128)
 	})
 	if err != nil {
 		return nil, err

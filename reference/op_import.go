@@ -10,6 +10,7 @@ import (
 
 	"github.com/kmsmac/kmsmac/internal/keywrap"
 	"github.com/kmsmac/kmsmac/reference/mac"
+	"github.com/kmsmac/kmsmac/reference/request"
 	"github.com/kmsmac/kmsmac/reference/store"
 )
 
@@ -57,9 +58,9 @@ type getParametersForImportRequest struct {
 func (s *Service) getParametersForImport(_ context.Context, body []byte) ([]byte, error) {
 	var req getParametersForImportRequest
 	// keysOnly: no aliases (IMP-14).
-	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
-		v.enum("wrappingAlgorithm", req.WrappingAlgorithm, true, wrappingAlgorithms)
-		v.enum("wrappingKeySpec", req.WrappingKeySpec, true, wrappingKeySpecs)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
+		v.Enum("wrappingAlgorithm", req.WrappingAlgorithm, true, wrappingAlgorithms)
+		v.Enum("wrappingKeySpec", req.WrappingKeySpec, true, wrappingKeySpecs)
 	})
 	if err != nil {
 		return nil, err
@@ -98,14 +99,14 @@ func (s *Service) getParametersForImport(_ context.Context, body []byte) ([]byte
 }
 
 type importKeyMaterialRequest struct {
-	KeyId                  *string  `json:"KeyId"`
-	ImportToken            blob     `json:"ImportToken"`
-	EncryptedKeyMaterial   blob     `json:"EncryptedKeyMaterial"`
-	ValidTo                *float64 `json:"ValidTo"`
-	ExpirationModel        *string  `json:"ExpirationModel"`
-	ImportType             *string  `json:"ImportType"`
-	KeyMaterialDescription *string  `json:"KeyMaterialDescription"`
-	KeyMaterialId          *string  `json:"KeyMaterialId"`
+	KeyId                  *string      `json:"KeyId"`
+	ImportToken            request.Blob `json:"ImportToken"`
+	EncryptedKeyMaterial   request.Blob `json:"EncryptedKeyMaterial"`
+	ValidTo                *float64     `json:"ValidTo"`
+	ExpirationModel        *string      `json:"ExpirationModel"`
+	ImportType             *string      `json:"ImportType"`
+	KeyMaterialDescription *string      `json:"KeyMaterialDescription"`
+	KeyMaterialId          *string      `json:"KeyMaterialId"`
 }
 
 // importKeyMaterial. Order: validation → key → origin/state → expiration
@@ -115,13 +116,13 @@ type importKeyMaterialRequest struct {
 // (IMP-13, AMB-7).
 func (s *Service) importKeyMaterial(_ context.Context, body []byte) ([]byte, error) {
 	var req importKeyMaterialRequest
-	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
-		v.blob("importToken", req.ImportToken.b, req.ImportToken.present, true, false, 1, 6144)
-		v.blob("encryptedKeyMaterial", req.EncryptedKeyMaterial.b, req.EncryptedKeyMaterial.present, true, false, 1, 6144)
-		v.enum("expirationModel", req.ExpirationModel, false, expirationModels)
-		v.enum("importType", req.ImportType, false, importTypes)
-		v.str("keyMaterialDescription", req.KeyMaterialDescription, false, 0, 256)
-		v.str("keyMaterialId", req.KeyMaterialId, false, 1, 64)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
+		v.Blob("importToken", req.ImportToken.Bytes, req.ImportToken.Present, true, false, 1, 6144)
+		v.Blob("encryptedKeyMaterial", req.EncryptedKeyMaterial.Bytes, req.EncryptedKeyMaterial.Present, true, false, 1, 6144)
+		v.Enum("expirationModel", req.ExpirationModel, false, expirationModels)
+		v.Enum("importType", req.ImportType, false, importTypes)
+		v.Str("keyMaterialDescription", req.KeyMaterialDescription, false, 0, 256)
+		v.Str("keyMaterialId", req.KeyMaterialId, false, 1, 64)
 	})
 	if err != nil {
 		return nil, err
@@ -149,14 +150,14 @@ func (s *Service) importKeyMaterial(_ context.Context, body []byte) ([]byte, err
 		}
 	}
 
-	p, ok := s.store.Import(string(req.ImportToken.b))
+	p, ok := s.store.Import(string(req.ImportToken.Bytes))
 	if !ok || p.KeyID != k.ID {
 		return nil, awsjsonClient("InvalidImportTokenException", "The import token is not valid for "+k.ARN+".")
 	}
 	if !now.Before(p.ExpiresAt) {
 		return nil, awsjsonClient("ExpiredImportTokenException", "The import token has expired. Call GetParametersForImport again.")
 	}
-	material, err := keywrap.Unwrap(p.Private, p.Algorithm, req.EncryptedKeyMaterial.b)
+	material, err := keywrap.Unwrap(p.Private, p.Algorithm, req.EncryptedKeyMaterial.Bytes)
 	if err != nil {
 		return nil, awsjsonClient("InvalidCiphertextException", "The encrypted key material cannot be decrypted with the wrapping key of this import token ("+p.Algorithm+").")
 	}
@@ -227,8 +228,8 @@ type deleteImportedKeyMaterialRequest struct {
 // its expiration model (IMP-8).
 func (s *Service) deleteImportedKeyMaterial(_ context.Context, body []byte) ([]byte, error) {
 	var req deleteImportedKeyMaterialRequest
-	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
-		v.str("keyMaterialId", req.KeyMaterialId, false, 1, 64)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
+		v.Str("keyMaterialId", req.KeyMaterialId, false, 1, 64)
 	})
 	if err != nil {
 		return nil, err

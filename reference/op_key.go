@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/kmsmac/kmsmac/reference/request"
 	"github.com/kmsmac/kmsmac/reference/store"
 )
 
@@ -12,8 +13,8 @@ import (
 var emptyResponse = []byte("{}")
 
 // requireKeyID validates a required KeyId member (1..2048 characters).
-func requireKeyID(v *violations, id *string) {
-	v.str("keyId", id, true, 1, 2048)
+func requireKeyID(v *request.Violations, id *string) {
+	v.Str("keyId", id, true, 1, 2048)
 }
 
 // update runs fn on the key under the store's write lock and turns a key
@@ -50,8 +51,8 @@ type describeKeyRequest struct {
 // describeKey works in every key state (DK-5) and accepts aliases.
 func (s *Service) describeKey(_ context.Context, body []byte) ([]byte, error) {
 	var req describeKeyRequest
-	view, err := s.decodeKeyed(body, &req, &req.KeyId, withAliases, func(v *violations) {
-		v.grantTokens(req.GrantTokens)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, withAliases, func(v *request.Violations) {
+		v.GrantTokens(req.GrantTokens)
 	})
 	if err != nil {
 		return nil, err
@@ -75,13 +76,13 @@ type listRequest struct {
 
 func (s *Service) listKeys(_ context.Context, body []byte) ([]byte, error) {
 	var req listRequest
-	if err := decode(body, &req); err != nil {
+	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
-	var v violations
-	v.intRange("limit", req.Limit, 1, 1000)
-	v.str("marker", req.Marker, false, 1, 1024)
-	if err := v.err(); err != nil {
+	var v request.Violations
+	v.IntRange("limit", req.Limit, 1, 1000)
+	v.Str("marker", req.Marker, false, 1, 1024)
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	limit := 100
@@ -115,16 +116,16 @@ func (s *Service) listKeys(_ context.Context, body []byte) ([]byte, error) {
 // body strictly into req, validate the required KeyId (*keyID, a member of
 // req) and then whatever more adds (may be nil), report all violations
 // together, and resolve the KeyId in the forms the operation accepts.
-func (s *Service) decodeKeyed(body []byte, req any, keyID **string, forms idForms, more func(v *violations)) (store.View, error) {
-	if err := decode(body, req); err != nil {
+func (s *Service) decodeKeyed(body []byte, req any, keyID **string, forms idForms, more func(v *request.Violations)) (store.View, error) {
+	if err := request.Decode(body, req); err != nil {
 		return store.View{}, err
 	}
-	var v violations
+	var v request.Violations
 	requireKeyID(&v, *keyID)
 	if more != nil {
 		more(&v)
 	}
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return store.View{}, err
 	}
 	return s.resolve(**keyID, forms)
@@ -176,8 +177,8 @@ type scheduleKeyDeletionRequest struct {
 // never actually deletes the key when the date passes.
 func (s *Service) scheduleKeyDeletion(_ context.Context, body []byte) ([]byte, error) {
 	var req scheduleKeyDeletionRequest
-	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
-		v.intRange("pendingWindowInDays", req.PendingWindowInDays, 7, 30)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
+		v.IntRange("pendingWindowInDays", req.PendingWindowInDays, 7, 30)
 	})
 	if err != nil {
 		return nil, err

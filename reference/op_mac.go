@@ -4,13 +4,11 @@ import (
 	"context"
 	"encoding/base64"
 
+	"github.com/kmsmac/kmsmac/kmsspec"
 	"github.com/kmsmac/kmsmac/reference/mac"
+	"github.com/kmsmac/kmsmac/reference/request"
 	"github.com/kmsmac/kmsmac/reference/store"
 )
-
-// macAlgorithms is the MacAlgorithmSpec enum in the order AWS prints it
-// (MAC-ENUM-1).
-var macAlgorithms = []string{"HMAC_SHA_384", "HMAC_SHA_256", "HMAC_SHA_224", "HMAC_SHA_512"}
 
 func (s *Service) generateMac(_ context.Context, body []byte) ([]byte, error) {
 	return s.macOp(body, false)
@@ -31,8 +29,8 @@ func (s *Service) verifyMac(_ context.Context, body []byte) ([]byte, error) {
 // looks at the key's state. DryRun comes last so that a DryRun call reports
 // whatever the real call would fail with (DRY-6).
 func (s *Service) macOp(body []byte, verify bool) ([]byte, error) {
-	req, sc, err := decodeMacRequest(body, verify)
-	defer sc.release()
+	req, sc, err := request.DecodeMac(body, verify)
+	defer sc.Release()
 	if err != nil {
 		return nil, err
 	}
@@ -42,15 +40,15 @@ func (s *Service) macOp(body []byte, verify bool) ([]byte, error) {
 	}
 
 	// Model member order: Message, KeyId, MacAlgorithm, Mac, GrantTokens.
-	var v violations
-	v.blob("message", req.Message.b, req.Message.present, true, true, 1, 4096)
-	v.str("keyId", req.KeyId, true, 1, 2048)
-	v.enum("macAlgorithm", req.MacAlgorithm, true, macAlgorithms)
+	var v request.Violations
+	v.Blob("message", req.Message.Bytes, req.Message.Present, true, true, kmsspec.MinMessage, kmsspec.MaxMessage)
+	v.Str("keyId", req.KeyId, true, kmsspec.MinKeyID, kmsspec.MaxKeyID)
+	v.Enum("macAlgorithm", req.MacAlgorithm, true, request.MacAlgorithms)
 	if verify {
-		v.blob("mac", req.Mac.b, req.Mac.present, true, false, 1, 6144)
+		v.Blob("mac", req.Mac.Bytes, req.Mac.Present, true, false, kmsspec.MinMac, kmsspec.MaxMac)
 	}
-	v.grantTokens(req.GrantTokens)
-	if err := v.err(); err != nil {
+	v.GrantTokens(req.GrantTokens)
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 
@@ -59,7 +57,7 @@ func (s *Service) macOp(body []byte, verify bool) ([]byte, error) {
 		return nil, err
 	}
 	k := view.Key
-	if k.KeyUsage != "GENERATE_VERIFY_MAC" {
+	if k.KeyUsage != kmsspec.KeyUsageMAC {
 		return nil, errUsageNotValid(k.ARN, k.KeyUsage, op)
 	}
 	alg := *req.MacAlgorithm
@@ -74,7 +72,7 @@ func (s *Service) macOp(body []byte, verify bool) ([]byte, error) {
 	}
 
 	if verify {
-		if !view.MAC.Verify(req.Message.b, req.Mac.b) {
+		if !view.MAC.Verify(req.Message.Bytes, req.Mac.Bytes) {
 			return nil, errInvalidMac()
 		}
 		if req.DryRun != nil && *req.DryRun {
@@ -85,7 +83,7 @@ func (s *Service) macOp(body []byte, verify bool) ([]byte, error) {
 	if req.DryRun != nil && *req.DryRun {
 		return nil, errDryRun()
 	}
-	return macResponse(k.ARN, view.MAC.Sum(sc.tag[:0], req.Message.b), alg), nil
+	return macResponse(k.ARN, view.MAC.Sum(sc.Tag[:0], req.Message.Bytes), alg), nil
 }
 
 // macResponse writes the response by hand: the ARN and algorithm hold no

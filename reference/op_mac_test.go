@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/kmsmac/kmsmac/reference/request"
 )
 
 var b64 = base64.StdEncoding.EncodeToString
@@ -204,7 +206,7 @@ func TestMacUsageAndAlgorithm(t *testing.T) {
 	}
 	n := 0
 	for spec, id := range ids {
-		for _, alg := range macAlgorithms {
+		for _, alg := range request.MacAlgorithms {
 			if strings.TrimPrefix(alg, "HMAC_SHA_") == strings.TrimPrefix(spec, "HMAC_") {
 				continue
 			}

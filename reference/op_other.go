@@ -3,6 +3,7 @@ package reference
 import (
 	"context"
 
+	"github.com/kmsmac/kmsmac/reference/request"
 	"github.com/kmsmac/kmsmac/reference/store"
 )
 
@@ -11,27 +12,27 @@ import (
 // other key they answer UnsupportedOperationException.
 
 type signRequest struct {
-	KeyId            *string  `json:"KeyId"`
-	Message          blob     `json:"Message"`
-	MessageType      *string  `json:"MessageType"`
-	SigningAlgorithm *string  `json:"SigningAlgorithm"`
-	GrantTokens      []string `json:"GrantTokens"`
-	DryRun           *bool    `json:"DryRun"`
+	KeyId            *string      `json:"KeyId"`
+	Message          request.Blob `json:"Message"`
+	MessageType      *string      `json:"MessageType"`
+	SigningAlgorithm *string      `json:"SigningAlgorithm"`
+	GrantTokens      []string     `json:"GrantTokens"`
+	DryRun           *bool        `json:"DryRun"`
 }
 
 type verifyRequest struct {
-	KeyId            *string  `json:"KeyId"`
-	Message          blob     `json:"Message"`
-	MessageType      *string  `json:"MessageType"`
-	Signature        blob     `json:"Signature"`
-	SigningAlgorithm *string  `json:"SigningAlgorithm"`
-	GrantTokens      []string `json:"GrantTokens"`
-	DryRun           *bool    `json:"DryRun"`
+	KeyId            *string      `json:"KeyId"`
+	Message          request.Blob `json:"Message"`
+	MessageType      *string      `json:"MessageType"`
+	Signature        request.Blob `json:"Signature"`
+	SigningAlgorithm *string      `json:"SigningAlgorithm"`
+	GrantTokens      []string     `json:"GrantTokens"`
+	DryRun           *bool        `json:"DryRun"`
 }
 
 type encryptRequest struct {
 	KeyId               *string           `json:"KeyId"`
-	Plaintext           blob              `json:"Plaintext"`
+	Plaintext           request.Blob      `json:"Plaintext"`
 	EncryptionContext   map[string]string `json:"EncryptionContext"`
 	GrantTokens         []string          `json:"GrantTokens"`
 	EncryptionAlgorithm *string           `json:"EncryptionAlgorithm"`
@@ -39,8 +40,8 @@ type encryptRequest struct {
 }
 
 type recipientInfo struct {
-	KeyEncryptionAlgorithm *string `json:"KeyEncryptionAlgorithm"`
-	AttestationDocument    blob    `json:"AttestationDocument"`
+	KeyEncryptionAlgorithm *string      `json:"KeyEncryptionAlgorithm"`
+	AttestationDocument    request.Blob `json:"AttestationDocument"`
 }
 
 type generateDataKeyRequest struct {
@@ -80,7 +81,7 @@ type generateDataKeyPairWithoutPlaintextRequest struct {
 }
 
 type decryptRequest struct {
-	CiphertextBlob      blob              `json:"CiphertextBlob"`
+	CiphertextBlob      request.Blob      `json:"CiphertextBlob"`
 	EncryptionContext   map[string]string `json:"EncryptionContext"`
 	GrantTokens         []string          `json:"GrantTokens"`
 	KeyId               *string           `json:"KeyId"`
@@ -91,7 +92,7 @@ type decryptRequest struct {
 }
 
 type reEncryptRequest struct {
-	CiphertextBlob                 blob              `json:"CiphertextBlob"`
+	CiphertextBlob                 request.Blob      `json:"CiphertextBlob"`
 	SourceEncryptionContext        map[string]string `json:"SourceEncryptionContext"`
 	SourceKeyId                    *string           `json:"SourceKeyId"`
 	DestinationKeyId               *string           `json:"DestinationKeyId"`
@@ -117,7 +118,7 @@ func notImplemented(op string) error {
 // operations: validate KeyId and grant tokens, resolve the key (aliases
 // allowed), check tokens and state as GenerateMac does, then refuse an HMAC
 // key on usage (XOP-1, XOP-2).
-func (s *Service) usageOp(op string, keyID *string, grantTokens []string, v violations) ([]byte, error) {
+func (s *Service) usageOp(op string, keyID *string, grantTokens []string, v request.Violations) ([]byte, error) {
 	view, err := s.cryptoKey(keyID, grantTokens, v)
 	if err != nil {
 		return nil, err
@@ -131,10 +132,10 @@ func (s *Service) usageOp(op string, keyID *string, grantTokens []string, v viol
 // cryptoKey adds the required KeyId and the grant tokens to the violations
 // v already holds (model order: they come last), reports them, and resolves
 // the key for a cryptographic operation.
-func (s *Service) cryptoKey(keyID *string, grantTokens []string, v violations) (store.View, error) {
+func (s *Service) cryptoKey(keyID *string, grantTokens []string, v request.Violations) (store.View, error) {
 	requireKeyID(&v, keyID)
-	v.grantTokens(grantTokens)
-	if err := v.err(); err != nil {
+	v.GrantTokens(grantTokens)
+	if err := v.Err(); err != nil {
 		return store.View{}, err
 	}
 	return s.resolveForCrypto(*keyID, grantTokens)
@@ -164,81 +165,81 @@ func (s *Service) usable(view store.View, grantTokens []string) error {
 
 func (s *Service) sign(_ context.Context, body []byte) ([]byte, error) {
 	var req signRequest
-	if err := decode(body, &req); err != nil {
+	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
-	var v violations
-	v.blob("message", req.Message.b, req.Message.present, true, true, 1, 4096)
+	var v request.Violations
+	v.Blob("message", req.Message.Bytes, req.Message.Present, true, true, 1, 4096)
 	if req.SigningAlgorithm == nil {
-		v.null("signingAlgorithm")
+		v.Null("signingAlgorithm")
 	}
 	return s.usageOp("Sign", req.KeyId, req.GrantTokens, v)
 }
 
 func (s *Service) verify(_ context.Context, body []byte) ([]byte, error) {
 	var req verifyRequest
-	if err := decode(body, &req); err != nil {
+	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
-	var v violations
-	v.blob("message", req.Message.b, req.Message.present, true, true, 1, 4096)
-	v.blob("signature", req.Signature.b, req.Signature.present, true, false, 1, 6144)
+	var v request.Violations
+	v.Blob("message", req.Message.Bytes, req.Message.Present, true, true, 1, 4096)
+	v.Blob("signature", req.Signature.Bytes, req.Signature.Present, true, false, 1, 6144)
 	if req.SigningAlgorithm == nil {
-		v.null("signingAlgorithm")
+		v.Null("signingAlgorithm")
 	}
 	return s.usageOp("Verify", req.KeyId, req.GrantTokens, v)
 }
 
 func (s *Service) encrypt(_ context.Context, body []byte) ([]byte, error) {
 	var req encryptRequest
-	if err := decode(body, &req); err != nil {
+	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
-	var v violations
-	v.blob("plaintext", req.Plaintext.b, req.Plaintext.present, true, true, 1, 4096)
+	var v request.Violations
+	v.Blob("plaintext", req.Plaintext.Bytes, req.Plaintext.Present, true, true, 1, 4096)
 	return s.usageOp("Encrypt", req.KeyId, req.GrantTokens, v)
 }
 
 func (s *Service) generateDataKey(_ context.Context, body []byte) ([]byte, error) {
 	var req generateDataKeyRequest
-	if err := decode(body, &req); err != nil {
+	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
-	var v violations
-	v.intRange("numberOfBytes", req.NumberOfBytes, 1, 1024)
+	var v request.Violations
+	v.IntRange("numberOfBytes", req.NumberOfBytes, 1, 1024)
 	return s.usageOp("GenerateDataKey", req.KeyId, req.GrantTokens, v)
 }
 
 func (s *Service) generateDataKeyWithoutPlaintext(_ context.Context, body []byte) ([]byte, error) {
 	var req generateDataKeyWithoutPlaintextRequest
-	if err := decode(body, &req); err != nil {
+	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
-	var v violations
-	v.intRange("numberOfBytes", req.NumberOfBytes, 1, 1024)
+	var v request.Violations
+	v.IntRange("numberOfBytes", req.NumberOfBytes, 1, 1024)
 	return s.usageOp("GenerateDataKeyWithoutPlaintext", req.KeyId, req.GrantTokens, v)
 }
 
 func (s *Service) generateDataKeyPair(_ context.Context, body []byte) ([]byte, error) {
 	var req generateDataKeyPairRequest
-	if err := decode(body, &req); err != nil {
+	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
-	var v violations
+	var v request.Violations
 	if req.KeyPairSpec == nil {
-		v.null("keyPairSpec")
+		v.Null("keyPairSpec")
 	}
 	return s.usageOp("GenerateDataKeyPair", req.KeyId, req.GrantTokens, v)
 }
 
 func (s *Service) generateDataKeyPairWithoutPlaintext(_ context.Context, body []byte) ([]byte, error) {
 	var req generateDataKeyPairWithoutPlaintextRequest
-	if err := decode(body, &req); err != nil {
+	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
-	var v violations
+	var v request.Violations
 	if req.KeyPairSpec == nil {
-		v.null("keyPairSpec")
+		v.Null("keyPairSpec")
 	}
 	return s.usageOp("GenerateDataKeyPairWithoutPlaintext", req.KeyId, req.GrantTokens, v)
 }
@@ -248,14 +249,14 @@ func (s *Service) generateDataKeyPairWithoutPlaintext(_ context.Context, body []
 // no ciphertexts.
 func (s *Service) decrypt(_ context.Context, body []byte) ([]byte, error) {
 	var req decryptRequest
-	if err := decode(body, &req); err != nil {
+	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
-	var v violations
-	v.blob("ciphertextBlob", req.CiphertextBlob.b, req.CiphertextBlob.present, true, false, 1, 6144)
-	v.grantTokens(req.GrantTokens)
-	v.str("keyId", req.KeyId, false, 1, 2048)
-	if err := v.err(); err != nil {
+	var v request.Violations
+	v.Blob("ciphertextBlob", req.CiphertextBlob.Bytes, req.CiphertextBlob.Present, true, false, 1, 6144)
+	v.GrantTokens(req.GrantTokens)
+	v.Str("keyId", req.KeyId, false, 1, 2048)
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	if req.KeyId == nil {
@@ -275,15 +276,15 @@ func (s *Service) decrypt(_ context.Context, body []byte) ([]byte, error) {
 // destination key fails on usage.
 func (s *Service) reEncrypt(_ context.Context, body []byte) ([]byte, error) {
 	var req reEncryptRequest
-	if err := decode(body, &req); err != nil {
+	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
-	var v violations
-	v.blob("ciphertextBlob", req.CiphertextBlob.b, req.CiphertextBlob.present, true, false, 1, 6144)
-	v.str("sourceKeyId", req.SourceKeyId, false, 1, 2048)
-	v.str("destinationKeyId", req.DestinationKeyId, true, 1, 2048)
-	v.grantTokens(req.GrantTokens)
-	if err := v.err(); err != nil {
+	var v request.Violations
+	v.Blob("ciphertextBlob", req.CiphertextBlob.Bytes, req.CiphertextBlob.Present, true, false, 1, 6144)
+	v.Str("sourceKeyId", req.SourceKeyId, false, 1, 2048)
+	v.Str("destinationKeyId", req.DestinationKeyId, true, 1, 2048)
+	v.GrantTokens(req.GrantTokens)
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	if req.SourceKeyId != nil {
@@ -310,7 +311,7 @@ func (s *Service) reEncrypt(_ context.Context, body []byte) ([]byte, error) {
 // model lists for keys without one.
 func (s *Service) getPublicKey(_ context.Context, body []byte) ([]byte, error) {
 	var req getPublicKeyRequest
-	if err := decode(body, &req); err != nil {
+	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
 	view, err := s.cryptoKey(req.KeyId, req.GrantTokens, nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/kmsmac/kmsmac/reference/request"
 	"github.com/kmsmac/kmsmac/reference/store"
 )
 
@@ -29,8 +30,8 @@ func rotationUnsupported(k *store.Key) error {
 
 func (s *Service) enableKeyRotation(_ context.Context, body []byte) ([]byte, error) {
 	var req enableKeyRotationRequest
-	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
-		v.intRange("rotationPeriodInDays", req.RotationPeriodInDays, 90, 2560)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
+		v.IntRange("rotationPeriodInDays", req.RotationPeriodInDays, 90, 2560)
 	})
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kmsmac/kmsmac/reference/request"
 	"github.com/kmsmac/kmsmac/reference/store"
 )
 
@@ -42,9 +43,9 @@ type tagResourceRequest struct {
 // tagResource adds tags or replaces the values of existing keys.
 func (s *Service) tagResource(_ context.Context, body []byte) ([]byte, error) {
 	var req tagResourceRequest
-	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		if req.Tags == nil {
-			v.null("tags")
+			v.Null("tags")
 		} else {
 			tagViolations(v, *req.Tags)
 		}
@@ -98,12 +99,12 @@ type untagResourceRequest struct {
 // in KMS.
 func (s *Service) untagResource(_ context.Context, body []byte) ([]byte, error) {
 	var req untagResourceRequest
-	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		if req.TagKeys == nil {
-			v.null("tagKeys")
+			v.Null("tagKeys")
 		} else {
 			for i, tk := range *req.TagKeys {
-				v.str("tagKeys."+strconv.Itoa(i+1)+".member", &tk, true, 1, 128)
+				v.Str("tagKeys."+strconv.Itoa(i+1)+".member", &tk, true, 1, 128)
 			}
 		}
 	})
@@ -144,9 +145,9 @@ type listResourceTagsRequest struct {
 // marker is the key of the first tag of the next page.
 func (s *Service) listResourceTags(_ context.Context, body []byte) ([]byte, error) {
 	var req listResourceTagsRequest
-	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *violations) {
-		v.intRange("limit", req.Limit, 1, 1000)
-		v.str("marker", req.Marker, false, 1, 1024)
+	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
+		v.IntRange("limit", req.Limit, 1, 1000)
+		v.Str("marker", req.Marker, false, 1, 1024)
 	})
 	if err != nil {
 		return nil, err

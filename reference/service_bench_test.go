@@ -48,3 +48,20 @@ func TestKeyStoreMemory(t *testing.T) {
 	}
 	runtime.KeepAlive(s)
 }
+
+// BenchmarkServiceVerifyMac is BenchmarkServiceGenerateMac's VerifyMac.
+func BenchmarkServiceVerifyMac(b *testing.B) {
+	s, _ := newTestService(b)
+	id, _ := hmacKey(b, s, "HMAC_256")
+	msg := base64.StdEncoding.EncodeToString(make([]byte, 4096))
+	tag := mustCall(b, s, "GenerateMac", `{"KeyId":"`+id+`","Message":"`+msg+`","MacAlgorithm":"HMAC_SHA_256"}`)["Mac"].(string)
+	body := []byte(`{"KeyId":"` + id + `","Message":"` + msg + `","MacAlgorithm":"HMAC_SHA_256","Mac":"` + tag + `"}`)
+	ctx := context.Background()
+	b.SetBytes(4096)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Call(ctx, "VerifyMac", body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

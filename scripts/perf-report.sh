@@ -138,8 +138,8 @@ core="$DATA/core.txt"
 : >"$core"
 if [ -z "${SKIP_CORE:-}" ]; then
 	log "core and handler benchmarks"
-	$GO test -run '^$' -bench 'CoreRatio' -benchtime 300ms -count "$REPS" ./bench >>"$core"
-	$GO test -run '^$' -bench 'Core/alg=.*/size=4096/' -benchtime 100ms -count "$REPS" ./bench | grep '^Benchmark' >>"$core"
+	$GO test -run '^$' -bench 'CoreRatio' -benchtime 300ms -count "$REPS" ./reference/mac >>"$core"
+	$GO test -run '^$' -bench 'Core/alg=.*/size=4096/' -benchtime 100ms -count "$REPS" ./reference/mac | grep '^Benchmark' >>"$core"
 	$GO test -run '^$' -bench '(Service|Handler)/endpoint=/op=GenerateMac/alg=HMAC_SHA_256/size=4096' -benchtime 2000x -count "$REPS" ./bench | grep '^Benchmark' >>"$core" || true
 	$GO test -run '^$' -bench 'Keys100k' -benchtime 1x ./bench | grep '^Benchmark' >>"$core" || true
 fi

@@ -10,7 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/kmsmac/kmsmac/reference/mac"
+	"github.com/kmsmac/kmsmac/kmsspec"
 )
 
 // KeysFile maps roles to keys that already exist (--keys FILE), so a run
@@ -74,7 +74,7 @@ func ParseKeysFile(data []byte) (*KeysFile, error) {
 		switch k.Value {
 		case "hmac":
 			err = keyMap(v, kf.HMAC, func(spec *yaml.Node, ref *yaml.Node) error {
-				if _, ok := mac.ByKeySpec(spec.Value); !ok {
+				if _, ok := kmsspec.ByKeySpec(spec.Value); !ok {
 					return fmt.Errorf("line %d: unknown HMAC key spec %q (HMAC_224, HMAC_256, HMAC_384, HMAC_512)", spec.Line, spec.Value)
 				}
 				return checkKeyRef(ref)
@@ -87,7 +87,7 @@ func ParseKeysFile(data []byte) (*KeysFile, error) {
 			kf.External, err = scalarKey(v)
 		case "aliases":
 			err = keyMap(v, kf.Aliases, func(role *yaml.Node, ref *yaml.Node) error {
-				_, isSpec := mac.ByKeySpec(role.Value)
+				_, isSpec := kmsspec.ByKeySpec(role.Value)
 				if !isSpec && role.Value != "encrypt" && role.Value != "sign" && role.Value != "external" {
 					return fmt.Errorf("line %d: unknown alias role %q (an HMAC key spec, encrypt, sign or external)", role.Line, role.Value)
 				}

@@ -14,21 +14,19 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kmsmac/kmsmac/kmsspec"
 	"github.com/kmsmac/kmsmac/properties"
-	"github.com/kmsmac/kmsmac/reference/mac"
 	"github.com/kmsmac/kmsmac/vectors"
 )
 
 // Steps for the known-answer vectors (@vectors): Wycheproof through the
-// endpoint with imported keys, and RFC 4231 on the HMAC core (its keys are
-// outside the lengths KMS imports, IMP-12).
+// endpoint with imported keys. RFC 4231's keys are outside the lengths KMS
+// imports (IMP-12): reference/mac's Go tests run it on the core.
 func init() {
 	registerSteps(func(sc *godog.ScenarioContext) {
 		sc.Given(`^the Wycheproof vectors for (HMAC_SHA_\d+)$`, givenWycheproof)
 		sc.When(`^I run the vectors through the endpoint with one imported key per distinct key$`, runVectorsStep)
 		sc.Then(`^every vector the endpoint can take gives its expected tag with GenerateMac and VerifyMac$`, thenVectorsPass)
-		sc.Given(`^the RFC 4231 test cases$`, givenRFC4231)
-		sc.Then(`^the HMAC core gives every RFC 4231 MAC and refuses the truncated tag of case 5$`, thenRFC4231Core)
 	})
 }
 
@@ -124,7 +122,7 @@ func (w *World) runVectors(ctx context.Context, vs []properties.Vector) vectorRe
 		if !ok {
 			var err error
 			k, err = w.importVectorKey(ctx, v.Algorithm, v.Key, len(keys)+1)
-			spec, _ := mac.ByAlgorithm(v.Algorithm)
+			spec, _ := kmsspec.ByAlgorithm(v.Algorithm)
 			switch {
 			case err != nil && len(v.Key) != spec.Size:
 				// AWS is recorded accepting only the digest size; longer
@@ -209,7 +207,7 @@ func (w *World) probeImport(ctx context.Context) (string, error) {
 
 // importVectorKey creates an EXTERNAL HMAC key and imports material into it.
 func (w *World) importVectorKey(ctx context.Context, alg string, material []byte, n int) (*Key, error) {
-	spec, ok := mac.ByAlgorithm(alg)
+	spec, ok := kmsspec.ByAlgorithm(alg)
 	if !ok {
 		return nil, fmt.Errorf("%s is not a MAC algorithm", alg)
 	}
@@ -366,66 +364,4 @@ func listed(head string, items []string) string {
 		head += "\n    " + f
 	}
 	return head
-}
-
-func givenRFC4231(ctx context.Context) error {
-	cases, err := vectors.RFC4231()
-	if err != nil {
-		return err
-	}
-	WorldFrom(ctx).Vals["vectors:rfc4231"] = cases
-	return nil
-}
-
-// thenRFC4231Core checks the HMAC core (reference/mac) and, as an
-// independent oracle, Go's crypto/hmac (LocalMAC) against every RFC 4231
-// case; case 5's 16-byte truncated tag must be refused, as VerifyMac does.
-func thenRFC4231Core(ctx context.Context) error {
-	w := WorldFrom(ctx)
-	cases, ok := w.Vals["vectors:rfc4231"].([]vectors.RFC4231Case)
-	if !ok {
-		return errors.New(`no RFC 4231 cases loaded (use "Given the RFC 4231 test cases" first)`)
-	}
-	var bad []string
-	checked := 0
-	for _, c := range cases {
-		for _, spec := range mac.Specs {
-			name := c.Name() + " " + spec.Algorithm
-			want, ok := c.MAC[spec.Algorithm]
-			if !ok {
-				bad = append(bad, name+": no published MAC")
-				continue
-			}
-			checked++
-			key, err := mac.NewKey(spec, c.Key)
-			if err != nil {
-				bad = append(bad, name+": "+err.Error())
-				continue
-			}
-			full := key.Sum(nil, c.Data)
-			local, err := LocalMAC(spec.Algorithm, c.Key, c.Data)
-			if err != nil {
-				return err
-			}
-			published := full
-			if c.Truncate != 0 {
-				published = full[:min(c.Truncate, len(full))]
-			}
-			switch {
-			case !bytes.Equal(full, local):
-				bad = append(bad, fmt.Sprintf("%s: core %x, crypto/hmac %x", name, full, local))
-			case !bytes.Equal(published, want):
-				bad = append(bad, fmt.Sprintf("%s: core %x, RFC %x", name, published, want))
-			case !key.Verify(c.Data, full):
-				bad = append(bad, name+": Verify refused the full MAC")
-			case c.Truncate != 0 && key.Verify(c.Data, want):
-				bad = append(bad, fmt.Sprintf("%s: Verify accepted the %d-byte truncated tag", name, len(want)))
-			}
-		}
-	}
-	expected := fmt.Sprintf("the HMAC core gives all %d RFC 4231 case/algorithm MACs and refuses case 5's truncated tag", checked)
-	if checked != 28 {
-		bad = append(bad, fmt.Sprintf("%d case/algorithm pairs, want 28", checked))
-	}
-	return w.Check(KindCode, len(bad) == 0, expected, strings.Join(bad, "; "))
 }

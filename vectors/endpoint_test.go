@@ -30,7 +30,7 @@ func TestEndpointSkipReason(t *testing.T) {
 		}
 	}
 	// RFC 4231 keys (4..131 bytes) all fall outside the import ranges
-	// (DESIGN: RFC 4231 checks the core only).
+	// (RFC 4231 checks the core only: reference/mac's tests).
 	cases, err := RFC4231()
 	if err != nil {
 		t.Fatal(err)

@@ -62,7 +62,7 @@ func (t WycheproofTest) Name() string {
 }
 
 // FullLength reports whether the tag is as long as the full digest.
-func (t WycheproofTest) FullLength() bool { return len(t.Tag) == digestSize[t.Algorithm] }
+func (t WycheproofTest) FullLength() bool { return len(t.Tag) == digestSize(t.Algorithm) }
 
 // WantValid is what KMS VerifyMac must answer: valid only when Wycheproof
 // says valid and the tag is the full digest (KMS refuses truncated tags).
@@ -303,8 +303,8 @@ func convert(t wpTest, g wpGroup, alg, file string) (WycheproofTest, error) {
 	if 8*len(wt.Tag) != g.TagSize {
 		return wt, fmt.Errorf("tag is %d bits, group tagSize says %d", 8*len(wt.Tag), g.TagSize)
 	}
-	if len(wt.Tag) == 0 || len(wt.Tag) > digestSize[alg] {
-		return wt, fmt.Errorf("tag is %d bytes, want 1..%d", len(wt.Tag), digestSize[alg])
+	if len(wt.Tag) == 0 || len(wt.Tag) > digestSize(alg) {
+		return wt, fmt.Errorf("tag is %d bytes, want 1..%d", len(wt.Tag), digestSize(alg))
 	}
 	return wt, nil
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kmsmac/kmsmac/reference/mac"
+	"github.com/kmsmac/kmsmac/kmsspec"
 )
 
 // Config is one benchmark: where, what and how hard.
@@ -93,8 +93,8 @@ func (c *Config) defaults() error {
 	default:
 		errs = append(errs, fmt.Errorf("op %q: want GenerateMac, VerifyMac or mix", c.Op))
 	}
-	if _, ok := mac.ByAlgorithm(c.Alg); !ok {
-		errs = append(errs, fmt.Errorf("alg %q: want one of %s", c.Alg, strings.Join(mac.Algorithms(), ", ")))
+	if _, ok := kmsspec.ByAlgorithm(c.Alg); !ok {
+		errs = append(errs, fmt.Errorf("alg %q: want one of %s", c.Alg, strings.Join(kmsspec.Algorithms(), ", ")))
 	}
 	if c.Size < 1 || c.Size > 4096 {
 		errs = append(errs, fmt.Errorf("size %d: KMS messages are 1 to 4096 bytes", c.Size))

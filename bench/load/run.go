@@ -14,7 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/kmsmac/kmsmac/reference/mac"
+	"github.com/kmsmac/kmsmac/kmsspec"
 )
 
 // Result is one repetition.
@@ -61,7 +61,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer, header bool) ([]Result,
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	spec, _ := mac.ByAlgorithm(cfg.Alg)
+	spec, _ := kmsspec.ByAlgorithm(cfg.Alg)
 	hc := &http.Client{Transport: newTransport(cfg.Concurrency), Timeout: 30 * time.Second}
 	defer hc.CloseIdleConnections()
 	cl, err := newClient(ctx, &cfg, hc)

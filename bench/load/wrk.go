@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kmsmac/kmsmac/reference/mac"
+	"github.com/kmsmac/kmsmac/kmsspec"
 )
 
 // WrkScript creates a key (or uses cfg.KeyID), checks it, and returns a wrk
@@ -26,7 +26,7 @@ func WrkScript(ctx context.Context, cfg Config) (string, error) {
 	if cfg.Op == "mix" {
 		return "", fmt.Errorf("wrk script: give --op GenerateMac or VerifyMac")
 	}
-	spec, _ := mac.ByAlgorithm(cfg.Alg)
+	spec, _ := kmsspec.ByAlgorithm(cfg.Alg)
 	hc := &http.Client{Transport: newTransport(1), Timeout: 30 * time.Second}
 	defer hc.CloseIdleConnections()
 	cl, err := newClient(ctx, &cfg, hc)

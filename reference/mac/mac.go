@@ -1,6 +1,6 @@
-// Package mac is the HMAC core of the kmsmac reference endpoint: the table
-// that maps each AWS KMS HMAC key spec to its MAC algorithm, hash and digest
-// length, and keyed MAC computation as defined in RFC 2104.
+// Package mac is the HMAC core of the kmsmac reference endpoint: keyed MAC
+// computation as defined in RFC 2104, for the key specs of package kmsspec
+// (which says what each spec is; this package only binds each to its hash).
 //
 // A Key precomputes the inner and outer hash states once, so computing a MAC
 // costs the hash of the message and nothing more (no per-call key schedule).
@@ -19,40 +19,36 @@ import (
 	"fmt"
 	"hash"
 	"sync"
+
+	"github.com/kmsmac/kmsmac/kmsspec"
 )
 
-// Spec describes one HMAC key spec and the single MAC algorithm it supports.
+// Spec is one kmsspec.Spec (key spec, algorithm, sizes, import range) with
+// the hash the core computes it with.
 type Spec struct {
-	KeySpec   string // HMAC_224, HMAC_256, HMAC_384, HMAC_512
-	Algorithm string // HMAC_SHA_224 ... HMAC_SHA_512
-	Size      int    // digest length in bytes
-	BlockSize int    // hash block size in bytes
-	// MinImport and MaxImport bound the length of imported key material:
-	// digest size up to block size (rules.md IMP-12).
-	MinImport, MaxImport int
+	kmsspec.Spec
 
 	newHash func() hash.Hash
 	pool    *sync.Pool
 }
 
-// Specs lists the four HMAC key specs in ascending digest size.
+// Specs lists the four HMAC key specs in kmsspec.Specs order.
 var Specs = []*Spec{
-	newSpec("HMAC_224", "HMAC_SHA_224", sha256.New224),
-	newSpec("HMAC_256", "HMAC_SHA_256", sha256.New),
-	newSpec("HMAC_384", "HMAC_SHA_384", sha512.New384),
-	newSpec("HMAC_512", "HMAC_SHA_512", sha512.New),
+	newSpec(kmsspec.HMAC224, sha256.New224),
+	newSpec(kmsspec.HMAC256, sha256.New),
+	newSpec(kmsspec.HMAC384, sha512.New384),
+	newSpec(kmsspec.HMAC512, sha512.New),
 }
 
-func newSpec(keySpec, alg string, h func() hash.Hash) *Spec {
+// newSpec panics when the hash does not fit the documented sizes: the core
+// must not compute a MAC of another length than the one KMS returns.
+func newSpec(keySpec string, h func() hash.Hash) *Spec {
+	ks, ok := kmsspec.ByKeySpec(keySpec)
 	probe := h()
-	s := &Spec{
-		KeySpec:   keySpec,
-		Algorithm: alg,
-		Size:      probe.Size(),
-		BlockSize: probe.BlockSize(),
-		newHash:   h,
+	if !ok || probe.Size() != ks.Size || probe.BlockSize() != ks.BlockSize {
+		panic("mac: hash does not fit key spec " + keySpec)
 	}
-	s.MinImport, s.MaxImport = s.Size, s.BlockSize
+	s := &Spec{Spec: ks, newHash: h}
 	s.pool = &sync.Pool{New: func() any { return &hasher{h: h()} }}
 	return s
 }
@@ -75,15 +71,6 @@ func ByAlgorithm(alg string) (*Spec, bool) {
 		}
 	}
 	return nil, false
-}
-
-// Algorithms returns the four MAC algorithm names.
-func Algorithms() []string {
-	out := make([]string, len(Specs))
-	for i, s := range Specs {
-		out[i] = s.Algorithm
-	}
-	return out
 }
 
 // Key is HMAC key material bound to one spec, with its inner and outer hash

@@ -3,23 +3,24 @@ package store
 import (
 	"time"
 
+	"github.com/kmsmac/kmsmac/kmsspec"
 	"github.com/kmsmac/kmsmac/reference/mac"
 )
 
-// State is a KMS key state (KeyMetadata.KeyState).
-type State string
+// State is a KMS key state (KeyMetadata.KeyState), as kmsspec defines it.
+type State = kmsspec.KeyState
 
 // The KMS key states. Unavailable exists only for custom key stores, which
 // the reference does not have.
 const (
-	Creating               State = "Creating"
-	Enabled                State = "Enabled"
-	Disabled               State = "Disabled"
-	PendingDeletion        State = "PendingDeletion"
-	PendingReplicaDeletion State = "PendingReplicaDeletion"
-	PendingImport          State = "PendingImport"
-	Unavailable            State = "Unavailable"
-	Updating               State = "Updating"
+	Creating               = kmsspec.Creating
+	Enabled                = kmsspec.Enabled
+	Disabled               = kmsspec.Disabled
+	PendingDeletion        = kmsspec.PendingDeletion
+	PendingReplicaDeletion = kmsspec.PendingReplicaDeletion
+	PendingImport          = kmsspec.PendingImport
+	Unavailable            = kmsspec.Unavailable
+	Updating               = kmsspec.Updating
 )
 
 // Expiration models of imported key material.

@@ -1,4 +1,4 @@
-package reference
+package request_test
 
 import (
 	"bytes"
@@ -15,14 +15,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 
+	"github.com/kmsmac/kmsmac/reference"
 	"github.com/kmsmac/kmsmac/reference/awsjson"
+	"github.com/kmsmac/kmsmac/reference/request"
 )
 
 // TestFastPathTakesSDKBodies: the bodies aws-sdk-go-v2 actually sends for
 // GenerateMac and VerifyMac, with and without the optional members, must
 // take the fast path, or it speeds up nothing users run.
 func TestFastPathTakesSDKBodies(t *testing.T) {
-	svc := NewService(Options{})
+	svc := reference.NewService(reference.Options{})
 	h := awsjson.NewHandler(svc, awsjson.HandlerOptions{})
 	var mu sync.Mutex
 	bodies := map[string][][]byte{}
@@ -68,7 +70,7 @@ func TestFastPathTakesSDKBodies(t *testing.T) {
 			t.Fatalf("%s: recorded %d bodies, want 2", op, len(bodies[op]))
 		}
 		for _, b := range bodies[op] {
-			if !checkMacDecode(t, b, verify) {
+			if !request.CheckMacDecode(t, b, verify) {
 				t.Errorf("%s body %.200q did not take the fast path", op, b)
 			}
 		}

@@ -1,7 +1,6 @@
-package reference
+package request
 
 import (
-	"context"
 	"encoding/base64"
 	"testing"
 )
@@ -16,11 +15,11 @@ func BenchmarkMacDecode(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()
 		for b.Loop() {
-			_, sc, err := decodeMacRequest(body, false)
+			_, sc, err := DecodeMac(body, false)
 			if err != nil {
 				b.Fatal(err)
 			}
-			sc.release()
+			sc.Release()
 		}
 	})
 	b.Run("decoder=strict", func(b *testing.B) {
@@ -32,21 +31,4 @@ func BenchmarkMacDecode(b *testing.B) {
 			}
 		}
 	})
-}
-
-// BenchmarkServiceVerifyMac is BenchmarkServiceGenerateMac's VerifyMac.
-func BenchmarkServiceVerifyMac(b *testing.B) {
-	s, _ := newTestService(b)
-	id, _ := hmacKey(b, s, "HMAC_256")
-	msg := base64.StdEncoding.EncodeToString(make([]byte, 4096))
-	tag := mustCall(b, s, "GenerateMac", `{"KeyId":"`+id+`","Message":"`+msg+`","MacAlgorithm":"HMAC_SHA_256"}`)["Mac"].(string)
-	body := []byte(`{"KeyId":"` + id + `","Message":"` + msg + `","MacAlgorithm":"HMAC_SHA_256","Mac":"` + tag + `"}`)
-	ctx := context.Background()
-	b.SetBytes(4096)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Call(ctx, "VerifyMac", body); err != nil {
-			b.Fatal(err)
-		}
-	}
 }

@@ -1,36 +1,36 @@
-package reference
+package request
 
 import (
 	"encoding/base64"
 	"sync"
 )
 
-// macScratch holds what one GenerateMac / VerifyMac call decodes, so the
+// MacScratch holds what one GenerateMac / VerifyMac call decodes, so the
 // hot path allocates almost nothing: decoded blobs, the strings the
 // request's pointers point at, and room for the MAC. It is pooled; nothing
 // in it may outlive the call (release).
-type macScratch struct {
+type MacScratch struct {
 	msg, mac []byte
 	keyID    string
 	alg      string
 	dryRun   bool
 	tokens   []string
-	tag      [64]byte // the computed MAC (SHA-512 is the longest)
+	Tag      [64]byte // the computed MAC (SHA-512 is the longest)
 }
 
 // maxPooledBlob bounds the blob buffers kept in the pool, so one huge
 // request does not pin memory. Legitimate blobs are at most 6 KiB.
 const maxPooledBlob = 16 << 10
 
-var macScratchPool = sync.Pool{New: func() any {
-	return &macScratch{msg: make([]byte, 0, 4608), mac: make([]byte, 0, 96)}
+var scratchPool = sync.Pool{New: func() any {
+	return &MacScratch{msg: make([]byte, 0, 4608), mac: make([]byte, 0, 96)}
 }}
 
-func getMacScratch() *macScratch { return macScratchPool.Get().(*macScratch) }
+func getMacScratch() *MacScratch { return scratchPool.Get().(*MacScratch) }
 
-// release returns sc to the pool. The request decoded into it must not be
+// Release returns sc to the pool. The request decoded into it must not be
 // used afterwards.
-func (sc *macScratch) release() {
+func (sc *MacScratch) Release() {
 	if cap(sc.msg) > maxPooledBlob {
 		sc.msg = nil
 	}
@@ -39,7 +39,7 @@ func (sc *macScratch) release() {
 	}
 	clear(sc.tokens) // drop the strings; keep the backing array
 	sc.keyID, sc.alg, sc.tokens = "", "", sc.tokens[:0]
-	macScratchPool.Put(sc)
+	scratchPool.Put(sc)
 }
 
 // fastDecodeMac decodes the common shape of a GenerateMac (verify=false)
@@ -50,7 +50,7 @@ func (sc *macScratch) release() {
 // the strict decoder, which alone produces errors. When it reports true,
 // req equals what the strict decoder returns for the same body
 // (FuzzMacDecode checks this).
-func fastDecodeMac(body []byte, verify bool, sc *macScratch, req *macRequest) bool {
+func fastDecodeMac(body []byte, verify bool, sc *MacScratch, req *Mac) bool {
 	s := fastScanner{b: body}
 	if !s.next('{') {
 		return false
@@ -76,7 +76,7 @@ func fastDecodeMac(body []byte, verify bool, sc *macScratch, req *macRequest) bo
 			sc.keyID = string(v)
 			req.KeyId = &sc.keyID
 		case "Message":
-			if req.Message.present || !decodeBlob(&s, &sc.msg, &req.Message) {
+			if req.Message.Present || !decodeBlob(&s, &sc.msg, &req.Message) {
 				return false
 			}
 		case "MacAlgorithm":
@@ -90,7 +90,7 @@ func fastDecodeMac(body []byte, verify bool, sc *macScratch, req *macRequest) bo
 			req.MacAlgorithm = internAlgorithm(v, sc)
 		case "Mac":
 			// GenerateMac has no Mac member: the strict decoder names it.
-			if !verify || req.Mac.present || !decodeBlob(&s, &sc.mac, &req.Mac) {
+			if !verify || req.Mac.Present || !decodeBlob(&s, &sc.mac, &req.Mac) {
 				return false
 			}
 		case "GrantTokens":
@@ -129,7 +129,7 @@ func fastDecodeMac(body []byte, verify bool, sc *macScratch, req *macRequest) bo
 // decodeBlob decodes a base64 string into *buf (grown as needed) and
 // points b at the result, as encoding/json does for []byte: StdEncoding,
 // padding required.
-func decodeBlob(s *fastScanner, buf *[]byte, b *blob) bool {
+func decodeBlob(s *fastScanner, buf *[]byte, b *Blob) bool {
 	v, ok := s.blobText()
 	if !ok {
 		return false
@@ -143,13 +143,13 @@ func decodeBlob(s *fastScanner, buf *[]byte, b *blob) bool {
 	if err != nil {
 		return false
 	}
-	b.b, b.present = dst[:m], true
+	b.Bytes, b.Present = dst[:m], true
 	return true
 }
 
 // decodeTokens reads a list of plain strings into sc.tokens. An empty list
 // gives an empty, non-nil slice, as encoding/json does.
-func decodeTokens(s *fastScanner, sc *macScratch) bool {
+func decodeTokens(s *fastScanner, sc *MacScratch) bool {
 	if !s.next('[') {
 		return false
 	}
@@ -183,10 +183,10 @@ func decodeTokens(s *fastScanner, sc *macScratch) bool {
 
 // internAlgorithm points at the enum's own string when v is a valid
 // algorithm, so the common case costs no allocation.
-func internAlgorithm(v []byte, sc *macScratch) *string {
-	for i := range macAlgorithms {
-		if string(v) == macAlgorithms[i] {
-			return &macAlgorithms[i]
+func internAlgorithm(v []byte, sc *MacScratch) *string {
+	for i := range MacAlgorithms {
+		if string(v) == MacAlgorithms[i] {
+			return &MacAlgorithms[i]
 		}
 	}
 	sc.alg = string(v)

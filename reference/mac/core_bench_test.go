@@ -1,4 +1,4 @@
-package bench
+package mac
 
 import (
 	"bytes"
@@ -10,11 +10,9 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/kmsmac/kmsmac/reference/mac"
 )
 
-var sizes = []int{64, 1024, 4096}
+var benchSizes = []int{64, 1024, 4096}
 
 var hashes = map[string]func() hash.Hash{
 	"HMAC_SHA_224": sha256.New224,
@@ -29,17 +27,17 @@ var hashes = map[string]func() hash.Hash{
 // 1.05× target is measured against) and the bare hash (keying=hash, the
 // floor no HMAC can beat). Compare with: benchstat -col /keying.
 func BenchmarkCore(b *testing.B) {
-	for _, spec := range mac.Specs {
+	for _, spec := range Specs {
 		material := make([]byte, spec.Size)
 		for i := range material {
 			material[i] = byte(i)
 		}
-		key, err := mac.NewKey(spec, material)
+		key, err := NewKey(spec, material)
 		if err != nil {
 			b.Fatal(err)
 		}
 		newHash := hashes[spec.Algorithm]
-		for _, size := range sizes {
+		for _, size := range benchSizes {
 			msg := make([]byte, size)
 			prefix := fmt.Sprintf("alg=%s/size=%d/keying=", spec.Algorithm, size)
 			var buf [64]byte
@@ -54,7 +52,7 @@ func BenchmarkCore(b *testing.B) {
 				b.SetBytes(int64(size))
 				b.ReportAllocs()
 				for b.Loop() {
-					mac.Sum(spec, material, msg)
+					Sum(spec, material, msg)
 				}
 			})
 			b.Run(prefix+"stdlib", func(b *testing.B) {
@@ -83,8 +81,8 @@ func BenchmarkCore(b *testing.B) {
 
 // BenchmarkVerify is Key.Verify, which must cost what Sum costs.
 func BenchmarkVerify(b *testing.B) {
-	for _, spec := range mac.Specs {
-		key, _ := mac.NewKey(spec, make([]byte, spec.Size))
+	for _, spec := range Specs {
+		key, _ := NewKey(spec, make([]byte, spec.Size))
 		msg := make([]byte, 4096)
 		tag := key.Sum(nil, msg)
 		b.Run("alg="+spec.Algorithm+"/size=4096", func(b *testing.B) {
@@ -107,9 +105,9 @@ func BenchmarkVerify(b *testing.B) {
 // ignores, where BenchmarkCore's separate runs absorb it whole.
 func BenchmarkCoreRatio(b *testing.B) {
 	const batch = 4
-	for _, spec := range mac.Specs {
+	for _, spec := range Specs {
 		material := make([]byte, spec.Size)
-		key, _ := mac.NewKey(spec, material)
+		key, _ := NewKey(spec, material)
 		std := hmac.New(hashes[spec.Algorithm], material)
 		msg := make([]byte, 4096)
 		b.Run("alg="+spec.Algorithm+"/size=4096", func(b *testing.B) {

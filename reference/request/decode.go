@@ -1,4 +1,4 @@
-package reference
+package request
 
 import (
 	"bytes"
@@ -11,12 +11,12 @@ import (
 	"sync"
 )
 
-// decode parses body strictly into dst (a pointer to a request struct with
+// Decode parses body strictly into dst (a pointer to a request struct with
 // json tags): the body must be one JSON object; member names must match the
 // model exactly (encoding/json alone would match "keyid" to KeyId); values
 // must have the model's types; blobs must be valid base64. Every failure is
 // a SerializationException. An empty body counts as {}.
-func decode(body []byte, dst any) error {
+func Decode(body []byte, dst any) error {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
 		return nil
@@ -121,7 +121,7 @@ func checkNested(raw json.RawMessage, t reflect.Type) error {
 	return nil
 }
 
-var blobType = reflect.TypeOf(blob{})
+var blobType = reflect.TypeOf(Blob{})
 
 var fieldCache sync.Map // reflect.Type → map[string]struct{}
 
@@ -143,15 +143,15 @@ func fieldNames(t reflect.Type) map[string]reflect.Type {
 	return m
 }
 
-// blob is a base64 blob member that remembers whether it was present, so
+// Blob is a base64 blob member that remembers whether it was present, so
 // that an absent member (null) and an empty one ("") give different
 // validation errors.
-type blob struct {
-	b       []byte
-	present bool
+type Blob struct {
+	Bytes   []byte
+	Present bool
 }
 
-func (b *blob) UnmarshalJSON(data []byte) error {
+func (b *Blob) UnmarshalJSON(data []byte) error {
 	if string(data) == "null" {
 		return nil
 	}
@@ -159,6 +159,6 @@ func (b *blob) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &v); err != nil {
 		return err
 	}
-	b.b, b.present = v, true
+	b.Bytes, b.Present = v, true
 	return nil
 }

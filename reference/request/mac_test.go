@@ -1,4 +1,4 @@
-package reference
+package request
 
 import (
 	"bytes"
@@ -9,18 +9,18 @@ import (
 )
 
 // sameMacRequest explains how a and b differ, or returns "".
-func sameMacRequest(a, b macRequest) string {
+func sameMacRequest(a, b Mac) string {
 	str := func(p *string) string {
 		if p == nil {
 			return "<nil>"
 		}
 		return fmt.Sprintf("%q", *p)
 	}
-	blb := func(x blob) string {
-		if !x.present {
+	blb := func(x Blob) string {
+		if !x.Present {
 			return "<absent>"
 		}
-		return fmt.Sprintf("%x", x.b)
+		return fmt.Sprintf("%x", x.Bytes)
 	}
 	toks := func(t []string) string {
 		if t == nil {
@@ -51,7 +51,7 @@ func sameMacRequest(a, b macRequest) string {
 
 // checkMacDecode is the differential check shared by the table test and
 // the fuzzer: when the fast path accepts a body, the strict decoder must
-// accept it with the same values; and decodeMacRequest (fast path plus
+// accept it with the same values; and DecodeMac (fast path plus
 // fallback) must always give the strict decoder's values or error.
 // It returns whether the fast path accepted the body.
 func checkMacDecode(t *testing.T, body []byte, verify bool) bool {
@@ -59,7 +59,7 @@ func checkMacDecode(t *testing.T, body []byte, verify bool) bool {
 	strict, strictErr := decodeMacStrict(body, verify)
 
 	sc := getMacScratch()
-	var fast macRequest
+	var fast Mac
 	ok := fastDecodeMac(body, verify, sc, &fast)
 	if ok {
 		if strictErr != nil {
@@ -69,10 +69,10 @@ func checkMacDecode(t *testing.T, body []byte, verify bool) bool {
 			t.Fatalf("verify=%v %q: fast and strict differ: %s", verify, body, d)
 		}
 	}
-	sc.release()
+	sc.Release()
 
-	got, sc, err := decodeMacRequest(body, verify)
-	defer sc.release()
+	got, sc, err := DecodeMac(body, verify)
+	defer sc.Release()
 	switch {
 	case (err == nil) != (strictErr == nil):
 		t.Fatalf("verify=%v %q: error %v, strict %v", verify, body, err, strictErr)
@@ -80,7 +80,7 @@ func checkMacDecode(t *testing.T, body []byte, verify bool) bool {
 		t.Fatalf("verify=%v %q: error %q, strict %q", verify, body, err, strictErr)
 	case err == nil:
 		if d := sameMacRequest(got, strict); d != "" {
-			t.Fatalf("verify=%v %q: decodeMacRequest and strict differ: %s", verify, body, d)
+			t.Fatalf("verify=%v %q: DecodeMac and strict differ: %s", verify, body, d)
 		}
 	}
 	return ok
@@ -185,19 +185,19 @@ func TestFastDecodeMacAgrees(t *testing.T) {
 func TestMacScratchReuse(t *testing.T) {
 	full := []byte(`{"KeyId":"k","Message":"YWJj","MacAlgorithm":"x","Mac":"YWJj","GrantTokens":["t"],"DryRun":true}`)
 	for range 20 { // the pool may hand back any scratch; go round a few times
-		req, sc, err := decodeMacRequest(full, true)
+		req, sc, err := DecodeMac(full, true)
 		if err != nil || req.GrantTokens[0] != "t" {
 			t.Fatalf("full body: %v %+v", err, req)
 		}
-		sc.release()
-		req, sc, err = decodeMacRequest([]byte(`{"KeyId":"j"}`), true)
+		sc.Release()
+		req, sc, err = DecodeMac([]byte(`{"KeyId":"j"}`), true)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d := sameMacRequest(req, macRequest{KeyId: req.KeyId}); d != "" || *req.KeyId != "j" {
+		if d := sameMacRequest(req, Mac{KeyId: req.KeyId}); d != "" || *req.KeyId != "j" {
 			t.Fatalf("second request inherited members: %s", d)
 		}
-		sc.release()
+		sc.Release()
 	}
 }
 
@@ -209,11 +209,11 @@ func TestFastDecodeLargeBlob(t *testing.T) {
 	if !checkMacDecode(t, body, false) {
 		t.Fatal("fast path refused a large valid blob")
 	}
-	req, sc, err := decodeMacRequest(body, false)
-	if err != nil || !bytes.Equal(req.Message.b, big) {
-		t.Fatalf("large blob: %v, %d bytes", err, len(req.Message.b))
+	req, sc, err := DecodeMac(body, false)
+	if err != nil || !bytes.Equal(req.Message.Bytes, big) {
+		t.Fatalf("large blob: %v, %d bytes", err, len(req.Message.Bytes))
 	}
-	sc.release()
+	sc.Release()
 	if cap(sc.msg) > maxPooledBlob {
 		t.Fatalf("released scratch keeps a %d-byte buffer", cap(sc.msg))
 	}
