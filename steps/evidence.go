@@ -128,6 +128,19 @@ func scenarioEvidence(rules []string, unverified bool) evidence {
 	return e
 }
 
+// hardFor is whether a check of rule's recorded part asserts hard: its
+// level without the inferred part, unless the scenario is @unverified.
+func (evidence) hardFor(lv map[string]Level, rule string, k Kind, unverified bool) bool {
+	l := lv[rule]
+	if unverified {
+		return false
+	}
+	if k == KindText {
+		return l.Text >= 2
+	}
+	return l.Code >= 1
+}
+
 func (e evidence) hard(k Kind) bool {
 	if k == KindText {
 		return e.textHard

@@ -90,6 +90,7 @@ func TestPropertiesCatchBrokenEndpoints(t *testing.T) {
 		want       Status
 		scenarios  int
 		reason     []string
+		rules      map[string]Status // per-rule outcomes that must hold
 	}{
 		{
 			name: "wrong MACs break the round trip", tags: "@property && @GM-OK-1",
@@ -97,9 +98,9 @@ func TestPropertiesCatchBrokenEndpoints(t *testing.T) {
 			want: Failed, scenarios: 1, reason: []string{"RoundTrip: FAILED", "seed 42", "counterexample (shrunk", "VerifyMac of the MAC GenerateMac returned"},
 		},
 		{
-			// Truncation is inferred (VM-FAIL-2 "D; I for truncation"): only the recorded alterations fail hard.
-			name: "accepting altered MACs breaks the tamper checks", tags: "@property && @VM-FAIL-2 && @recorded-part",
-			fix: acceptAll, want: Failed, scenarios: 2, reason: []string{"FAILED", "seed 42", "want 400 KMSInvalidMacException"},
+			// VM-FAIL-2 is D for every alteration, truncation included.
+			name: "accepting altered MACs breaks the tamper checks", tags: "@property && @VM-FAIL-2",
+			fix: acceptAll, want: Failed, scenarios: 3, reason: []string{"FAILED", "seed 42", "want 400 KMSInvalidMacException"},
 		},
 		{
 			name: "a DisableKey that does nothing diverges from the model", tags: "@property && @slow",
@@ -112,7 +113,8 @@ func TestPropertiesCatchBrokenEndpoints(t *testing.T) {
 			want: Failed, scenarios: 1, reason: []string{"Model: FAILED", "seed 42", "DisableKey"},
 		},
 		{
-			name: "other ValidationException wording is a deviation where the text evidence is inferred", tags: "@property && @MAC-SIZE-2",
+			// The wording is VAL-FMT-1's (S): it fails, and only VAL-FMT-1.
+			name: "other ValidationException wording fails VAL-FMT-1", tags: "@property && @MAC-SIZE-2",
 			fix: func(op string, out []byte, err error) ([]byte, error) {
 				var e *awsjson.Error
 				if errors.As(err, &e) && e.Type == "ValidationException" {
@@ -120,7 +122,8 @@ func TestPropertiesCatchBrokenEndpoints(t *testing.T) {
 				}
 				return out, err
 			},
-			want: Deviation, scenarios: 1, reason: []string{"Limits[Message]: FAILED", "(VAL-FMT-1)"},
+			want: Failed, scenarios: 1, reason: []string{"Limits[Message]: FAILED", "(VAL-FMT-1)"},
+			rules: map[string]Status{"VAL-FMT-1": Failed, "MAC-SIZE-1": Passed, "MAC-SIZE-2": Passed, "MAC-SIZE-3": Passed},
 		},
 	}
 	for _, tc := range tests {
@@ -138,6 +141,11 @@ func TestPropertiesCatchBrokenEndpoints(t *testing.T) {
 				if s.Status != tc.want {
 					t.Errorf("%s: %s (%s), want %s", s.Name, s.Status, s.Reason, tc.want)
 					continue
+				}
+				for _, ro := range s.RuleOutcomes {
+					if want, ok := tc.rules[ro.Rule]; ok && ro.Status != want {
+						t.Errorf("%s: %s is %s, want %s", s.Name, ro.Rule, ro.Status, want)
+					}
 				}
 				for _, part := range tc.reason {
 					if !strings.Contains(s.Reason, part) {
