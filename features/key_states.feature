@@ -174,7 +174,7 @@ Feature: Key states
     Scenario: A key whose deletion is cancelled stays unusable until EnableKey
       Given an HMAC_512 key "K"
       And key "K" is in state PendingDeletion
-      When I call CancelKeyDeletion for key "K"
+      When I call CancelKeyDeletion for key "K" [STATE-11]
       Then the call succeeds [STATE-11]
       And key "K" reaches state Disabled [STATE-11]
       When I call GenerateMac with:
@@ -182,7 +182,7 @@ Feature: Key states
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_512 |
       Then the call fails with DisabledException and message "<key-arn> is disabled." [STATE-2]
-      When I call EnableKey for key "K"
+      When I call EnableKey for key "K" [STATE-11]
       Then the call succeeds [STATE-11]
       And key "K" reaches state Enabled [STATE-11]
       When I call GenerateMac with:
