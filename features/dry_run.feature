@@ -13,7 +13,8 @@ Feature: DryRun
         | Message      | blob:hello  |
         | MacAlgorithm | <algorithm> |
         | DryRun       | true        |
-      Then the call fails with DryRunOperationException
+      Then the error code is not ValidationException [DRY-1]
+      And the call fails with DryRunOperationException [DRY-2]
       And the error message is "The request would have succeeded, but the DryRun option is set." [DRY-2]
       And the response has "message" [DRY-2]
       And the response has no "Mac" [DRY-2]
@@ -35,7 +36,8 @@ Feature: DryRun
         | MacAlgorithm | <algorithm> |
         | Mac          | mac:T       |
         | DryRun       | true        |
-      Then the call fails with DryRunOperationException
+      Then the error code is not ValidationException [DRY-1]
+      And the call fails with DryRunOperationException [DRY-2]
       And the error message is "The request would have succeeded, but the DryRun option is set." [DRY-2]
       And the response has "message" [DRY-2]
       And the response has no "MacValid" [DRY-2]
@@ -103,7 +105,8 @@ Feature: DryRun
         | MacAlgorithm | INVALID    |
         | Mac          | bytes:32   |
         | DryRun       | true       |
-      Then the call fails with ValidationException and message "1 validation error detected: Value 'INVALID' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]"
+      Then the call fails with ValidationException
+      And the error message is "1 validation error detected: Value 'INVALID' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]" [MAC-ENUM-1]
 
     @DRY-3 @MAC-ENUM-1
     Scenario: GenerateMac with DryRun and an unknown MacAlgorithm is a ValidationException
@@ -113,27 +116,38 @@ Feature: DryRun
         | Message      | blob:hello |
         | MacAlgorithm | INVALID    |
         | DryRun       | true       |
-      Then the call fails with ValidationException and message "1 validation error detected: Value 'INVALID' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]"
+      Then the call fails with ValidationException
+      And the error message is "1 validation error detected: Value 'INVALID' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]" [MAC-ENUM-1]
 
-    @DRY-3
+    @DRY-3 @MAC-SIZE-2
     Scenario: GenerateMac with DryRun and a 4097-byte message is a ValidationException
       Given an HMAC_256 key "K"
       When I call GenerateMac with:
         | KeyId        | key:K        |
         | Message      | bytes:4097   |
         | MacAlgorithm | HMAC_SHA_256 |
+      Then the call fails with ValidationException [MAC-SIZE-2]
+      When I call GenerateMac with:
+        | KeyId        | key:K        |
+        | Message      | bytes:4097   |
+        | MacAlgorithm | HMAC_SHA_256 |
         | DryRun       | true         |
-      Then the call fails with ValidationException
+      Then the call fails with ValidationException [DRY-3]
 
-    @DRY-3 @raw-wire
+    @DRY-3 @MAC-REQ-2 @raw-wire
     Scenario: VerifyMac with DryRun and no Mac is a ValidationException
       Given an HMAC_256 key "K"
       When I call VerifyMac raw with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
+      Then the call fails with ValidationException [MAC-REQ-2]
+      When I call VerifyMac raw with:
+        | KeyId        | key:K        |
+        | Message      | blob:hello   |
+        | MacAlgorithm | HMAC_SHA_256 |
         | DryRun       | true         |
-      Then the call fails with ValidationException
+      Then the call fails with ValidationException [DRY-3]
 
   Rule: a DryRun request that would fail for another reason reports that reason
 

@@ -39,9 +39,7 @@ Feature: Grants on HMAC keys
     Scenario: VerifyMac with the token of a grant created just before succeeds
       Given an HMAC_512 key "K"
       And I generate a MAC of "hello" with key "K" and HMAC_SHA_512 as "T"
-      When I create a grant "G" on key "K" with:
-        | Operations | json:["GenerateMac","VerifyMac"] |
-      Then the call succeeds
+      And a grant "G" on key "K" for GenerateMac,VerifyMac
       When I call VerifyMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |
@@ -54,9 +52,7 @@ Feature: Grants on HMAC keys
     @GR-5
     Scenario: GenerateMac with the token of a grant created just before succeeds
       Given an HMAC_512 key "K"
-      When I create a grant "G" on key "K" with:
-        | Operations | json:["GenerateMac"] |
-      Then the call succeeds
+      And a grant "G" on key "K" for GenerateMac
       When I call GenerateMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |

@@ -100,34 +100,34 @@ Feature: Creating HMAC keys and their metadata
         | KeySpec  | HMAC_256 |
         | KeyUsage | RANDOM   |
       Then the call fails with ValidationException [CK-3]
-      And the error message contains "1 validation error detected: Value 'RANDOM' at 'keyUsage' failed to satisfy constraint: Member must satisfy enum value set: ["
+      And the error message contains "1 validation error detected: Value 'RANDOM' at 'keyUsage' failed to satisfy constraint: Member must satisfy enum value set: [" [CK-3]
       And the error message's enum value set includes ENCRYPT_DECRYPT, SIGN_VERIFY, GENERATE_VERIFY_MAC [VAL-FMT-3]
 
-    @CK-4 @VAL-FMT-3
+    @CK-4 @VAL-FMT-1 @VAL-FMT-3
     Scenario: CreateKey with KeySpec HMAC_random
       When I call CreateKey with:
         | KeySpec  | HMAC_random         |
         | KeyUsage | GENERATE_VERIFY_MAC |
       Then the call fails with ValidationException [CK-4]
-      And the error message contains "1 validation error detected: Value 'HMAC_random' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: ["
+      And the error message contains "1 validation error detected: Value 'HMAC_random' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [" [CK-4, VAL-FMT-1]
       And the error message's enum value set includes RSA_2048, ECC_NIST_P384, ECC_NIST_P256, ECC_NIST_P521, HMAC_384, RSA_3072, ECC_SECG_P256K1, RSA_4096, SYMMETRIC_DEFAULT, HMAC_256, HMAC_224, HMAC_512 [VAL-FMT-3]
 
   Rule: the deprecated CustomerMasterKeySpec works like KeySpec
 
-    @CK-7
+    @CK-7 @ALG-1
     Scenario Outline: CreateKey with CustomerMasterKeySpec <spec>
       When I call CreateKey with:
         | CustomerMasterKeySpec | <spec>              |
         | KeyUsage              | GENERATE_VERIFY_MAC |
-      Then the call succeeds
-      And the response "KeyMetadata.KeySpec" is "<spec>"
-      And the response "KeyMetadata.CustomerMasterKeySpec" is "<spec>"
-      And I name the created key "K"
+      Then the call succeeds [CK-7]
+      And the response "KeyMetadata.KeySpec" is "<spec>" [CK-7]
+      And the response "KeyMetadata.CustomerMasterKeySpec" is "<spec>" [CK-7]
+      And I name the created key "K" [CK-7]
       When I call DescribeKey for key "K"
-      Then the call succeeds
-      And the response "KeyMetadata.KeySpec" is "<spec>"
-      And the response "KeyMetadata.CustomerMasterKeySpec" is "<spec>"
-      And the response "KeyMetadata.MacAlgorithms" equals JSON ["<algorithm>"]
+      Then the call succeeds [CK-7]
+      And the response "KeyMetadata.KeySpec" is "<spec>" [CK-7]
+      And the response "KeyMetadata.CustomerMasterKeySpec" is "<spec>" [CK-7]
+      And the response "KeyMetadata.MacAlgorithms" equals JSON ["<algorithm>"] [ALG-1]
 
       Examples:
         | spec     | algorithm    |
@@ -168,9 +168,10 @@ Feature: Creating HMAC keys and their metadata
         | KeyUsage    | GENERATE_VERIFY_MAC |
         | MultiRegion | true                |
       Then the call succeeds [CK-10, MRK-1]
-      And the response "KeyMetadata.KeyId" matches "^mrk-[0-9a-f]{32}$" [KID-2, MRK-2]
       And the response "KeyMetadata.MultiRegion" is true [CK-10, MRK-1]
       And the response "KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType" is "PRIMARY" [CK-10, MRK-1]
+      And the response "KeyMetadata.KeyId" matches "^mrk-" [CK-10, MRK-2]
+      And the response "KeyMetadata.KeyId" matches "^mrk-[0-9a-f]{32}$" [KID-2]
       And I name the created key "K" [CK-10]
       And key "K" reaches state Enabled [CK-10]
       When I call GenerateMac with:

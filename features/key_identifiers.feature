@@ -96,7 +96,7 @@ Feature: Key identifiers
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
       Then the call succeeds [GM-OK-1]
-      And the response "KeyId" is "<key-arn:K>"
+      And the response "KeyId" is "<key-arn:K>" [KID-4]
 
     @KID-4 @VM-OK-1
     Scenario: VerifyMac named by key ID answers with the key ARN

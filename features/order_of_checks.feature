@@ -53,16 +53,27 @@ Feature: Order of checks
         | KeyId        | key:E        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_224 |
-      Then the call fails with InvalidKeyUsageException and message "<key-arn:E> key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac."
+      Then the error code is InvalidKeyUsageException [ORD-3, USE-1]
+      And the HTTP status is 400 [USE-1]
+      And the error message does not contain "incompatible" [ORD-3]
+      And the error message is "<key-arn:E> key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac." [USE-1]
 
   Rule: the algorithm check comes before the MAC comparison
 
     @ORD-4 @ALG-3
     Scenario: A wrong algorithm and a wrong MAC report the algorithm
       Given an HMAC_256 key "K"
+      And I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "T"
+      When I call VerifyMac with:
+        | KeyId        | key:K        |
+        | Message      | blob:hello   |
+        | MacAlgorithm | HMAC_SHA_512 |
+        | Mac          | mac:T        |
+      Then the call fails with InvalidKeyUsageException and message "Algorithm HMAC_SHA_512 is incompatible with key spec HMAC_256." [ALG-3]
       When I call VerifyMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_512 |
         | Mac          | bytes:64     |
-      Then the call fails with InvalidKeyUsageException and message "Algorithm HMAC_SHA_512 is incompatible with key spec HMAC_256."
+      Then the call fails with InvalidKeyUsageException [ORD-4]
+      And the error message is "Algorithm HMAC_SHA_512 is incompatible with key spec HMAC_256." [ALG-3]

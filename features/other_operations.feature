@@ -13,7 +13,8 @@ Feature: Other operations with HMAC keys
         | Message          | blob:hello         |
         | SigningAlgorithm | RSASSA_PSS_SHA_256 |
       Then the call fails with InvalidKeyUsageException [XOP-1]
-      And the error message is "<key-arn> key usage is GENERATE_VERIFY_MAC which is not valid for Sign."
+      And the error message contains "<key-arn> " [KID-12]
+      And the error message is "<key-arn> key usage is GENERATE_VERIFY_MAC which is not valid for Sign." [XOP-1]
 
     @XOP-2 @unverified
     Scenario Outline: <operation> with an HMAC key is an InvalidKeyUsageException

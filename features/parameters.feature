@@ -11,14 +11,14 @@ Feature: Request parameters of GenerateMac and VerifyMac
 
   Rule: required members must be present
 
-    @MAC-REQ-1 @VAL-FMT-4 @raw-wire
+    @MAC-REQ-1 @VAL-FMT-4 @WIRE-11 @raw-wire
     Scenario Outline: GenerateMac without <member> is a validation error
       When I send a raw GenerateMac request with body:
         """
         <body>
         """
-      Then the error code is ValidationException [MAC-REQ-1]
-      And the HTTP status is 400
+      Then the HTTP status is 400 [MAC-REQ-1, VAL-FMT-4, WIRE-11]
+      And the error code is ValidationException [MAC-REQ-1]
       And the error message is "1 validation error detected: Value null at '<member>' failed to satisfy constraint: Member must not be null" [MAC-REQ-1]
 
       Examples:
@@ -27,14 +27,15 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | message      | {"KeyId": "<key-id:K>", "MacAlgorithm": "HMAC_SHA_256"}         |
         | macAlgorithm | {"KeyId": "<key-id:K>", "Message": "aGVsbG8="}                  |
 
-    @MAC-REQ-2 @raw-wire
+    @MAC-REQ-2 @VAL-FMT-4 @WIRE-11 @raw-wire
     Scenario Outline: VerifyMac without <member> is a validation error
       When I send a raw VerifyMac request with body:
         """
         <body>
         """
-      Then the call fails with ValidationException
-      And the error message is "1 validation error detected: Value null at '<member>' failed to satisfy constraint: Member must not be null"
+      Then the HTTP status is 400 [MAC-REQ-2, VAL-FMT-4, WIRE-11]
+      And the error code is ValidationException [MAC-REQ-2]
+      And the error message is "1 validation error detected: Value null at '<member>' failed to satisfy constraint: Member must not be null" [MAC-REQ-2]
 
       Examples:
         | member       | body                                                                                           |
@@ -167,14 +168,15 @@ Feature: Request parameters of GenerateMac and VerifyMac
 
   Rule: Mac is 1 to 6144 bytes
 
-    @VM-SIZE-1
+    @VM-SIZE-1 @VM-FAIL-2
     Scenario Outline: A wrong Mac of <size> bytes passes validation and fails the comparison
       When I call VerifyMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
         | Mac          | bytes:<size> |
-      Then the call fails with KMSInvalidMacException
+      Then the error code is not ValidationException [VM-SIZE-1]
+      And the call fails with KMSInvalidMacException [VM-FAIL-2]
 
       Examples:
         | size |
@@ -212,8 +214,9 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | MacAlgorithm | <value> |
         | Mac          | mac:T   |
       Then the error code is ValidationException [MAC-ENUM-1, MAC-ENUM-2]
-      And the HTTP status is 400
-      And the error message is "1 validation error detected: Value '<value>' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]" [MAC-ENUM-1, VAL-FMT-1, VAL-FMT-3]
+      And the HTTP status is 400 [MAC-ENUM-1, VAL-FMT-4]
+      And the error message is "1 validation error detected: Value '<value>' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]" [MAC-ENUM-1, VAL-FMT-1]
+      And the error message's enum value set includes HMAC_SHA_224, HMAC_SHA_256, HMAC_SHA_384, HMAC_SHA_512 [VAL-FMT-3]
 
       Examples:
         | operation | value        |
@@ -228,7 +231,8 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | Message      | blob:hello |
         | MacAlgorithm | <value>    |
       Then the call fails with ValidationException [MAC-ENUM-1, MAC-ENUM-2]
-      And the error message is "1 validation error detected: Value '<value>' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]" [MAC-ENUM-1, VAL-FMT-1, VAL-FMT-3]
+      And the error message is "1 validation error detected: Value '<value>' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]" [MAC-ENUM-1, VAL-FMT-1]
+      And the error message's enum value set includes HMAC_SHA_224, HMAC_SHA_256, HMAC_SHA_384, HMAC_SHA_512 [VAL-FMT-3]
 
       Examples:
         | value        |

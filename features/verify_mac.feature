@@ -125,14 +125,21 @@ Feature: VerifyMac
 
   Rule: a MAC made with one algorithm is refused on the spec check, not the comparison
 
-    @VM-FAIL-4 @ORD-4
+    @VM-FAIL-4 @ALG-3 @ORD-4
     Scenario: An HMAC_SHA_256 MAC checked with HMAC_SHA_384 on the same key
       When I call VerifyMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_384 |
         | Mac          | mac:T        |
-      Then the call fails with InvalidKeyUsageException and message "Algorithm HMAC_SHA_384 is incompatible with key spec HMAC_256."
+      Then the call fails with InvalidKeyUsageException and message "Algorithm HMAC_SHA_384 is incompatible with key spec HMAC_256." [VM-FAIL-4, ALG-3]
+      When I call VerifyMac with:
+        | KeyId        | key:K                    |
+        | Message      | blob:hello               |
+        | MacAlgorithm | HMAC_SHA_384             |
+        | Mac          | mac:T with a bit flipped |
+      Then the call fails with InvalidKeyUsageException [ORD-4]
+      And the error message is "Algorithm HMAC_SHA_384 is incompatible with key spec HMAC_256." [ALG-3]
 
   Rule: an empty or over-long MAC is a validation error
 
@@ -174,5 +181,5 @@ Feature: VerifyMac
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
         | Mac          | mac:Old      |
-      Then the call fails with KMSInvalidMacException [VM-FAIL-7, ROT-4]
+      Then the call fails with KMSInvalidMacException [VM-FAIL-7]
       And the error has no message [WIRE-10]

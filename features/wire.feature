@@ -23,7 +23,7 @@ Feature: Wire protocol (awsJson1_1)
       When I send an HTTP GET to "/" with headers:
         | X-Amz-Target | TrentService.ListKeys      |
         | Content-Type | application/x-amz-json-1.1 |
-      Then the call fails with a client error
+      Then the call fails
 
     @WIRE-3 @raw-wire
     Scenario: An unknown target does not run an operation
@@ -31,7 +31,7 @@ Feature: Wire protocol (awsJson1_1)
         """
         {}
         """
-      Then the call fails with a client error
+      Then the call fails
 
   Rule: requests and responses are application/x-amz-json-1.1
 
@@ -97,9 +97,14 @@ Feature: Wire protocol (awsJson1_1)
     Scenario: The base64 text of 3200 bytes sent as the blob decodes to 4268 bytes and is too long
       When I call GenerateMac raw with:
         | KeyId        | key:K             |
+        | Message      | bytes:4097        |
+        | MacAlgorithm | HMAC_SHA_256      |
+      Then the call fails with ValidationException [MAC-SIZE-2]
+      When I call GenerateMac raw with:
+        | KeyId        | key:K             |
         | Message      | base64-text:3200  |
         | MacAlgorithm | HMAC_SHA_256      |
-      Then the call fails with ValidationException
+      Then the call fails with ValidationException [WIRE-5]
       And the error message is "1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length less than or equal to 4096" [MAC-SIZE-2]
 
   Rule: booleans are JSON booleans and timestamps are epoch seconds
@@ -135,14 +140,15 @@ Feature: Wire protocol (awsJson1_1)
       And the response has "message" [WIRE-8]
       And the response has no "Message" [WIRE-8]
 
-    @WIRE-8 @WIRE-9 @raw-wire
+    @WIRE-8 @WIRE-9 @USE-1 @raw-wire
     Scenario: InvalidKeyUsageException has a bare __type and a lower-case message
       Given a SYMMETRIC_DEFAULT key "E"
       When I call GenerateMac raw with:
         | KeyId        | key:E        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
-      Then the response "__type" is "InvalidKeyUsageException"
+      Then the response "__type" matches "^[A-Za-z][A-Za-z0-9]*$" [WIRE-8, WIRE-9]
+      And the error code is InvalidKeyUsageException [USE-1]
       And the response has "message" [WIRE-8]
 
     @WIRE-10 @VM-FAIL-1 @raw-wire

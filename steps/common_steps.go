@@ -580,3 +580,32 @@ func thenMemberJSON(ctx context.Context, path, lit string) error {
 	return w.Check(KindCode, ok && reflect.DeepEqual(got, want), fmt.Sprintf("response %s = %s", path, r),
 		observedMember(o, path, got, ok))
 }
+
+// Negative checks, for a rule that promises only what does not happen:
+// VM-SIZE-1 ("no ValidationException for any length in range", whatever
+// the call then answers) and ORD-3 (not an "Algorithm ... incompatible"
+// message).
+func init() {
+	registerSteps(func(sc *godog.ScenarioContext) {
+		sc.Then(`^the error code is not (\w+)$`, thenErrorCodeNot)
+		sc.Then(`^the error message does not contain "(.*)"$`, thenMessageNotContains)
+	})
+}
+
+// thenErrorCodeNot passes on a success and on any other error code.
+func thenErrorCodeNot(ctx context.Context, code string) error {
+	w, o, err := lastOutcome(ctx)
+	if err != nil {
+		return err
+	}
+	return w.Check(KindCode, o.OK() || o.Type != code, "no "+code, o.Summary())
+}
+
+// thenMessageNotContains passes when the error has no message at all.
+func thenMessageNotContains(ctx context.Context, part string) error {
+	w, o, want, err := lastResolved(ctx, part)
+	if err != nil {
+		return err
+	}
+	return w.Check(KindText, !o.HasMsg || !strings.Contains(o.Message, want), fmt.Sprintf("message not containing %q", want), o.Summary())
+}
