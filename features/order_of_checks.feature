@@ -53,9 +53,10 @@ Feature: Order of checks
         | KeyId        | key:E        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_224 |
-      Then the error code is InvalidKeyUsageException [ORD-3, USE-1]
-      And the HTTP status is 400 [USE-1]
+      Then the call fails [ORD-3]
       And the error message does not contain "incompatible" [ORD-3]
+      And the error code is InvalidKeyUsageException [USE-1]
+      And the HTTP status is 400 [USE-1]
       And the error message is "<key-arn:E> key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac." [USE-1]
 
   Rule: the algorithm check comes before the MAC comparison

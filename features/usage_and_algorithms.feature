@@ -106,9 +106,10 @@ Feature: Key usage, key spec and MAC algorithm
         | KeyId        | key:E        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_224 |
-      Then the error code is InvalidKeyUsageException [ORD-3, USE-1]
-      And the HTTP status is 400 [USE-1]
+      Then the call fails [ORD-3]
       And the error message does not contain "incompatible" [ORD-3]
+      And the error code is InvalidKeyUsageException [USE-1]
+      And the HTTP status is 400 [USE-1]
       And the error message is "<key-arn> key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac." [USE-1]
 
     @USE-2 @unverified
