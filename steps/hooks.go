@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -158,7 +159,7 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 		case blocked != nil:
 			r.RuleOutcomes = w.ruleOutcomes(w.steps, w.failedAt, err, blocked)
 			r.Status, r.Reason, r.Short = Blocked, blocked.Error(), firstLine(blocked.Error())
-			if len(failedRules(r.RuleOutcomes, Failed)) > 0 {
+			if slices.Contains(w.Rules, blocked.rule) {
 				r.Status = Failed // blocked by one of its own rules: that rule failed here
 			}
 		case failed:

@@ -100,5 +100,5 @@ func (r Result) Counts() map[Status]int {
 // unverified deviation either.
 func (r Result) OK() bool {
 	c := r.Counts()
-	return c[Failed] == 0 && (!r.Strict || c[Deviation] == 0)
+	return c[Failed] == 0 && len(r.RuleIDs(Failed)) == 0 && (!r.Strict || c[Deviation] == 0)
 }

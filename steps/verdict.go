@@ -3,7 +3,9 @@ package steps
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/cucumber/godog"
@@ -261,6 +263,24 @@ func (w *World) ruleOutcomes(ss *scenarioSteps, failedAt int, failure error, blo
 		}
 		out = append(out, ro)
 	}
+	// The refused setup call is a failed check of the rule that promises
+	// it: charged to that rule here too, so a run that only ever needed the
+	// thing (a --tags selection without the rule's own scenarios) still
+	// reports the rule failed.
+	charged := map[string]bool{}
+	for _, ro := range out {
+		charged[ro.Rule] = ro.Status == Failed
+	}
+	blockers := []*precondition{blocked}
+	for _, r := range slices.Sorted(maps.Keys(w.partial)) {
+		blockers = append(blockers, w.partial[r])
+	}
+	for _, p := range blockers {
+		if p != nil && p.rule != "" && !charged[p.rule] {
+			charged[p.rule] = true
+			out = append(out, RuleOutcome{Rule: p.rule, Status: Failed, Expected: "the call this scenario needs succeeds (" + p.rule + ")", Observed: p.reason})
+		}
+	}
 	return out
 }
 
@@ -311,13 +331,3 @@ func (w *World) anyFailed() bool {
 	return false
 }
 
-// failedRules lists the rules charged with a failure, for messages.
-func failedRules(ros []RuleOutcome, st Status) []string {
-	var ids []string
-	for _, ro := range ros {
-		if ro.Status == st {
-			ids = append(ids, ro.Rule)
-		}
-	}
-	return ids
-}

@@ -166,7 +166,7 @@ func TestServeBinarySignals(t *testing.T) {
 				t.Errorf("exit %d, stdout %q; want 0 and a shutdown line", code, rest)
 			}
 			// The request without X-Amz-Target was logged, with its status.
-			if !regexp.MustCompile(`(?m) - 400 \S+$`).MatchString(s.stderr.String()) {
+			if !regexp.MustCompile(`(?m) 400 \S+ - [0-9.]+ms$`).MatchString(s.stderr.String()) {
 				t.Errorf("stderr lacks the request log line: %q", s.stderr)
 			}
 		})

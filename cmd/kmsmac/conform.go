@@ -120,7 +120,7 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	return failOn.exitCode(res.Counts())
+	return failOn.exitCode(res.Counts(), len(res.RuleIDs(steps.Failed)))
 }
 
 // exitInterrupted is the status of a run stopped by SIGINT or SIGTERM

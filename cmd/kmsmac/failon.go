@@ -48,9 +48,11 @@ func (p failPolicy) withStrict(strict bool) failPolicy {
 	return p
 }
 
-// exitCode is 1 when the counts break the policy, else 0.
-func (p failPolicy) exitCode(c map[steps.Status]int) int {
-	bad := c[steps.Failed]
+// exitCode is 1 when the counts break the policy, else 0. failedRules
+// counts rules charged with a failure: a scenario blocked by a refused
+// setup call fails the rule that promised it, even when none failed.
+func (p failPolicy) exitCode(c map[steps.Status]int, failedRules int) int {
+	bad := c[steps.Failed] + failedRules
 	if p >= failOnUnverified {
 		bad += c[steps.Deviation]
 	}

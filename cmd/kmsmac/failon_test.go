@@ -37,7 +37,7 @@ func TestFailPolicyExitCode(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.policy.withStrict(tt.strict).exitCode(tt.c); got != tt.want {
+			if got := tt.policy.withStrict(tt.strict).exitCode(tt.c, 0); got != tt.want {
 				t.Fatalf("exit %d, want %d", got, tt.want)
 			}
 		})
@@ -84,7 +84,7 @@ func TestConformFailOn(t *testing.T) {
 		out  string
 	}{
 		{[]string{"--fail-on", "nope"}, 2, "want one of failed, unverified, any"},
-		{[]string{"-h"}, 0, "--fail-on any         also a skipped scenario"},
+		{[]string{"-h"}, 0, "--fail-on any         also a blocked scenario"},
 		{[]string{"--tags", "@WIRE-13", "--fail-on", "any"}, 0, "0 failed"},
 	}
 	for _, c := range cases {
