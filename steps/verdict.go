@@ -330,4 +330,3 @@ func (w *World) anyFailed() bool {
 	}
 	return false
 }
-
