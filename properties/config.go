@@ -81,6 +81,12 @@ type Result struct {
 	Reasons        []string
 	Err            error // setup failure or a panic inside the check
 	Duration       time.Duration
+	// Cleanup says what the check could not undo: keys it could not
+	// schedule for deletion, aliases it could not delete, each with the
+	// endpoint's answer. On real KMS each is something left behind (the
+	// run tag finds it: kmsmac cleanup). It is no rule, so it does not
+	// change Passed; String shows it either way.
+	Cleanup []string
 }
 
 // settle fills Passed and the first-violation fields.
@@ -107,10 +113,14 @@ func (r Result) Violated(rule string) bool {
 // seed to replay and, per violated rule, the shrunk counterexample and the
 // reasons.
 func (r Result) String() string {
-	if r.Passed {
-		return fmt.Sprintf("%s: passed %d tests (seed %d, %s)", r.Name, r.Succeeded, r.Seed, r.Duration.Round(time.Millisecond))
-	}
 	var b strings.Builder
+	if r.Passed {
+		fmt.Fprintf(&b, "%s: passed %d tests (seed %d, %s)", r.Name, r.Succeeded, r.Seed, r.Duration.Round(time.Millisecond))
+		for _, c := range r.Cleanup {
+			fmt.Fprintf(&b, "\n  cleanup: %s", c)
+		}
+		return b.String()
+	}
 	fmt.Fprintf(&b, "%s: FAILED after %d passing tests (seed %d; replay with seed %d and %d tests)\n", r.Name, r.Succeeded, r.Seed, r.Seed, r.Tests)
 	if r.Blocked != nil {
 		fmt.Fprintf(&b, "  blocked by %s: %s\n", r.Blocked.Rule, r.Blocked.Reason)
@@ -120,6 +130,9 @@ func (r Result) String() string {
 	}
 	for _, v := range r.Violations {
 		b.WriteString(v.text("  "))
+	}
+	for _, c := range r.Cleanup {
+		fmt.Fprintf(&b, "  cleanup: %s\n", c)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -93,8 +93,7 @@ func newFixture(ctx context.Context, client *kms.Client, importErr error, cfg Co
 		for range 2 {
 			id, err := f.createKey(ctx, spec.KeySpec, types.OriginTypeAwsKms)
 			if err != nil {
-				f.Close(ctx)
-				return nil, err
+				return nil, f.abandon(ctx, err)
 			}
 			f.Keys[spec.KeySpec] = append(f.Keys[spec.KeySpec], id)
 		}
@@ -103,8 +102,7 @@ func newFixture(ctx context.Context, client *kms.Client, importErr error, cfg Co
 		}
 		material := make([]byte, spec.Size)
 		if _, err := rand.Read(material); err != nil {
-			f.Close(ctx)
-			return nil, err
+			return nil, f.abandon(ctx, err)
 		}
 		id, err := f.createKey(ctx, spec.KeySpec, types.OriginTypeExternal)
 		if err == nil {
@@ -118,6 +116,16 @@ func newFixture(ctx context.Context, client *kms.Client, importErr error, cfg Co
 		f.Imported[spec.KeySpec] = ImportedKey{KeyID: id, Material: material}
 	}
 	return f, nil
+}
+
+// abandon closes a fixture that failed half way with err, and returns err
+// with Close's error added: the caller gets no fixture to close, so a key
+// left behind is said here or nowhere.
+func (f *Fixture) abandon(ctx context.Context, err error) error {
+	if cerr := f.Close(ctx); cerr != nil {
+		return fmt.Errorf("%w (and cleaning up: %v)", err, cerr)
+	}
+	return err
 }
 
 func (f *Fixture) createKey(ctx context.Context, keySpec string, origin types.OriginType) (string, error) {
@@ -134,27 +142,32 @@ func (f *Fixture) createKey(ctx context.Context, keySpec string, origin types.Or
 func (f *Fixture) Created() []string { return append([]string(nil), f.created...) }
 
 // Close schedules every key the fixture created for deletion (7-day
-// window, the minimum) and returns the first error.
+// window, the minimum) and returns the first error, saying how many keys
+// were left. It names each key by its id, which every emulator takes (moto
+// 5.2 answers 500 to an ARN).
 func (f *Fixture) Close(ctx context.Context) error {
 	var first error
+	failed := 0
 	for _, id := range f.created {
-		_, err := f.client.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(id), PendingWindowInDays: aws.Int32(7)})
-		if err != nil && first == nil {
-			first = fmt.Errorf("scheduling deletion of %s: %w", id, err)
+		_, err := f.client.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(keyIDOf(id)), PendingWindowInDays: aws.Int32(7)})
+		if err != nil {
+			failed++
+			if first == nil {
+				first = fmt.Errorf("scheduling deletion of %s: %w", id, err)
+			}
 		}
 	}
+	n := len(f.created)
 	f.created = nil
+	if failed > 1 {
+		return fmt.Errorf("%w (%d of %d keys not scheduled for deletion)", first, failed, n)
+	}
 	return first
 }
 
-// CreateHMACKey creates a GENERATE_VERIFY_MAC key with the given spec and
-// origin, tagged with DefaultTags, and returns its ARN.
-func CreateHMACKey(ctx context.Context, client *kms.Client, keySpec string, origin types.OriginType) (string, error) {
-	return Config{}.createHMACKey(ctx, client, keySpec, origin)
-}
-
-// createHMACKey is CreateHMACKey with c's tags, reporting the key to
-// c.KeyCreated.
+// createHMACKey creates a GENERATE_VERIFY_MAC key with the given spec and
+// origin, tagged with c's tags, reports it to c.KeyCreated and returns its
+// ARN.
 func (c Config) createHMACKey(ctx context.Context, client *kms.Client, keySpec string, origin types.OriginType) (string, error) {
 	out, err := client.CreateKey(ctx, &kms.CreateKeyInput{
 		KeySpec:     types.KeySpec(keySpec),
@@ -212,36 +225,44 @@ func importMaterial(ctx context.Context, client *kms.Client, keyID string, mater
 	return fromSDK(err)
 }
 
-// fixture returns cfg.Fixture, or a new one and a function that closes it.
-func fixture(ctx context.Context, client *kms.Client, cfg Config) (*Fixture, func(), error) {
+// fixture returns cfg.Fixture, or a new one; done closes what fixture
+// created (also when it fails half way) and returns Close's error.
+func fixture(ctx context.Context, client *kms.Client, cfg Config) (fx *Fixture, done func() error, err error) {
 	if cfg.Fixture != nil {
-		return cfg.Fixture, func() {}, nil
+		return cfg.Fixture, func() error { return nil }, nil
 	}
 	f, err := NewFixtureConfig(ctx, client, cfg)
 	if err == nil && cfg.Wait > 0 {
 		err = f.WaitReady(ctx, cfg.Wait)
 	}
-	if err != nil {
-		if f != nil {
-			_ = f.Close(context.WithoutCancel(ctx))
+	done = func() error {
+		if f == nil {
+			return nil
 		}
-		return nil, nil, err
+		return f.Close(context.WithoutCancel(ctx))
 	}
-	return f, func() { _ = f.Close(context.WithoutCancel(ctx)) }, nil
+	if err != nil {
+		return nil, done, err
+	}
+	return f, done, nil
 }
 
 // withFixture runs body with the check's fixture and closes it afterwards;
 // a fixture the endpoint refuses to create blocks the check (CK-1), one
 // that cannot be made for another reason fails it.
-func withFixture(ctx context.Context, client *kms.Client, cfg Config, name string, body func(fx *Fixture) Result) Result {
+func withFixture(ctx context.Context, client *kms.Client, cfg Config, name string, body func(fx *Fixture) Result) (r Result) {
 	fx, done, err := fixture(ctx, client, cfg)
+	defer func() {
+		if err := done(); err != nil {
+			r.Cleanup = append(r.Cleanup, err.Error())
+		}
+	}()
 	if err != nil {
 		if o := fromSDK(err); o.Err == nil && o.Status != 0 {
 			return blocked(name, cfg, Block{Rule: "CK-1", Reason: "creating the check's keys: " + err.Error()})
 		}
 		return failed(name, cfg, err)
 	}
-	defer done()
 	return body(fx)
 }
 

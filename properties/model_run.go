@@ -34,6 +34,7 @@ type harness struct {
 	model  model
 	trace  []string
 	hunt   *hunt
+	left   *leftovers // what destroy could not undo
 	// stopped: after a divergence the model no longer knows the endpoint's
 	// state, so the rest of the sequence is skipped.
 	stopped bool
@@ -41,23 +42,24 @@ type harness struct {
 
 type grantRef struct{ ID, Token string }
 
-func newHarness(ctx context.Context, client *kms.Client, cfg Config, h *hunt) *harness {
+func newHarness(ctx context.Context, client *kms.Client, cfg Config, h *hunt, left *leftovers) *harness {
 	id := make([]byte, 6)
-	_, _ = rand.Read(id)
-	return &harness{ctx: ctx, client: client, cfg: cfg, run: hex.EncodeToString(id), macs: map[[2]int][]byte{}, model: newModel(), hunt: h}
+	_, _ = rand.Read(id) // crypto/rand.Read does not fail (Go 1.24+)
+	return &harness{ctx: ctx, client: client, cfg: cfg, run: hex.EncodeToString(id), macs: map[[2]int][]byte{}, model: newModel(), hunt: h, left: left}
 }
 
 func newModel() model { return model{Aliases: map[int]int{}} }
 
-// destroy deletes the sequence's aliases and schedules its keys for deletion.
+// destroy deletes the sequence's aliases and schedules its keys for
+// deletion; what fails is noted in h.left, for Result.Cleanup.
 func (h *harness) destroy() {
 	ctx := context.WithoutCancel(h.ctx)
 	for a := range h.model.Aliases {
-		_, _ = h.client.DeleteAlias(ctx, &kms.DeleteAliasInput{AliasName: aws.String(aliasName(h.run, a))})
+		h.left.deleteAlias(ctx, h.client, aliasName(h.run, a))
 	}
 	for i, id := range h.keys {
 		if id != "" && (i >= len(h.model.Keys) || h.model.Keys[i].State != stPendingDeletion) {
-			_, _ = h.client.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(h.bareID(i)), PendingWindowInDays: aws.Int32(deletionWindow)})
+			h.left.scheduleDeletion(ctx, h.client, h.bareID(i))
 		}
 	}
 }
@@ -72,8 +74,10 @@ func (h *harness) keyID(k int) string {
 // bareID is key k's key id. The lifecycle calls use it: KMS takes an id or
 // an ARN there, some emulators only the id (moto 5.2 answers 500 to an
 // ARN), and no rule the model judges is about that choice.
-func (h *harness) bareID(k int) string {
-	arn := h.keyID(k)
+func (h *harness) bareID(k int) string { return keyIDOf(h.keyID(k)) }
+
+// keyIDOf is the key id of a key ARN (an id is returned as it is).
+func keyIDOf(arn string) string {
 	if i := strings.LastIndex(arn, ":key/"); i >= 0 {
 		return arn[i+len(":key/"):]
 	}
@@ -492,10 +496,11 @@ type modelCommands struct {
 	client *kms.Client
 	cfg    Config
 	hunt   *hunt
+	left   *leftovers
 }
 
 func (mc modelCommands) NewSystemUnderTest(_ commands.State) commands.SystemUnderTest {
-	return newHarness(mc.ctx, mc.client, mc.cfg, mc.hunt)
+	return newHarness(mc.ctx, mc.client, mc.cfg, mc.hunt, mc.left)
 }
 
 func (mc modelCommands) DestroySystemUnderTest(sut commands.SystemUnderTest) {
@@ -597,24 +602,26 @@ func Model(ctx context.Context, client *kms.Client, raw Raw, cfg Config) Result 
 		maxCmds = 12
 	}
 	var block *Block
+	left := &leftovers{}
 	if !cfg.NoImport {
-		if block = probeImport(ctx, client, cfg); block != nil {
+		if block = probeImport(ctx, client, cfg, left); block != nil {
 			cfg.NoImport = true
 		}
 	}
 	// The counterexample of a command test is the whole sequence in one
 	// line; its run, step by step, is in the violation's Reasons.
 	r := hunted("Model", cfg, 20, maxCmds+1, func(h *hunt) gopter.Prop {
-		return commands.Prop(modelCommands{ctx: ctx, client: client, cfg: cfg, hunt: h})
+		return commands.Prop(modelCommands{ctx: ctx, client: client, cfg: cfg, hunt: h, left: left})
 	})
 	r.Blocked = block
+	r.Cleanup = left.take()
 	return r.settle()
 }
 
 // probeImport creates one EXTERNAL key and imports material into it; a
 // refusal (an HTTP answer, not a lost connection) says what the endpoint
-// lacks.
-func probeImport(ctx context.Context, client *kms.Client, cfg Config) *Block {
+// lacks. A key it cannot schedule for deletion is noted in left.
+func probeImport(ctx context.Context, client *kms.Client, cfg Config, left *leftovers) *Block {
 	id, err := cfg.createHMACKey(ctx, client, "HMAC_256", types.OriginTypeExternal)
 	if err != nil {
 		if o := fromSDK(err); o.Err == nil && o.Status != 0 {
@@ -622,10 +629,7 @@ func probeImport(ctx context.Context, client *kms.Client, cfg Config) *Block {
 		}
 		return nil
 	}
-	defer func() {
-		f := &Fixture{client: client, created: []string{id}}
-		_ = f.Close(context.WithoutCancel(ctx))
-	}()
+	defer left.scheduleDeletion(context.WithoutCancel(ctx), client, keyIDOf(id))
 	if o := importMaterial(ctx, client, id, materialFor("HMAC_256", 1)); !o.OK() && o.Err == nil {
 		return &Block{Rule: "IMP-1", Reason: "importing key material: " + o.String()}
 	}

@@ -66,6 +66,9 @@ type VectorsReport struct {
 	Skipped  map[string]int
 	Failures []string // "<vector name>: <what went wrong>"
 	Keys     int      // keys imported
+	// Cleanup says what could not be undone (keys not scheduled for
+	// deletion); it does not make the report fail.
+	Cleanup []string
 }
 
 // OK reports that every vector that ran passed.
@@ -89,6 +92,9 @@ func (r VectorsReport) String() string {
 	for _, f := range r.Failures {
 		fmt.Fprintf(&b, "\n  FAIL %s", f)
 	}
+	for _, c := range r.Cleanup {
+		fmt.Fprintf(&b, "\n  cleanup: %s", c)
+	}
 	return b.String()
 }
 
@@ -97,14 +103,16 @@ func (r VectorsReport) String() string {
 // against the expected tag and VerifyMac's verdict on it. Vectors an endpoint
 // cannot take are counted as skipped with the reason. Imported keys are
 // scheduled for deletion at the end.
-func RunVectors(ctx context.Context, client *kms.Client, vs []Vector, cfg Config) VectorsReport {
-	rep := VectorsReport{Skipped: map[string]int{}}
+func RunVectors(ctx context.Context, client *kms.Client, vs []Vector, cfg Config) (rep VectorsReport) {
+	rep = VectorsReport{Skipped: map[string]int{}}
 	keys := map[string]string{}     // algorithm/key hex -> key ARN
 	importErr := map[string]error{} // same index, failed imports
 	var created []string
 	defer func() {
 		f := &Fixture{client: client, created: created}
-		_ = f.Close(context.WithoutCancel(ctx))
+		if err := f.Close(context.WithoutCancel(ctx)); err != nil {
+			rep.Cleanup = append(rep.Cleanup, err.Error())
+		}
 	}()
 	for _, v := range vs {
 		if why := vectors.EndpointSkipReason(v.Algorithm, v.Key, v.Msg); why != "" {

@@ -38,7 +38,8 @@ type Config struct {
 	CheckEvery int
 	// ServerPID, when set (Linux), adds server-cpu-ns/op from /proc/PID/stat.
 	ServerPID int
-	// Progress receives a status line per second; nil is silent.
+	// Progress receives a status line per second and warnings that do not
+	// stop the run (an undeleted key, an odd answer in setup); nil is silent.
 	Progress io.Writer
 }
 

@@ -399,3 +399,40 @@ func TestRunSigning(t *testing.T) {
 		})
 	}
 }
+
+// An endpoint that answers a wrong MAC with MacValid false instead of
+// KMSInvalidMacException can still be load tested, with a warning.
+func TestRunWarnsOfOddSetupAnswer(t *testing.T) {
+	h := floor.NewHandler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Amz-Target") != "TrentService.VerifyMac" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		if rec.Code == http.StatusOK {
+			w.Write(rec.Body.Bytes())
+			return
+		}
+		io.WriteString(w, `{"MacValid":false}`)
+	}))
+	defer srv.Close()
+	var progress bytes.Buffer
+	if _, err := Run(context.Background(), Config{Endpoint: srv.URL, Requests: 1, Progress: &progress}, io.Discard, false); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(progress.String(), "VerifyMac of a wrong MAC answered MacValid false and no error") {
+		t.Errorf("no warning: %q", progress.String())
+	}
+
+	fl := floor.NewServer()
+	defer fl.Close()
+	progress.Reset()
+	if _, err := Run(context.Background(), Config{Endpoint: fl.URL(), Requests: 1, Progress: &progress}, io.Discard, false); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(progress.String(), "wrong MAC") {
+		t.Errorf("warning on the floor endpoint: %q", progress.String())
+	}
+}

@@ -51,10 +51,6 @@ func writeHeader(w io.Writer) {
 	}
 }
 
-// WriteHeader writes the goos/goarch/cpu header, for callers that run
-// several configurations into one output.
-func WriteHeader(w io.Writer) { writeHeader(w) }
-
 func cpuName() string {
 	f, err := os.Open("/proc/cpuinfo")
 	if err != nil {

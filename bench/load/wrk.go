@@ -39,7 +39,7 @@ func WrkScript(ctx context.Context, cfg Config) (string, error) {
 			return "", fmt.Errorf("creating a %s key: %w", spec.KeySpec, err)
 		}
 	}
-	if err := setup(ctx, cl, j); err != nil {
+	if err := setup(ctx, cl, j, cfg.Progress); err != nil {
 		return "", err
 	}
 	rc := cl.(*rawClient)
