@@ -137,6 +137,7 @@ func runProperty(ctx context.Context, label string, c properties.Check, n, maxCo
 	if r.Blocked == nil {
 		r.Blocked = noImport
 	}
+	w.cleaned = append(w.cleaned, r.Cleanup...) // keys the check could not delete: in the summary
 	if !r.Passed {
 		// Quiet unless something failed; then how to replay it.
 		godog.Logf(ctx, "%s\nreplay: kmsmac conform --seed %d --tags @property (same endpoint; go test: %s=%d)",
