@@ -68,7 +68,7 @@ Feature: Generated properties of GenerateMac and VerifyMac
         | field   |
         | Message |
 
-      @VM-SIZE-1 @VM-SIZE-2 @VM-SIZE-3 @VM-FAIL-5 @VAL-FMT-1
+      @VM-SIZE-1 @VM-SIZE-2 @VM-SIZE-3 @VM-FAIL-2 @VM-FAIL-5 @VAL-FMT-1
       Examples: VerifyMac Mac, 1..6144 bytes
         | field |
         | Mac   |

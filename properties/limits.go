@@ -171,6 +171,13 @@ func limits(ctx context.Context, client *kms.Client, raw Raw, cfg Config, fields
 				what := fmt.Sprintf("%s with %s", op, c)
 				rule := limitRule(c)
 				if c.Len >= r.min && c.Len <= r.max {
+					if c.Field == LimitMac {
+						// VM-SIZE-1 promises only that the length is not a
+						// validation error; refusing the random MAC is VM-FAIL-2's.
+						v.check(rule, o.Code != "ValidationException", "%s: %s, want no ValidationException for a length in range (%s)", what, o, rule)
+						v.want("VM-FAIL-2", what, o, okCode, 400)
+						return v.result()
+					}
 					v.want(rule, what, o, okCode, 400)
 					return v.result()
 				}
