@@ -227,6 +227,9 @@ func ruleOf(p planner, m model, w expect) (string, bool) {
 	case deleteMaterial:
 		return "IMP-8", true
 	case createGrant:
+		if w.Code == "" {
+			return "GR-1", true // refused on an Enabled key: grants themselves (an emulator without CreateGrant)
+		}
 		return "GR-7", true
 	case retireGrant:
 		return "GR-1", true
