@@ -1,10 +1,12 @@
 package steps
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -20,9 +22,48 @@ import (
 // are kmsmac's (Result.WriteSummary).
 func init() {
 	formatters.Format("kmsmac-progress", "scenarios done/total, failures so far and an estimate of the time left", newProgressFormatter)
+	// The pretty formatter itself, not a wrapper: godog gives it its
+	// storage through a method a wrapper would hide. Its writer drops the
+	// summary instead.
 	formatters.Format("kmsmac-pretty", "godog's pretty output without its totals", func(suite string, w io.Writer) formatters.Formatter {
-		return noSummary{formatters.FindFmt("pretty")(suite, w)}
+		return formatters.FindFmt("pretty")(suite, &summaryCut{w: w})
 	})
+}
+
+// summaryCut passes a formatter's output through, a line at a time, until its summary starts
+// ("--- Failed steps:" or the "N scenarios (" totals), then drops the
+// rest: kmsmac prints the only summary.
+type summaryCut struct {
+	w   io.Writer
+	buf []byte
+	cut bool
+}
+
+var (
+	summaryStart = regexp.MustCompile(`^(--- Failed steps:|[0-9]+ scenarios? \()`)
+	ansi         = regexp.MustCompile("\x1b\\[[0-9;]*m") // colour codes, removed further down the writer chain
+)
+
+func (c *summaryCut) Write(p []byte) (int, error) {
+	if c.cut {
+		return len(p), nil
+	}
+	c.buf = append(c.buf, p...)
+	for {
+		i := bytes.IndexByte(c.buf, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		line := c.buf[:i+1]
+		if summaryStart.Match(ansi.ReplaceAll(line, nil)) {
+			c.cut, c.buf = true, nil
+			return len(p), nil
+		}
+		if _, err := c.w.Write(line); err != nil {
+			return 0, err
+		}
+		c.buf = c.buf[i+1:]
+	}
 }
 
 // godogFormats maps the user's formatter names onto kmsmac's.
@@ -41,10 +82,6 @@ func godogFormats(spec string) string {
 	}
 	return strings.Join(out, ",")
 }
-
-type noSummary struct{ formatters.Formatter }
-
-func (noSummary) Summary() {}
 
 // progress is one run's progress printer; the scenario hooks report each
 // finished scenario, the formatter gives it godog's writer.
