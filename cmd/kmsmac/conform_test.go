@@ -49,6 +49,7 @@ func TestConformExitCodes(t *testing.T) {
 		{"bad tags comma", []string{"--tags", ",@a"}, 2, "is not a tag"},
 		{"no match", []string{"--tags", "@NO-SUCH-1"}, 2, "no scenario matched"},
 		{"reference passes", []string{"--tags", "@WIRE-13", "--format", "progress"}, 0, "2 passed, 0 failed"},
+		{"pretty", []string{"--tags", "@WIRE-13", "--format", "pretty"}, 0, "And the response has a header \"x-amzn-RequestId\""},
 		{"wrong endpoint fails", []string{"--endpoint", liar.URL, "--tags", "@WIRE-13"}, 1, "Failing rule ids: CK-1"}, // its CreateKey answers {}: the WIRE-13 scenarios are blocked by CK-1
 	}
 	for _, c := range cases {
