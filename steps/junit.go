@@ -192,6 +192,9 @@ func evidenceText(s ScenarioResult) string {
 	var b strings.Builder
 	if s.Reason != "" {
 		fmt.Fprintf(&b, "%s\n", s.Reason)
+		if strings.Contains(s.Reason, "expected: ") {
+			return b.String() // the failure text already shows request, expected and observed
+		}
 	}
 	for _, e := range s.Expected {
 		fmt.Fprintf(&b, "expected: %s\n", e)

@@ -144,3 +144,23 @@ func TestWriteJUnit(t *testing.T) {
 		}
 	}
 }
+
+// A failure's body shows request, expected and observed once.
+func TestJUnitFailureOnce(t *testing.T) {
+	r := Result{Target: "t", Scenarios: []ScenarioResult{{Feature: "a.feature", Name: "bad", Rules: []string{"STATE-2"}, Status: Failed,
+		Reason:   "\n  request:  GenerateMac via sdk {}\n  expected: DisabledException (HTTP 400)\n  observed: HTTP 200 {}\n  evidence: STATE-2 (D/S)",
+		Expected: []string{"DisabledException (HTTP 400)"}, Observed: "HTTP 200 {}", Request: "GenerateMac via sdk {}",
+		RuleOutcomes: []RuleOutcome{{Rule: "STATE-2", Status: Failed, Expected: "DisabledException (HTTP 400)", Observed: "HTTP 200 {}"}}}}}
+	var buf bytes.Buffer
+	if err := r.WriteJUnit(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var doc xSuites
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	f := doc.Suites[0].Cases[0].Failure
+	if f == nil || strings.Count(f.Text, "expected: ") != 1 || strings.Count(f.Text, "request: ") != 1 || !strings.HasPrefix(f.Message, "STATE-2: expected") {
+		t.Errorf("failure %+v", f)
+	}
+}
