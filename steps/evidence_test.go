@@ -29,20 +29,20 @@ func TestParseLevels(t *testing.T) {
 	}
 }
 
-// A split-level rule (VM-FAIL-2, "D; I for truncation") asserts hard only
+// A split-level rule (STATE-10, "D; I for MACs made before disabling …") asserts hard only
 // where the scenario declares @recorded-part.
 func TestSplitLevelNeedsRecordedPart(t *testing.T) {
-	if Levels()["VM-FAIL-2"].Inferred == "" {
-		t.Fatal("RULES.md: VM-FAIL-2 has no inferred part")
+	if Levels()["STATE-10"].Inferred == "" {
+		t.Fatal("RULES.md: STATE-10 has no inferred part")
 	}
 	for _, c := range []struct {
 		rules      []string
 		tags       []string
 		code, text bool
 	}{
-		{[]string{"VM-FAIL-2"}, nil, false, false},
-		{[]string{"VM-FAIL-2"}, []string{RecordedPart}, true, true},
-		{[]string{"VM-FAIL-2"}, []string{RecordedPart, "@unverified"}, false, false},
+		{[]string{"STATE-10"}, nil, false, false},
+		{[]string{"STATE-10"}, []string{RecordedPart}, true, true},
+		{[]string{"STATE-10"}, []string{RecordedPart, "@unverified"}, false, false},
 		{[]string{"VM-FAIL-1"}, nil, true, true},
 	} {
 		w := newWorld(&Target{}, &Options{})

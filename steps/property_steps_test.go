@@ -100,7 +100,7 @@ func TestPropertiesCatchBrokenEndpoints(t *testing.T) {
 		{
 			// VM-FAIL-2 is D for every alteration, truncation included.
 			name: "accepting altered MACs breaks the tamper checks", tags: "@property && @VM-FAIL-2",
-			fix: acceptAll, want: Failed, scenarios: 3, reason: []string{"FAILED", "seed 42", "want 400 KMSInvalidMacException"},
+			fix: acceptAll, want: Failed, scenarios: 4, reason: []string{"FAILED", "seed 42", "want 400 KMSInvalidMacException"},
 		},
 		{
 			name: "a DisableKey that does nothing diverges from the model", tags: "@property && @slow",
