@@ -75,9 +75,20 @@ func (h *health) lostErr() error {
 	return nil
 }
 
+// probeDelay is how long a call waits for its answer before a probe
+// starts; pingTimeout bounds the probe. A stopped endpoint is so found
+// lost within probeDelay+pingTimeout (at most 7 s), and sooner when a call
+// times out or is refused.
+func (h *health) probeDelay() time.Duration { return min(h.timeout/2, 2*time.Second) }
+func (h *health) pingTimeout() time.Duration {
+	return max(min(h.timeout/2, 5*time.Second), 100*time.Millisecond)
+}
+
 // startProbe starts a probe unless one started at or after since is
-// running or done; it returns that probe.
-func (h *health) startProbe(since time.Time) *probeRun {
+// running or done; it returns that probe. A probe that gets no answer
+// declares the endpoint lost, cancelling the calls still waiting (op is
+// the call that started it).
+func (h *health) startProbe(since time.Time, op, reason string) *probeRun {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if p := h.probe; p != nil && !p.start.Before(since) {
@@ -88,13 +99,19 @@ func (h *health) startProbe(since time.Time) *probeRun {
 	go func() {
 		defer close(p.done)
 		p.err = h.ping()
+		if p.err != nil {
+			if reason == "" { // the call is still waiting
+				reason = fmt.Sprintf("no answer after %s", time.Since(since).Round(time.Millisecond))
+			}
+			h.declare(&EndpointLostError{Op: op, Reason: reason, Probe: p.err.Error(), Since: since})
+		}
 	}()
 	return p
 }
 
-// ping: GET / with half the request timeout (at least 100 ms).
+// ping: GET / within pingTimeout.
 func (h *health) ping() error {
-	d := max(h.timeout/2, 100*time.Millisecond)
+	d := h.pingTimeout()
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(h.url, "/")+"/", nil)
@@ -113,23 +130,26 @@ func (h *health) ping() error {
 }
 
 // noAnswer is told of a call started at start that got no HTTP answer
-// (err), while its own context was live. It waits for a probe started
+// (err), and not because its context ended at once. It waits for a probe started
 // since and declares the endpoint lost when the probe got no answer
 // either.
-func (h *health) noAnswer(ctx context.Context, op string, start time.Time, err error) {
+func (h *health) noAnswer(op string, start time.Time, err error) {
 	if h == nil || !h.active.Load() || h.lost.Load() != nil {
 		return
 	}
-	p := h.startProbe(start)
-	select {
-	case <-p.done:
-	case <-ctx.Done():
-		return
-	}
+	p := h.startProbe(start, op, netReason(err))
+	<-p.done // bounded by pingTimeout
 	if p.err == nil {
 		return
 	}
-	e := &EndpointLostError{Op: op, Reason: netReason(err), Probe: p.err.Error(), Since: start}
+	h.declare(&EndpointLostError{Op: op, Reason: netReason(err), Probe: p.err.Error(), Since: start})
+}
+
+// declare records the loss, once, while a run watches.
+func (h *health) declare(e *EndpointLostError) {
+	if !h.active.Load() {
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.lost.Load() != nil {

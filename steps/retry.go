@@ -130,8 +130,10 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		start := time.Now()
 		resp, err := t.once(req, body)
-		if err != nil && req.Context().Err() == nil && t.health != nil {
-			t.health.noAnswer(req.Context(), opOf(req), start, err)
+		// No answer, and not merely cut off at once by Ctrl-C or --timeout:
+		// is the endpoint still there? (lost.go)
+		if err != nil && t.health != nil && (req.Context().Err() == nil || time.Since(start) >= t.health.probeDelay()) {
+			t.health.noAnswer(opOf(req), start, err)
 			if lost := t.health.lostErr(); lost != nil {
 				return nil, lost
 			}
@@ -162,7 +164,7 @@ func (t *retryTransport) once(req *http.Request, body []byte) (*http.Response, e
 	if t.health != nil && t.health.active.Load() {
 		// still waiting at half the timeout: have a probe ready (lost.go)
 		start := time.Now()
-		probe := time.AfterFunc(t.timeout/2, func() { t.health.startProbe(start) })
+		probe := time.AfterFunc(t.health.probeDelay(), func() { t.health.startProbe(start, opOf(req), "") })
 		defer probe.Stop()
 	}
 	resp, err := t.next.RoundTrip(r)
