@@ -14,7 +14,7 @@ func errValidation(msg string) *awsjson.Error {
 }
 
 func errUnknownOperation(op string) *awsjson.Error {
-	return awsjson.ClientError("UnknownOperationException", "Unknown operation "+op)
+	return awsjson.ClientError("UnknownOperationException", "Unknown operation "+awsjson.Safe(op)) // a 60 KB target is not echoed whole
 }
 
 func errNotFound(msg string) *awsjson.Error {

@@ -113,6 +113,10 @@ func urlHost(a net.Addr) string {
 // BaseEndpoint or the aws CLI's --endpoint-url.
 func (s *Server) URL() string { return s.url }
 
+// Addr is the address the server listens on, as bound (e.g. 0.0.0.0:4599
+// or [::]:4599 for every interface), where URL gives one a client can dial.
+func (s *Server) Addr() net.Addr { return s.ln.Addr() }
+
 // Service is the Service behind the server, for direct calls and controls.
 func (s *Server) Service() *Service { return s.svc }
 

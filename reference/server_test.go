@@ -225,6 +225,27 @@ func TestServerTransportErrors(t *testing.T) {
 	}
 }
 
+// TestServerLongTargetClipped checks that an unknown X-Amz-Target is not
+// echoed whole: a 60 KB target gave a 60 KB error body.
+func TestServerLongTargetClipped(t *testing.T) {
+	srv := reference.NewServer(reference.Options{})
+	defer srv.Close()
+	for _, target := range []string{"TrentService." + strings.Repeat("A", 60<<10), "Other." + strings.Repeat("B", 60<<10), "TrentService.x." + strings.Repeat("C", 60<<10)} {
+		req, _ := http.NewRequest("POST", srv.URL()+"/", strings.NewReader("{}"))
+		req.Header.Set("X-Amz-Target", target)
+		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 400 || !strings.Contains(string(b), "UnknownOperationException") || len(b) > 512 {
+			t.Errorf("target %.20s...: %d, %d-byte body %.200s; want 400 UnknownOperationException in at most 512 bytes", target, resp.StatusCode, len(b), b)
+		}
+	}
+}
+
 // ExampleNewServer shows the reference endpoint in another project's Go
 // test: start it, point aws-sdk-go-v2 at it, use it like KMS.
 func ExampleNewServer() {

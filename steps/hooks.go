@@ -193,7 +193,9 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 // runCleanup deletes aliases, runs registered cleanups, then schedules
 // created keys for deletion (7 days) unless --keep-keys.
 func (w *World) runCleanup(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	// The run's cleanup context (lost.go): not cut by Ctrl-C or --timeout,
+	// but bounded after them, and ended when the endpoint is lost.
+	ctx, cancel := context.WithTimeout(cleanupFrom(ctx), time.Minute)
 	defer cancel()
 	for _, a := range w.ownAlias {
 		o := w.Target.Raw.Send(ctx, "DeleteAlias", mustJSON(map[string]any{"AliasName": a}))
@@ -220,6 +222,7 @@ func (w *World) runCleanup(ctx context.Context) {
 		}
 		if !o.OK() && !alreadyGone(o) {
 			w.cleaned = append(w.cleaned, fmt.Sprintf("ScheduleKeyDeletion %s: %s", k, o.Summary()))
+			w.Target.leftKey(k)
 		}
 	}
 }

@@ -344,7 +344,9 @@ func (p *keyPool) get(ctx context.Context, pk poolKey) (string, error) {
 		if pk.Origin != "AWS_KMS" {
 			req["Origin"] = pk.Origin
 		}
-		o := p.t.CallSDK(context.WithoutCancel(ctx), "CreateKey", mustJSON(req))
+		// The run's context: Ctrl-C, --timeout and a lost endpoint cut it
+		// (a key created unseen is found by kmsmac cleanup --run-id).
+		o := p.t.CallSDK(ctx, "CreateKey", mustJSON(req))
 		id, _ := o.Member("KeyMetadata.KeyId")
 		s.id, _ = id.(string)
 		if !o.OK() || s.id == "" {
@@ -382,6 +384,7 @@ func closeSharedKeys(ctx context.Context, t *Target, o *Options) []string {
 		r := t.Raw.Send(ctx, "ScheduleKeyDeletion", mustJSON(map[string]any{"KeyId": id, "PendingWindowInDays": 7}))
 		if !r.OK() && !alreadyGone(r) {
 			problems = append(problems, fmt.Sprintf("ScheduleKeyDeletion of %s %s: %s", what, id, r.Summary()))
+			t.leftKey(id)
 		}
 	}
 	for _, s := range p.fixtures {

@@ -85,6 +85,11 @@ type Result struct {
 	// KeysCreated counts the keys the run created (Target.KeysCreated at the end).
 	KeysCreated int64
 	KeepKeys    bool // --keep-keys: created keys were left in place
+	// Lost is "endpoint lost at scenario N (<error>)" when the endpoint
+	// stopped answering mid-run (lost.go): the result is partial, no verdict.
+	Lost string
+	// KeysLeft are keys cleanup could not schedule for deletion.
+	KeysLeft []string
 }
 
 // Counts tallies scenarios by status.

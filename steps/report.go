@@ -86,6 +86,9 @@ func (r Result) WriteSummary(w io.Writer) {
 	if !r.OK() {
 		verdict = "FAIL"
 	}
+	if r.Lost != "" { // lost.go: a dead endpoint is no verdict
+		verdict = "NO VERDICT: endpoint lost"
+	}
 	fmt.Fprintf(w, "%s (%s)\n", verdict, r.Wall.Round(1e6))
 }
 
@@ -130,6 +133,9 @@ func (r Result) writeKeysLine(w io.Writer) {
 	fate := "scheduled for deletion in 7 days"
 	if r.KeepKeys {
 		fate = "kept (--keep-keys); remove them later with kmsmac cleanup --run-id " + r.RunID
+	}
+	if n := len(r.KeysLeft); n > 0 && !r.KeepKeys { // lost.go
+		fate = fmt.Sprintf("%d of them could not be scheduled for deletion: remove them with kmsmac cleanup --run-id %s", n, r.RunID)
 	}
 	fmt.Fprintf(w, "%d keys created (tag %s=%s), %s\n", r.KeysCreated, RunTagKey, r.RunID, fate)
 }

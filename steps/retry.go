@@ -111,6 +111,7 @@ type retryTransport struct {
 	next    http.RoundTripper
 	timeout time.Duration
 	retries int
+	health  *health // lost.go; nil: no loss detection
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -124,7 +125,19 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		body = b
 	}
 	for attempt := 1; ; attempt++ {
+		if err := t.health.lostErr(); err != nil {
+			return nil, err // lost.go: no call waits on a lost endpoint
+		}
+		start := time.Now()
 		resp, err := t.once(req, body)
+		// No answer, and not merely cut off at once by Ctrl-C or --timeout:
+		// is the endpoint still there? (lost.go)
+		if err != nil && t.health != nil && (req.Context().Err() == nil || time.Since(start) >= t.health.probeDelay()) {
+			t.health.noAnswer(opOf(req), start, err)
+			if lost := t.health.lostErr(); lost != nil {
+				return nil, lost
+			}
+		}
 		if attempt > t.retries || !retryable(isUnderTest(req.Context()), resp, err) {
 			return resp, err
 		}
@@ -147,6 +160,12 @@ func (t *retryTransport) once(req *http.Request, body []byte) (*http.Response, e
 			return &RequestTimeoutError{Op: opOf(req), URL: req.URL.Scheme + "://" + req.URL.Host, Timeout: t.timeout}
 		}
 		return err
+	}
+	if t.health != nil && t.health.active.Load() {
+		// still waiting at half the timeout: have a probe ready (lost.go)
+		start := time.Now()
+		probe := time.AfterFunc(t.health.probeDelay(), func() { t.health.startProbe(start, opOf(req), "") })
+		defer probe.Stop()
 	}
 	resp, err := t.next.RoundTrip(r)
 	if err != nil {
@@ -197,7 +216,8 @@ func throttleBody(resp *http.Response) bool {
 // retry may cure (unlike "connection refused" or a timeout).
 func brokenConnection(err error) bool {
 	var rt *RequestTimeoutError
-	if errors.As(err, &rt) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	var lost *EndpointLostError
+	if errors.As(err, &rt) || errors.As(err, &lost) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
 	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||

@@ -57,6 +57,13 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 	}
+	// lost.go: cleanup outlives a cancel, a timeout or a lost endpoint by
+	// a bounded time; the run's own calls end with ctx, or when the
+	// endpoint is found lost.
+	cleanupCtx, cancelCleanup := cleanupContext(ctx, cleanupBound(t.timeout))
+	defer cancelCleanup()
+	ctx, cancelRun := context.WithCancel(ctx)
+	defer cancelRun()
 	fsys := o.FS
 	if fsys == nil {
 		fsys = features.FS
@@ -85,6 +92,16 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 	}
 	suiteName := fmt.Sprintf("kmsmac %s %d", t.RunID, suiteSeq.Add(1))
 	c := newCollector()
+	if t.health != nil {
+		t.health.setOnLost(func(e *EndpointLostError) {
+			c.mu.Lock()
+			e.Scenario = len(c.order)
+			c.mu.Unlock()
+			cancelRun()
+			cancelCleanup() // its calls would fail at once anyway
+		})
+		defer t.health.setOnLost(nil)
+	}
 	if strings.Contains(format, "progress") {
 		c.progress = registerProgress(suiteName, total)
 		defer unregisterProgress(suiteName)
@@ -98,7 +115,8 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 			// Registered first so it runs first: after a cancel, scenarios
 			// that have not started do not run at all.
 			sc.Before(func(sctx context.Context, s *godog.Scenario) (context.Context, error) {
-				if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				sctx = withCleanup(sctx, cleanupCtx)
+				if t.Lost() != nil || ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 					notRunMu.Lock()
 					notRun[s.Id] = true
 					notRunMu.Unlock()
@@ -127,7 +145,14 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 	}
 	res := Result{Target: t.Name, Scenarios: c.resultsExcept(notRun), Wall: time.Since(start), Strict: o.Strict, Seed: o.Seed, RunID: t.RunID, KeepKeys: o.KeepKeys}
 	res.KeysCreated = t.KeysCreated.Load()
+	lost := t.Lost()
 	switch {
+	case lost != nil:
+		notRunMu.Lock()
+		n := markLost(&res, c, notRun, lost)
+		notRunMu.Unlock()
+		res.Lost = fmt.Sprintf("endpoint lost at scenario %d (%s)", lost.Scenario, lost.Error())
+		res.Note = fmt.Sprintf("the endpoint stopped answering: %d scenarios ran (%d of them cut off, not counted as failures), %d did not start", len(res.Scenarios), n, len(notRun))
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		res.Note = fmt.Sprintf("the run hit its %s timeout; later scenarios failed without a fair chance", o.Timeout)
 	case ctx.Err() != nil:
@@ -141,8 +166,17 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 			res.Note += fmt.Sprintf("; the keys of started scenarios were scheduled for deletion (a key whose CreateKey was cut off may remain: kmsmac cleanup --run-id %s)", t.RunID)
 		}
 	}
-	if p := closeSharedKeys(context.WithoutCancel(ctx), t, &o); len(p) > 0 { // keys_shared.go
+	// Shared keys and the probe key: within the cleanup bound from here.
+	sharedCtx, cancelShared := context.WithTimeout(cleanupCtx, cleanupBound(t.timeout))
+	if p := closeSharedKeys(sharedCtx, t, &o); len(p) > 0 && lost == nil { // keys_shared.go
 		res.Note = strings.TrimPrefix(res.Note+"; cleanup of shared keys: "+strings.Join(p, "; "), "; ")
+	}
+	t.closeProbeKey(sharedCtx)
+	cancelShared()
+	res.KeysLeft = t.KeysLeft()
+	if len(res.KeysLeft) > 0 {
+		res.Note = strings.TrimPrefix(fmt.Sprintf("%s; %d keys could not be scheduled for deletion (%s): remove them with kmsmac cleanup --run-id %s",
+			res.Note, len(res.KeysLeft), strings.Join(res.KeysLeft, ", "), t.RunID), "; ")
 	}
 	if err := writeJUnitFiles(junitFiles, res); err != nil {
 		return res, &SetupError{err}
@@ -151,6 +185,38 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 }
 
 var suiteSeq atomic.Int64
+
+// markLost turns the failures of scenarios still running when the
+// endpoint stopped answering (they ended after the call that found it
+// lost began) into skips: a dead endpoint is no verdict. It returns how
+// many it changed.
+func markLost(res *Result, c *collector, notRun map[string]bool, lost *EndpointLostError) int {
+	c.mu.Lock()
+	var starts []time.Time // in the order of res.Scenarios (resultsExcept)
+	for _, id := range c.order {
+		if !notRun[id] {
+			starts = append(starts, c.start[id])
+		}
+	}
+	c.mu.Unlock()
+	reason := "interrupted: the endpoint stopped answering (" + lost.Reason + ")"
+	n := 0
+	for i := range res.Scenarios {
+		r := &res.Scenarios[i]
+		if r.Status != Failed && r.Status != Blocked {
+			continue
+		}
+		if len(starts) == len(res.Scenarios) && starts[i].Add(r.Duration).Before(lost.Since) {
+			continue // over before the endpoint stopped answering: a verdict
+		}
+		r.Status, r.Reason, r.Short, r.BlockedBy = Skipped, reason+": "+clip(firstLine(r.Reason), 160), "endpoint lost", ""
+		for j := range r.RuleOutcomes {
+			r.RuleOutcomes[j] = RuleOutcome{Rule: r.RuleOutcomes[j].Rule, Status: Skipped, Reason: reason}
+		}
+		n++
+	}
+	return n
+}
 
 // markSteps tells the transports which calls are under test: Given
 // (context) steps are setup, When and Then steps carry the calls that

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -51,6 +52,9 @@ type Target struct {
 
 	accountFrom string // how the account was learned, for Describe
 
+	health   *health  // lost.go: tells a lost endpoint from a stalled call
+	keysLeft []string // keys cleanup could not schedule for deletion (under mu)
+
 	mu        sync.Mutex
 	account   string
 	partition string
@@ -73,8 +77,9 @@ func NewTarget(ctx context.Context, o Options) (*Target, error) {
 	// No client-wide timeout: retryTransport bounds each attempt, so a
 	// retried call is not cut short by the sum of its attempts.
 	base := http.DefaultTransport.(*http.Transport).Clone()
-	sdkHTTP := &http.Client{Transport: recordingTransport{next: &retryTransport{next: base, timeout: t.timeout}}}
-	rawHTTP := &http.Client{Transport: recordingTransport{next: &retryTransport{next: base, timeout: t.timeout, retries: t.retries}}}
+	t.health = &health{rt: base, timeout: t.timeout}
+	sdkHTTP := &http.Client{Transport: recordingTransport{next: &retryTransport{next: base, timeout: t.timeout, health: t.health}}}
+	rawHTTP := &http.Client{Transport: recordingTransport{next: &retryTransport{next: base, timeout: t.timeout, retries: t.retries, health: t.health}}}
 	region := o.Region
 	if region == "" {
 		region = firstEnv("AWS_REGION", "AWS_DEFAULT_REGION")
@@ -154,6 +159,7 @@ func NewTarget(ctx context.Context, o Options) (*Target, error) {
 		}
 		t.URL = u
 	}
+	t.health.url = t.URL
 	t.Raw = &RawClient{c: awsraw.Client{URL: t.URL, Region: t.Region, Credentials: cfg.Credentials, HTTP: rawHTTP, MaxBody: maxBody}}
 	if err := t.probe(ctx); err != nil {
 		t.Close(ctx)
@@ -304,15 +310,17 @@ func netReason(err error) string {
 		return "connection reset"
 	case errors.Is(err, context.Canceled):
 		return "interrupted"
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed before an answer"
 	}
 	return err.Error()
 }
 
 // Close deletes the identity probe key and stops an embedded reference.
 func (t *Target) Close(ctx context.Context) error {
-	if t.probeKey != "" {
-		t.Raw.Send(ctx, "ScheduleKeyDeletion", mustJSON(map[string]any{"KeyId": t.probeKey, "PendingWindowInDays": 7}))
-	}
+	ctx, cancel := context.WithTimeout(ctx, t.timeout) // bounded, whatever ctx is
+	defer cancel()
+	t.closeProbeKey(ctx)
 	if t.closeFn != nil {
 		return t.closeFn()
 	}
@@ -498,4 +506,20 @@ func redact(id string) string {
 		return strings.Repeat("*", len(id))
 	}
 	return strings.Repeat("*", len(id)-4) + id[len(id)-4:]
+}
+
+// closeProbeKey schedules the identity probe key for deletion, once; a
+// key it cannot delete is listed in KeysLeft.
+func (t *Target) closeProbeKey(ctx context.Context) {
+	t.mu.Lock()
+	id := t.probeKey
+	t.probeKey = ""
+	t.mu.Unlock()
+	if id == "" {
+		return
+	}
+	o := t.Raw.Send(ctx, "ScheduleKeyDeletion", mustJSON(map[string]any{"KeyId": id, "PendingWindowInDays": 7}))
+	if !o.OK() && !alreadyGone(o) {
+		t.leftKey(id)
+	}
 }

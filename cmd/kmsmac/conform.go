@@ -39,7 +39,7 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Retries, "retries", 3, "extra attempts for throttling (any call) and 5xx answers (setup and cleanup calls only, never the call a scenario asserts on), with backoff; 0 = none")
 	fs.StringVar(&o.Golden, "golden", "", "also compare responses with this recording (kmsmac record)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: kmsmac conform [--endpoint URL | --aws] [flags]\n\nRuns every conformance scenario and prints a summary.\n\n"+failPolicyHelp+"\n\nCtrl-C (SIGINT) or SIGTERM stops the run: created keys are still scheduled for deletion, the partial summary is printed, and the exit status is 130.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: kmsmac conform [--endpoint URL | --aws] [flags]\n\nRuns every conformance scenario and prints a summary.\n\n"+failPolicyHelp+"\n\nCtrl-C (SIGINT) or SIGTERM stops the run: created keys are still scheduled for deletion (within a bounded time), the partial summary is printed, and the exit status is 130. An endpoint that stops answering mid-run ends it within about one request timeout: the partial summary, endpoint lost at scenario N, exit status 2.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if status, ok := parseNoArgs(fs, args, stderr); !ok {
@@ -85,6 +85,12 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		} else {
 			fmt.Fprintln(stderr, "kmsmac conform:", err)
 		}
+		return 2
+	}
+	if res.Lost != "" {
+		// A dead endpoint is no verdict: the partial summary, then why (exit 2).
+		res.WriteSummary(stdout)
+		fmt.Fprintf(stdout, "ENDPOINT LOST: %s; a partial run, not a verdict (exit status 2)\n", res.Lost)
 		return 2
 	}
 	if interrupted() {

@@ -4,10 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"regexp"
+	"strconv"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/kmsmac/kmsmac/reference"
 	"github.com/spf13/pflag"
@@ -39,6 +43,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	account := fs.String("account", "111122223333", "12-digit AWS `account` id that owns every key")
 	logMode := fs.String("log", "errors", "what to log on stderr: errors (requests answered 4xx/5xx, with the error code) or requests (one line per request)")
 	quiet := fs.Bool("quiet", false, "log nothing, not even errors")
+	public := fs.Bool("public", false, "allow an --addr that is not loopback (e.g. 0.0.0.0:4599): the endpoint has no authentication, anyone who reaches the port can use it")
 	fs.Usage = func() {
 		// Asked-for help (the only time pflag calls Usage) is output, not an error.
 		fmt.Fprintln(stdout, `Usage: kmsmac serve [flags]
@@ -76,6 +81,11 @@ Flags:`)
 		return 2
 	}
 
+	if host, ok := nonLoopback(ctx, *addr); ok && !*public {
+		fmt.Fprintf(stderr, "kmsmac serve: --addr %s would listen on %s, beyond this machine; the reference has no authentication, so this needs --public (or use 127.0.0.1:PORT)\n", *addr, host)
+		return 2
+	}
+
 	// Errors only by default: a long-running server's log stays readable.
 	opts := reference.Options{Region: *region, Account: *account, LogErrorsOnly: *logMode == "errors"}
 	if !*quiet {
@@ -86,7 +96,17 @@ Flags:`)
 		fmt.Fprintf(stderr, "kmsmac serve: cannot listen on %s: %v\n", *addr, err)
 		return 2
 	}
-	fmt.Fprintf(stdout, "kmsmac reference endpoint listening on %s (region %s, account %s)\n", srv.URL(), *region, *account)
+	if a, _ := srv.Addr().(*net.TCPAddr); a != nil && !a.IP.IsLoopback() {
+		// The real address, not the loopback URL: this one is reachable from elsewhere.
+		host := a.IP.String()
+		if h, _, _ := net.SplitHostPort(*addr); h != "" && a.IP.IsUnspecified() {
+			host = h // Go reports 0.0.0.0 as [::] (dual stack); say what was asked
+		}
+		fmt.Fprintf(stdout, "kmsmac reference endpoint listening on http://%s (region %s, account %s)\n", net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(a.Port)), *region, *account)
+		fmt.Fprintf(stderr, "kmsmac serve: --public: listening on %s with no authentication; from this machine use %s\n", describeListen(a), srv.URL())
+	} else {
+		fmt.Fprintf(stdout, "kmsmac reference endpoint listening on %s (region %s, account %s)\n", srv.URL(), *region, *account)
+	}
 
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "kmsmac reference endpoint shutting down")
@@ -95,4 +115,44 @@ Flags:`)
 		return 1
 	}
 	return 0
+}
+
+// nonLoopback tells whether addr (host:port) would listen beyond loopback:
+// an empty or unspecified host (every interface), a non-loopback IP, or a
+// name that resolves to one. It returns what it would listen on. An
+// address that does not parse is left to the listener to report.
+func nonLoopback(ctx context.Context, addr string) (string, bool) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", false
+	}
+	if host == "" {
+		return "every interface", true
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		if ip.IsUnspecified() {
+			return "every interface (" + host + ")", true
+		}
+		return host, !ip.IsLoopback()
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	ips, err := net.DefaultResolver.LookupIPAddr(ctx, host)
+	if err != nil {
+		return "", false // the listener reports the unknown name
+	}
+	for _, ip := range ips {
+		if !ip.IP.IsLoopback() {
+			return host + " (" + ip.IP.String() + ")", true
+		}
+	}
+	return "", false
+}
+
+// describeListen says where a non-loopback listener is reachable.
+func describeListen(a *net.TCPAddr) string {
+	if a.IP.IsUnspecified() {
+		return "every interface, port " + strconv.Itoa(a.Port)
+	}
+	return a.String()
 }

@@ -201,3 +201,41 @@ func TestServeUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestServePublic: an --addr beyond loopback needs --public, and then the
+// real listening address is printed (not a loopback URL), with a warning.
+func TestServePublic(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.0.2.1:0"} {
+		var stdout, stderr bytes.Buffer
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		got := serve(ctx, []string{"--addr", addr}, &stdout, &stderr)
+		cancel()
+		if got != 2 || !strings.Contains(stderr.String(), "needs --public") || strings.Contains(stdout.String(), "listening") {
+			t.Errorf("--addr %s without --public: exit %d, stdout %q, stderr %q; want 2 and a --public hint", addr, got, stdout.String(), stderr.String())
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncbuf.Buffer
+	exit := make(chan int, 1)
+	go func() { exit <- serve(ctx, []string{"--addr", "0.0.0.0:0", "--public", "--quiet"}, &stdout, &stderr) }()
+	re := regexp.MustCompile(`listening on http://0\.0\.0\.0:(\d+) `)
+	deadline := time.Now().Add(5 * time.Second)
+	for re.FindStringSubmatch(stdout.String()) == nil && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	m := re.FindStringSubmatch(stdout.String())
+	if m == nil {
+		cancel()
+		t.Fatalf("--public: stdout %q lacks the real address", stdout.String())
+	}
+	if !strings.Contains(stderr.String(), "no authentication") || !strings.Contains(stderr.String(), "http://127.0.0.1:"+m[1]) {
+		t.Errorf("--public: stderr %q lacks the warning and the loopback URL", stderr.String())
+	}
+	if code, _ := post(t, "http://127.0.0.1:"+m[1], "TrentService.ListKeys", "{}"); code != 200 {
+		t.Errorf("ListKeys on loopback: %d", code)
+	}
+	cancel()
+	if code := <-exit; code != 0 {
+		t.Errorf("exit %d", code)
+	}
+}

@@ -236,6 +236,10 @@ func (h *handler) fail(w http.ResponseWriter, op string, err error) (int, string
 	return writeError(w, e)
 }
 
+// Safe bounds (128 bytes) and cleans client-supplied text, e.g. an
+// unknown X-Amz-Target, before a Caller echoes it in an error message.
+func Safe(s string) string { return safe(s) }
+
 // safe bounds and cleans client-supplied text before it is echoed in a
 // message or a log line.
 func safe(s string) string {

@@ -155,10 +155,32 @@ func (b *Blob) UnmarshalJSON(data []byte) error {
 	if string(data) == "null" {
 		return nil
 	}
+	if len(data) == 0 || data[0] != '"' {
+		// encoding/json takes a list of numbers ([104,105]) as the bytes
+		// of a []byte; the model's blob is a base64 string only, as in the
+		// fast path (mac_fast.go).
+		return &json.UnmarshalTypeError{Value: jsonValueKind(data), Type: reflect.TypeOf([]byte(nil))}
+	}
 	var v []byte
 	if err := json.Unmarshal(data, &v); err != nil {
 		return err
 	}
 	b.Bytes, b.Present = v, true
 	return nil
+}
+
+// jsonValueKind names the JSON kind of a raw value, for a type error.
+func jsonValueKind(data []byte) string {
+	if len(data) == 0 {
+		return "value"
+	}
+	switch data[0] {
+	case '[':
+		return "array"
+	case '{':
+		return "object"
+	case 't', 'f':
+		return "bool"
+	}
+	return "number"
 }

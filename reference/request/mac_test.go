@@ -158,6 +158,11 @@ var macDecodeCases = []struct {
 	{"base64 with CR", "{\"Message\":\"YW\rJj\"}", false, false, true},
 	{"base64 url alphabet", `{"Message":"-_-_"}`, false, false, true},
 	{"control char", "{\"KeyId\":\"a\tb\"}", false, false, true},
+	// encoding/json reads a list of numbers into a []byte; a blob is a base64 string only.
+	{"blob as number list", `{"Message":[104,101,108,108,111]}`, false, false, true},
+	{"mac as number list", `{"Mac":[1,2]}`, false, false, true},
+	{"blob as empty list", `{"Message":[]}`, false, false, true},
+	{"blob as number", `{"Message":5}`, false, false, true},
 }
 
 func TestFastDecodeMacAgrees(t *testing.T) {
@@ -250,4 +255,15 @@ var fuzzFrames = []string{
 	`{"DryRun":@}`,
 	`{"KeyId":"k",@}`,
 	`{@}`,
+}
+
+// TestBlobWrongTypeMessage: a blob given as a list of numbers is a
+// SerializationException naming the member, like any other wrong type.
+func TestBlobWrongTypeMessage(t *testing.T) {
+	for _, body := range []string{`{"Message":[104,101,108,108,111]}`, `{"Message":true}`, `{"Message":{}}`} {
+		_, err := decodeMacStrict([]byte(body), false)
+		if err == nil || !strings.Contains(err.Error(), "'Message' has the wrong type: expected base64 string") {
+			t.Errorf("%s: %v, want the member and its type named", body, err)
+		}
+	}
 }
