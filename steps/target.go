@@ -73,8 +73,9 @@ func NewTarget(ctx context.Context, o Options) (*Target, error) {
 	// No client-wide timeout: retryTransport bounds each attempt, so a
 	// retried call is not cut short by the sum of its attempts.
 	base := http.DefaultTransport.(*http.Transport).Clone()
-	sdkHTTP := &http.Client{Transport: recordingTransport{next: &retryTransport{next: base, timeout: t.timeout}}}
-	rawHTTP := &http.Client{Transport: recordingTransport{next: &retryTransport{next: base, timeout: t.timeout, retries: t.retries}}}
+	notImpl := new(opSet) // retry.go: one run's "not implemented" operations
+	sdkHTTP := &http.Client{Transport: recordingTransport{next: &retryTransport{next: base, timeout: t.timeout, notImpl: notImpl}}}
+	rawHTTP := &http.Client{Transport: recordingTransport{next: &retryTransport{next: base, timeout: t.timeout, retries: t.retries, notImpl: notImpl}}}
 	region := o.Region
 	if region == "" {
 		region = firstEnv("AWS_REGION", "AWS_DEFAULT_REGION")
