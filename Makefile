@@ -47,8 +47,8 @@ expectations: ## rewrite expectations/{moto,local-kms}.yaml from fresh runs (aft
 matrix: build ## conform against the reference, moto_server and local-kms; side by side into docs/conformance.{md,html}
 	bash scripts/matrix.sh
 
-bench: ## HMAC core and endpoint benchmarks (Go benchmark format)
-	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./reference/mac ./bench/...
+bench: ## HMAC core, endpoint and suite-overhead (ns/scenario) benchmarks (Go benchmark format)
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./reference/mac ./bench/... ./steps
 
 perf-report: ## benchmark the reference, the floor server and moto_server side by side into docs/perf.md
 	bash scripts/perf-report.sh

@@ -1,10 +1,12 @@
 package steps
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -18,7 +20,8 @@ var stepSets []func(*godog.ScenarioContext)
 
 func registerSteps(f func(*godog.ScenarioContext)) { stepSets = append(stepSets, f) }
 
-// collector gathers scenario results in the order scenarios start.
+// collector gathers scenario results; results() gives them in feature
+// order (byPickleOrder), whatever order concurrent scenarios started in.
 type collector struct {
 	mu    sync.Mutex
 	order []string
@@ -53,11 +56,29 @@ func (c *collector) results() []ScenarioResult {
 	})
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	byPickleOrder(c.order)
 	out := make([]ScenarioResult, 0, len(c.order))
 	for _, id := range c.order {
 		out = append(out, *c.byID[id])
 	}
 	return out
+}
+
+// byPickleOrder sorts scenario (pickle) ids into the order a sequential
+// run starts them: godog numbers the nodes and pickles of all feature
+// files with one counter (messages.Incrementing), file by file in path
+// order and scenario by scenario within a file, so the numeric pickle id is
+// the feature order. Ids that are not numbers leave the start order.
+func byPickleOrder(ids []string) {
+	n := make(map[string]int, len(ids))
+	for _, id := range ids {
+		v, err := strconv.Atoi(id)
+		if err != nil {
+			return
+		}
+		n[id] = v
+	}
+	slices.SortStableFunc(ids, func(a, b string) int { return cmp.Compare(n[a], n[b]) })
 }
 
 // initScenario wires hooks and steps for one scenario.

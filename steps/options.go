@@ -25,7 +25,7 @@ type Options struct {
 	KeepKeys    bool          // do not schedule created keys for deletion
 	Timeout     time.Duration // whole run; 0 means none
 	PollTimeout time.Duration // per state wait; default 30s
-	Concurrency int           // scenarios at once; >1 only with progress output
+	Concurrency int           // scenarios at once; 1 with godog's own formatters (needsSequential)
 
 	VectorsDir string // Wycheproof directory for the vector scenarios; "" = $KMSMAC_VECTORS, else the embedded set
 	Seed       int64  // property-test seed; 0 picks one

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -32,7 +33,12 @@ import (
 //     When or Then step the call is the one under test, so its 5xx reaches
 //     the assertion unchanged, after exactly one request;
 //   - a request timeout is never retried: a stalled endpoint would only
-//     multiply the wait.
+//     multiply the wait;
+//   - a "not implemented" answer (HTTP 501, an HTML 5xx page such as
+//     moto's for an action it lacks, or the type UnknownOperationException
+//     or NotImplemented) is deterministic, so it is never retried, and once
+//     an operation has answered so in this run (one Target), later 5xx
+//     answers to that operation are not retried either.
 //
 // The SDK retries through its own retryer (MaxAttempts = Retries+1, same
 // classification); the raw client through retryTransport.
@@ -112,7 +118,31 @@ type retryTransport struct {
 	timeout time.Duration
 	retries int
 	health  *health // lost.go; nil: no loss detection
+	notImpl *opSet  // operations that answered "not implemented"; nil: none kept
 }
+
+// opSet is a run's set of operations (opOf) that answered "not
+// implemented"; the SDK's and the raw client's transports share one.
+type opSet struct{ m sync.Map }
+
+func (s *opSet) add(op string) {
+	if s != nil {
+		s.m.Store(op, true)
+	}
+}
+
+func (s *opSet) has(op string) bool {
+	if s == nil {
+		return false
+	}
+	_, ok := s.m.Load(op)
+	return ok
+}
+
+// notImplementedKey marks the context of resp.Request on an answer whose
+// operation is not implemented, so that the SDK's retryer, which sees only
+// the error, can tell (see sdkRetryable).
+type notImplementedKey struct{}
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	var body []byte
@@ -138,7 +168,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, lost
 			}
 		}
-		if attempt > t.retries || !retryable(isUnderTest(req.Context()), resp, err) {
+		if attempt > t.retries || !retryable(isUnderTest(req.Context()), resp, err) || markedNotImplemented(resp) {
 			return resp, err
 		}
 		select {
@@ -178,7 +208,47 @@ func (t *retryTransport) once(req *http.Request, body []byte) (*http.Response, e
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(b))
 	resp.ContentLength = int64(len(b))
+	if resp.StatusCode >= 500 {
+		if resp.Request == nil {
+			resp.Request = r
+		}
+		op, ni := opOf(req), notImplementedAnswer(resp, b)
+		if ni {
+			t.notImpl.add(op)
+		}
+		if ni || t.notImpl.has(op) {
+			resp.Request = resp.Request.WithContext(context.WithValue(resp.Request.Context(), notImplementedKey{}, true))
+		}
+	}
 	return resp, nil
+}
+
+// notImplementedAnswer: a 5xx that says the endpoint lacks the operation,
+// which no retry will change.
+func notImplementedAnswer(resp *http.Response, body []byte) bool {
+	if resp.StatusCode == http.StatusNotImplemented {
+		return true
+	}
+	ct := strings.ToLower(resp.Header.Get("Content-Type"))
+	head := strings.ToLower(strings.TrimSpace(string(body[:min(len(body), 64)])))
+	if strings.HasPrefix(ct, "text/html") || strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html") {
+		return true
+	}
+	typ := NormaliseType(resp.Header.Get("X-Amzn-Errortype"))
+	if e := awsraw.ParseError(body); e.JSON && e.Type != "" {
+		typ = NormaliseType(e.Type)
+	}
+	return typ == "UnknownOperationException" || typ == "InvalidAction" || typ == "NotImplemented" || typ == "NotImplementedException"
+}
+
+// markedNotImplemented: resp is a 5xx to an operation that answered "not
+// implemented" in this run (once marks it).
+func markedNotImplemented(resp *http.Response) bool {
+	if resp == nil || resp.Request == nil {
+		return false
+	}
+	v, _ := resp.Request.Context().Value(notImplementedKey{}).(bool)
+	return v
 }
 
 func opOf(req *http.Request) string {
@@ -248,6 +318,9 @@ func sdkRetryable(harnessCall bool, err error) bool {
 	}
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) {
+		if re.Response != nil && markedNotImplemented(re.Response.Response) {
+			return false
+		}
 		s := re.HTTPStatusCode()
 		return s == http.StatusTooManyRequests || (harnessCall && s >= 500)
 	}

@@ -80,8 +80,8 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 		}
 	}
 	conc := max(o.Concurrency, 1)
-	if strings.Contains(format, "junit") || strings.Contains(format, "cucumber") || strings.Contains(format, "pretty") {
-		conc = 1 // godog's file formatters need a sequential run
+	if needsSequential(format) {
+		conc = 1
 	}
 	total, err := CountScenarios(fsys, o.Tags)
 	if err != nil {
@@ -216,6 +216,23 @@ func markLost(res *Result, c *collector, notRun map[string]bool, lost *EndpointL
 		n++
 	}
 	return n
+}
+
+// needsSequential: godog's own formatters (pretty, cucumber, junit to the
+// output, events) print as scenarios run and need a sequential run.
+// kmsmac's progress formatter and its junit:FILE, JSON and Markdown
+// writers do not: results are collected per scenario and put in feature
+// order at the end (collector.results).
+func needsSequential(format string) bool {
+	for _, f := range strings.Split(format, ",") {
+		name, _, _ := strings.Cut(strings.TrimSpace(f), ":")
+		switch name {
+		case "progress", "":
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // markSteps tells the transports which calls are under test: Given

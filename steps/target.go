@@ -78,8 +78,9 @@ func NewTarget(ctx context.Context, o Options) (*Target, error) {
 	// retried call is not cut short by the sum of its attempts.
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	t.health = &health{rt: base, timeout: t.timeout}
-	sdkHTTP := &http.Client{Transport: recordingTransport{next: &retryTransport{next: base, timeout: t.timeout, health: t.health}}}
-	rawHTTP := &http.Client{Transport: recordingTransport{next: &retryTransport{next: base, timeout: t.timeout, retries: t.retries, health: t.health}}}
+	notImpl := new(opSet) // retry.go: one run's "not implemented" operations
+	sdkHTTP := &http.Client{Transport: recordingTransport{next: &retryTransport{next: base, timeout: t.timeout, health: t.health, notImpl: notImpl}}}
+	rawHTTP := &http.Client{Transport: recordingTransport{next: &retryTransport{next: base, timeout: t.timeout, retries: t.retries, health: t.health, notImpl: notImpl}}}
 	region := o.Region
 	if region == "" {
 		region = firstEnv("AWS_REGION", "AWS_DEFAULT_REGION")
