@@ -11,6 +11,8 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/conform-lib.sh
+source scripts/conform-lib.sh
 REPORT=${REPORT:-reports/local-kms.md}
 JUNIT=${JUNIT:-reports/local-kms.xml}
 TIMEOUT=${TIMEOUT:-900}
@@ -89,46 +91,10 @@ answers || { echo "conform-localkms: local-kms did not answer on 127.0.0.1:$port
 version=$($GO version -m "$localkms" 2>/dev/null | awk '$1 == "mod" { print $3 }')
 echo "conform-localkms: local-kms ${version:-(version unknown)} ($localkms) on 127.0.0.1:$port"
 
-gate=()
-if [[ -n $EXPECT ]]; then
-	gate=(--expectations "$EXPECT")
-fi
-set +e
-AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test timeout "$TIMEOUT" \
-	"$bindir/kmsmac" conform --endpoint "http://127.0.0.1:$port" \
-	--report "$REPORT" --format "junit:$JUNIT,progress" \
-	--seed "$SEED" --report "${REPORT%.md}.json" "${gate[@]}" "$@"
-status=$?
-set -e
-
-case $status in
-0) ;; # completed, and no rule did worse than the expectations file says
-1)
-	if [[ -n $EXPECT ]]; then
-		echo "conform-localkms: a regression against $EXPECT (see REGRESSION above); if the endpoint changed on purpose, rewrite the file with --write-expectations" >&2
-		exit 1
-	fi
-	;; # completed without a gate: some scenarios failed (expected for an emulator)
-124)
-	echo "conform-localkms: the run hung (no result after ${TIMEOUT}s)" >&2
-	exit 1
-	;;
-*)
-	echo "conform-localkms: the run did not complete (exit $status)" >&2
-	exit 1
-	;;
-esac
+conform_gated conform-localkms "http://127.0.0.1:$port" "$@"
 if ! kill -0 "$kms_pid" 2>/dev/null; then
 	echo "conform-localkms: local-kms died during the run:" >&2
 	tail -n 50 "$log" >&2
 	exit 1
 fi
-if [[ ! -s $REPORT ]]; then
-	echo "conform-localkms: no report at $REPORT" >&2
-	exit 1
-fi
-if [[ ! -s $JUNIT ]]; then
-	echo "conform-localkms: no JUnit file at $JUNIT" >&2
-	exit 1
-fi
-echo "conform-localkms: run completed (kmsmac exit $status); report $REPORT, JUnit $JUNIT"
+conform_reports conform-localkms

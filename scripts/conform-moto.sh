@@ -6,6 +6,8 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/conform-lib.sh
+source scripts/conform-lib.sh
 REPORT=${REPORT:-reports/moto.md}
 JUNIT=${JUNIT:-reports/moto.xml}
 TIMEOUT=${TIMEOUT:-900}
@@ -54,41 +56,5 @@ done
 curl -s -o /dev/null "http://127.0.0.1:$port/" || { echo "conform-moto: moto_server did not answer on port $port" >&2; exit 2; }
 echo "conform-moto: moto $(python3 -c "import moto; print(moto.__version__)" 2>/dev/null) on 127.0.0.1:$port"
 
-gate=()
-if [[ -n $EXPECT ]]; then
-	gate=(--expectations "$EXPECT")
-fi
-set +e
-AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test timeout "$TIMEOUT" \
-	"$bindir/kmsmac" conform --endpoint "http://127.0.0.1:$port" \
-	--report "$REPORT" --format "junit:$JUNIT,progress" \
-	--seed "$SEED" --report "${REPORT%.md}.json" "${gate[@]}" "$@"
-status=$?
-set -e
-
-case $status in
-0) ;; # completed, and no rule did worse than the expectations file says
-1)
-	if [[ -n $EXPECT ]]; then
-		echo "conform-moto: a regression against $EXPECT (see REGRESSION above); if the endpoint changed on purpose, rewrite the file with --write-expectations" >&2
-		exit 1
-	fi
-	;; # completed without a gate: some scenarios failed (expected for an emulator)
-124)
-	echo "conform-moto: the run hung (no result after ${TIMEOUT}s)" >&2
-	exit 1
-	;;
-*)
-	echo "conform-moto: the run did not complete (exit $status)" >&2
-	exit 1
-	;;
-esac
-if [[ ! -s $REPORT ]]; then
-	echo "conform-moto: no report at $REPORT" >&2
-	exit 1
-fi
-if [[ ! -s $JUNIT ]]; then
-	echo "conform-moto: no JUnit file at $JUNIT" >&2
-	exit 1
-fi
-echo "conform-moto: run completed (kmsmac exit $status); report $REPORT, JUnit $JUNIT"
+conform_gated conform-moto "http://127.0.0.1:$port" "$@"
+conform_reports conform-moto

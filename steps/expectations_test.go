@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,30 +17,15 @@ import (
 func ignoreDryRun(t *testing.T) string {
 	ref := reference.NewServer(reference.Options{})
 	t.Cleanup(func() { ref.Close() })
-	p := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
+	return rewritingProxy(t, ref.URL(), nil, func(body []byte) []byte {
 		var m map[string]any
-		if json.Unmarshal(body, &m) == nil {
-			delete(m, "DryRun")
-			body, _ = json.Marshal(m)
+		if json.Unmarshal(body, &m) != nil {
+			return body
 		}
-		req, _ := http.NewRequest(r.Method, ref.URL()+r.URL.Path, bytes.NewReader(body))
-		req.Header = r.Header.Clone()
-		req.ContentLength = int64(len(body))
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			w.WriteHeader(http.StatusBadGateway)
-			return
-		}
-		defer resp.Body.Close()
-		for k, v := range resp.Header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(resp.StatusCode)
-		io.Copy(w, resp.Body)
-	}))
-	t.Cleanup(p.Close)
-	return p.URL
+		delete(m, "DryRun")
+		out, _ := json.Marshal(m)
+		return out
+	})
 }
 
 func TestExpectationsGate(t *testing.T) {

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -156,16 +157,39 @@ func TestServedReferenceHasControls(t *testing.T) {
 
 // proxyTo forwards to url, except targets intercept answers itself.
 func proxyTo(t *testing.T, url string, intercept func(target string) (int, string, bool)) string {
+	return rewritingProxy(t, url, intercept, nil)
+}
+
+// refusing is a reference that answers target with status and body: an
+// endpoint that lacks that operation.
+func refusing(t *testing.T, target string, status int, body string) string {
+	ref := reference.NewServer(reference.Options{})
+	t.Cleanup(func() { ref.Close() })
+	return proxyTo(t, ref.URL(), func(got string) (int, string, bool) {
+		return status, body, got == target
+	})
+}
+
+// rewritingProxy is proxyTo that may also rewrite request bodies on their
+// way to url (e.g. drop a member the endpoint should see).
+func rewritingProxy(t *testing.T, url string, intercept func(target string) (int, string, bool), rewrite func([]byte) []byte) string {
 	t.Helper()
 	p := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if st, body, ok := intercept(r.Header.Get("X-Amz-Target")); ok {
-			w.Header().Set("Content-Type", JSONContentType)
-			w.WriteHeader(st)
-			io.WriteString(w, body)
-			return
+		if intercept != nil {
+			if st, body, ok := intercept(r.Header.Get("X-Amz-Target")); ok {
+				w.Header().Set("Content-Type", JSONContentType)
+				w.WriteHeader(st)
+				io.WriteString(w, body)
+				return
+			}
 		}
-		req, _ := http.NewRequest(r.Method, url+r.URL.Path, r.Body)
-		req.Header = r.Header
+		body, _ := io.ReadAll(r.Body)
+		if rewrite != nil {
+			body = rewrite(body)
+		}
+		req, _ := http.NewRequest(r.Method, url+r.URL.Path, bytes.NewReader(body))
+		req.Header = r.Header.Clone()
+		req.ContentLength = int64(len(body))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			w.WriteHeader(http.StatusBadGateway)
@@ -207,14 +231,7 @@ func TestUnreachableEndpointIsSetupError(t *testing.T) {
 // TestNotImplemented: an endpoint without an operation fails the
 // scenario with a reason that says so.
 func TestNotImplemented(t *testing.T) {
-	ref := reference.NewServer(reference.Options{})
-	defer ref.Close()
-	proxy := proxyTo(t, ref.URL(), func(target string) (int, string, bool) {
-		if target == "TrentService.GenerateMac" {
-			return http.StatusInternalServerError, `{"__type":"InternalFailure","message":"not here"}`, true
-		}
-		return 0, "", false
-	})
+	proxy := refusing(t, "TrentService.GenerateMac", http.StatusInternalServerError, `{"__type":"InternalFailure","message":"not here"}`)
 	got := runSelfTest(t, Options{Endpoint: proxy})
 	r := got["passes"]
 	if r.Status != Failed || !strings.Contains(r.Reason, "GenerateMac not implemented: HTTP 500 InternalFailure") {

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
-
-	"github.com/kmsmac/kmsmac/reference"
 )
 
 // attribution is a feature whose per-rule verdicts are known in advance
@@ -59,14 +57,7 @@ const attribution = `Feature: per-rule attribution
 `
 
 func TestPerRuleAttribution(t *testing.T) {
-	ref := reference.NewServer(reference.Options{})
-	defer ref.Close()
-	proxy := proxyTo(t, ref.URL(), func(target string) (int, string, bool) {
-		if target == "TrentService.CreateGrant" {
-			return http.StatusNotImplemented, `{"__type":"NotImplementedException","message":"no grants here"}`, true
-		}
-		return 0, "", false
-	})
+	proxy := refusing(t, "TrentService.CreateGrant", http.StatusNotImplemented, `{"__type":"NotImplementedException","message":"no grants here"}`)
 	res, err := Run(context.Background(), Options{Endpoint: proxy, FS: fstest.MapFS{"a.feature": {Data: []byte(attribution)}}})
 	if err != nil {
 		t.Fatal(err)
