@@ -21,6 +21,8 @@ var neutralRules = []struct {
 	{regexp.MustCompile(`kmsmac-run=[0-9a-f]+`), "kmsmac-run=<run>"},
 	{regexp.MustCompile(`\b[0-9]+(?:\.[0-9]+)?(?:ns|µs|ms|s)\b`), "<duration>"},
 	{regexp.MustCompile(`127\.0\.0\.1:[0-9]+`), "127.0.0.1:<port>"},
+	{regexp.MustCompile(`"(GrantId|GrantToken|ImportToken)":"[^"]*"`), `"$1":"<value>"`},
+	{regexp.MustCompile(`"(CreationDate|DeletionDate|ValidTo|ParametersValidTo)":[0-9.]+`), `"$1":<time>`},
 }
 
 // JSONReport is the machine-readable run (kmsmac conform --report FILE.json).
