@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // The common vocabulary: keys, aliases, grants, calls and assertions on
@@ -111,7 +113,7 @@ func (w *World) CreateKey(ctx context.Context, name string, req map[string]any) 
 
 // keyFromMetadata is the key a successful CreateKey answer describes,
 // named name.
-func keyFromMetadata(o *Outcome, name string) (*Key, error) {
+func keyFromMetadata(o *target.Outcome, name string) (*Key, error) {
 	str := func(p string) string { return metadataString(o, p) }
 	k := &Key{Name: name, ID: str("KeyId"), ARN: str("Arn"), Spec: str("KeySpec"), Usage: str("KeyUsage"), Origin: str("Origin")}
 	if k.ID == "" || k.ARN == "" {
@@ -121,7 +123,7 @@ func keyFromMetadata(o *Outcome, name string) (*Key, error) {
 }
 
 // metadataString is KeyMetadata.<member> of a key's description, or "".
-func metadataString(o *Outcome, member string) string {
+func metadataString(o *target.Outcome, member string) string {
 	v, _ := o.Member("KeyMetadata." + member)
 	s, _ := v.(string)
 	return s
@@ -418,12 +420,12 @@ func thenHas(ctx context.Context, path string, want bool) error {
 	return w.Check(KindCode, ok == want, exp, observedMember(o, path, got, ok))
 }
 
-func observedMember(o *Outcome, path string, v any, ok bool) string {
+func observedMember(o *target.Outcome, path string, v any, ok bool) string {
 	if !o.OK() {
 		return o.Summary()
 	}
 	if !ok {
-		return fmt.Sprintf("no %s in %s", path, Elide(o.Body))
+		return fmt.Sprintf("no %s in %s", path, target.Elide(o.Body))
 	}
 	b, _ := json.Marshal(v)
 	return fmt.Sprintf("%s = %s", path, clip(string(b), 200))

@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/kmsmac/kmsmac/features"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // Kind is what an assertion compares; the evidence level decides, per
@@ -209,7 +211,7 @@ func (f *failure) Error() string { return f.text }
 // succeeded, the scenario is blocked by the rule that promises the call
 // works (verdict.go), with the reason; an operation the endpoint lacks is
 // named as such. A call that got no answer at all is a plain failure.
-func (w *World) Require(o *Outcome) error {
+func (w *World) Require(o *target.Outcome) error {
 	if o.OK() {
 		return nil
 	}
@@ -220,7 +222,7 @@ func (w *World) Require(o *Outcome) error {
 }
 
 // RequireText explains a call that should have succeeded.
-func RequireText(o *Outcome) string {
+func RequireText(o *target.Outcome) string {
 	switch {
 	case o.Status == 0:
 		return fmt.Sprintf("%s failed: %s\n  request: %s", o.Op, o.Summary(), o.RequestLine())
@@ -231,7 +233,7 @@ func RequireText(o *Outcome) string {
 	}
 }
 
-func notImplemented(o *Outcome) bool {
+func notImplemented(o *target.Outcome) bool {
 	switch o.Type {
 	case "UnknownOperationException", "InvalidAction", "NotImplemented", "NotImplementedException", "InternalFailure":
 		return true

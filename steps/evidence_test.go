@@ -3,6 +3,8 @@ package steps
 import (
 	"errors"
 	"testing"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 func TestParseLevels(t *testing.T) {
@@ -45,7 +47,7 @@ func TestSplitLevelNeedsRecordedPart(t *testing.T) {
 		{[]string{"STATE-10"}, []string{RecordedPart, "@unverified"}, false, false},
 		{[]string{"VM-FAIL-1"}, nil, true, true},
 	} {
-		w := newWorld(&Target{}, &Options{})
+		w := newWorld(&target.Target{}, &Options{})
 		for _, tag := range c.tags {
 			w.Tags[tag] = true
 		}
@@ -117,7 +119,7 @@ func TestCheckHardSoftStrict(t *testing.T) {
 		{"unverified code", evidence{}, false, KindCode, false, 1},
 		{"split rule without @recorded-part", evidence{codeHard: true, textHard: true, split: []string{"VM-FAIL-2"}}, false, KindCode, false, 1},
 	} {
-		w := newWorld(&Target{}, &Options{Strict: c.strict})
+		w := newWorld(&target.Target{}, &Options{Strict: c.strict})
 		w.ev = c.ev
 		err := w.Check(c.kind, false, "X", "Y")
 		if (err != nil) != c.wantErr || len(w.soft) != c.wantSoft {
@@ -132,7 +134,7 @@ func TestCheckHardSoftStrict(t *testing.T) {
 // Unverified never fails hard, even in a scenario whose evidence is hard.
 func TestUnverifiedIsSoft(t *testing.T) {
 	for _, strict := range []bool{false, true} {
-		w := newWorld(&Target{}, &Options{Strict: strict})
+		w := newWorld(&target.Target{}, &Options{Strict: strict})
 		w.ev = evidence{codeHard: true, textHard: true}
 		err := w.Unverified(KindCode, false, "X", "Y")
 		if (err != nil) != strict || len(w.soft) != 1 {

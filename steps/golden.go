@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // A recording (kmsmac record, read back by conform --golden) is the
@@ -158,7 +160,7 @@ type goldenRun struct {
 	mu       sync.Mutex
 	once     sync.Once
 	opts     *Options
-	target   *Target
+	target   *target.Target
 	golden   *Golden
 	byKey    map[string]*GoldenScenario
 	loadErr  error // RunOn refuses to run with it (a setup error)
@@ -184,7 +186,7 @@ var (
 
 // goldenFor returns the run's record/replay state, loading --golden once.
 // Nil when the run neither records nor replays.
-func goldenFor(t *Target, o *Options) *goldenRun {
+func goldenFor(t *target.Target, o *Options) *goldenRun {
 	if o.Golden == "" && o.RecordTo == "" {
 		return nil
 	}

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/kmsmac/kmsmac/internal/motoserver"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // goldenTags picks scenarios with keys, aliases, imported material, a
@@ -156,7 +157,7 @@ func TestBadGoldenFileIsASetupError(t *testing.T) {
 		t.Fatalf("LoadGolden: %v", err)
 	}
 	res, err := Run(context.Background(), Options{Tags: "@GM-OK-1", Golden: path})
-	var setup *SetupError
+	var setup *target.SetupError
 	if !errors.As(err, &setup) || !strings.Contains(err.Error(), "version 99") {
 		t.Fatalf("Run error %v, want a SetupError naming the bad recording", err)
 	}
@@ -228,7 +229,7 @@ func TestCompareCalls(t *testing.T) {
 func TestNormalise(t *testing.T) {
 	const acct, id, other = "123456789012", "1234abcd-12ab-34cd-56ef-1234567890ab", "0000abcd-12ab-34cd-56ef-1234567890ab"
 	arn := "arn:aws:kms:eu-west-1:" + acct + ":key/" + id
-	tg := &Target{Region: "eu-west-1"}
+	tg := &target.Target{Region: "eu-west-1"}
 	tg.Learn(arn)
 	w := newWorld(tg, &Options{})
 	w.AddKey(&Key{Name: "K", ID: id, ARN: arn})
@@ -238,30 +239,30 @@ func TestNormalise(t *testing.T) {
 	body := func(v any) []byte { b, _ := json.Marshal(v); return b }
 	cases := []struct {
 		name string
-		o    *Outcome
+		o    *target.Outcome
 		key  *Key
 		want string
 	}{
-		{"generated mac", &Outcome{Op: "GenerateMac", Status: 200, Body: body(map[string]any{"KeyId": arn, "Mac": "AAAA", "MacAlgorithm": "HMAC_SHA_256"})}, w.keys["K"],
+		{"generated mac", &target.Outcome{Op: "GenerateMac", Status: 200, Body: body(map[string]any{"KeyId": arn, "Mac": "AAAA", "MacAlgorithm": "HMAC_SHA_256"})}, w.keys["K"],
 			`{"KeyId":"<key-arn:K>","Mac":"<mac:3 bytes>","MacAlgorithm":"HMAC_SHA_256"}`},
-		{"imported mac right", &Outcome{Op: "GenerateMac", Status: 200, Request: body(map[string]any{"Message": []byte("hi"), "MacAlgorithm": "HMAC_SHA_256"}),
+		{"imported mac right", &target.Outcome{Op: "GenerateMac", Status: 200, Request: body(map[string]any{"Message": []byte("hi"), "MacAlgorithm": "HMAC_SHA_256"}),
 			Body: body(map[string]any{"KeyId": imp.ARN, "Mac": []byte(importedMACBytes(imp.Material, "hi"))})}, imp,
 			`{"KeyId":"<key-arn:I>","Mac":"<mac:32 bytes, the HMAC of the imported material>"}`},
-		{"imported mac wrong", &Outcome{Op: "GenerateMac", Status: 200, Request: body(map[string]any{"Message": []byte("hi"), "MacAlgorithm": "HMAC_SHA_256"}),
+		{"imported mac wrong", &target.Outcome{Op: "GenerateMac", Status: 200, Request: body(map[string]any{"Message": []byte("hi"), "MacAlgorithm": "HMAC_SHA_256"}),
 			Body: body(map[string]any{"Mac": "AAAA"})}, imp, `{"Mac":"AAAA"}`},
-		{"metadata", &Outcome{Op: "DescribeKey", Status: 200, Body: []byte(`{"KeyMetadata":{"AWSAccountId":"` + acct + `","KeyId":"` + id + `","CreationDate":1.7e9,"ValidTo":"x","Description":"in eu-west-1"}}`)}, nil,
+		{"metadata", &target.Outcome{Op: "DescribeKey", Status: 200, Body: []byte(`{"KeyMetadata":{"AWSAccountId":"` + acct + `","KeyId":"` + id + `","CreationDate":1.7e9,"ValidTo":"x","Description":"in eu-west-1"}}`)}, nil,
 			`{"KeyMetadata":{"AWSAccountId":"<account>","CreationDate":"<time>","Description":"in <region>","KeyId":"<key-id:K>","ValidTo":"<time>"}}`},
-		{"import params", &Outcome{Op: "GetParametersForImport", Status: 200, Body: body(map[string]any{"KeyId": imp.ARN, "ImportToken": "AAAA", "PublicKey": "AAAAAA==", "ParametersValidTo": 1.7e9})}, imp,
+		{"import params", &target.Outcome{Op: "GetParametersForImport", Status: 200, Body: body(map[string]any{"KeyId": imp.ARN, "ImportToken": "AAAA", "PublicKey": "AAAAAA==", "ParametersValidTo": 1.7e9})}, imp,
 			`{"ImportToken":"<importToken>","KeyId":"<key-arn:I>","ParametersValidTo":"<time>","PublicKey":"<public-key:4 bytes>"}`},
-		{"unknown ids numbered", &Outcome{Op: "CreateKey", Status: 200, Body: []byte(`{"A":"9999abcd-12ab-34cd-56ef-1234567890ab","B":"8888abcd-12ab-34cd-56ef-1234567890ab","C":"9999abcd-12ab-34cd-56ef-1234567890ab"}`)}, nil,
+		{"unknown ids numbered", &target.Outcome{Op: "CreateKey", Status: 200, Body: []byte(`{"A":"9999abcd-12ab-34cd-56ef-1234567890ab","B":"8888abcd-12ab-34cd-56ef-1234567890ab","C":"9999abcd-12ab-34cd-56ef-1234567890ab"}`)}, nil,
 			`{"A":"<id:#1>","B":"<id:#2>","C":"<id:#1>"}`},
-		{"lists keep own entries", &Outcome{Op: "ListAliases", Status: 200, Body: body(map[string]any{"Aliases": []any{
+		{"lists keep own entries", &target.Outcome{Op: "ListAliases", Status: 200, Body: body(map[string]any{"Aliases": []any{
 			map[string]any{"AliasName": "alias/aws/ebs", "TargetKeyId": "7777abcd-12ab-34cd-56ef-1234567890ab"},
 			map[string]any{"AliasName": alias, "AliasArn": "arn:aws:kms:eu-west-1:" + acct + ":" + alias, "TargetKeyId": id}}})}, nil,
 			`{"Aliases":[{"AliasArn":"<alias-arn:A>","AliasName":"<alias:A>","TargetKeyId":"<key-id:K>"}]}`},
-		{"error message", &Outcome{Op: "GenerateMac", Status: 400, Type: "NotFoundException", HasMsg: true, Message: "Alias " + "arn:aws:kms:eu-west-1:" + acct + ":" + alias + " is not found."}, nil,
+		{"error message", &target.Outcome{Op: "GenerateMac", Status: 400, Type: "NotFoundException", HasMsg: true, Message: "Alias " + "arn:aws:kms:eu-west-1:" + acct + ":" + alias + " is not found."}, nil,
 			`400 NotFoundException "Alias <alias-arn:A> is not found."`},
-		{"no response", &Outcome{Op: "ListKeys", Err: fmt.Errorf("dial tcp 127.0.0.1:1234: refused")}, nil, `0 no HTTP response`},
+		{"no response", &target.Outcome{Op: "ListKeys", Err: fmt.Errorf("dial tcp 127.0.0.1:1234: refused")}, nil, `0 no HTTP response`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

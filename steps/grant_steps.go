@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/cucumber/godog"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // Steps for grants on HMAC keys (rules.md §14): CreateGrant as the call
@@ -50,7 +52,7 @@ func createGrantTable(ctx context.Context, name, key string, t *godog.Table) err
 
 // keepGrant names the grant a successful CreateGrant on k answered with,
 // and revokes it after the scenario (one already gone is fine).
-func (w *World) keepGrant(name string, k *Key, o *Outcome) {
+func (w *World) keepGrant(name string, k *Key, o *target.Outcome) {
 	id, _ := o.Member("GrantId")
 	tok, _ := o.Member("GrantToken")
 	g := &Grant{Name: name, ID: fmt.Sprint(id), Token: fmt.Sprint(tok), Key: k}

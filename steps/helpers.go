@@ -1,16 +1,21 @@
 package steps
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
+	"sort"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // The prologues most step functions share: the last outcome, a named key,
 // and the two ways a step treats its call (setup that must succeed, or the
 // call under test that only needs an answer).
 
-func lastOrErr(w *World) (*Outcome, error) {
+func lastOrErr(w *World) (*target.Outcome, error) {
 	if w.last == nil {
 		return nil, fmt.Errorf("no call was made yet")
 	}
@@ -20,7 +25,7 @@ func lastOrErr(w *World) (*Outcome, error) {
 // lastOutcome is the scenario's World and last outcome, for Then steps.
 // A call to an operation the endpoint lacks, in a scenario about another
 // rule, blocks the scenario by the rule that promises the operation.
-func lastOutcome(ctx context.Context) (*World, *Outcome, error) {
+func lastOutcome(ctx context.Context) (*World, *target.Outcome, error) {
 	w := WorldFrom(ctx)
 	o, err := lastOrErr(w)
 	if err == nil {
@@ -34,7 +39,7 @@ func lastOutcome(ctx context.Context) (*World, *Outcome, error) {
 var capabilityOps = map[string]bool{"GetParametersForImport": true, "ImportKeyMaterial": true,
 	"DeleteImportedKeyMaterial": true, "CreateGrant": true, "CreateAlias": true, "UpdateAlias": true}
 
-func (w *World) lacking(o *Outcome) error {
+func (w *World) lacking(o *target.Outcome) error {
 	if o.OK() || !capabilityOps[o.Op] || !notImplemented(o) {
 		return nil
 	}
@@ -47,7 +52,7 @@ func (w *World) lacking(o *Outcome) error {
 
 // lastResolved is lastOutcome and s with its placeholders resolved, in
 // that order: with no call yet, that is the error.
-func lastResolved(ctx context.Context, s string) (*World, *Outcome, string, error) {
+func lastResolved(ctx context.Context, s string) (*World, *target.Outcome, string, error) {
 	w, o, err := lastOutcome(ctx)
 	if err != nil {
 		return w, nil, "", err
@@ -65,7 +70,7 @@ func scenarioKey(ctx context.Context, name string) (*World, *Key, error) {
 
 // callRequired makes a setup call: any failure to get a 200 fails the step
 // (World.Require says how).
-func (w *World) callRequired(ctx context.Context, op string, req map[string]any, raw bool) (*Outcome, error) {
+func (w *World) callRequired(ctx context.Context, op string, req map[string]any, raw bool) (*target.Outcome, error) {
 	o, err := w.Call(ctx, op, req, raw)
 	if err != nil {
 		return nil, err
@@ -78,7 +83,7 @@ func (w *World) callRequired(ctx context.Context, op string, req map[string]any,
 
 // callUnderTest makes the call a scenario asserts on: any HTTP answer,
 // error or not, is for the Then steps; no answer at all fails the step.
-func (w *World) callUnderTest(ctx context.Context, op string, req map[string]any, raw bool) (*Outcome, error) {
+func (w *World) callUnderTest(ctx context.Context, op string, req map[string]any, raw bool) (*target.Outcome, error) {
 	o, err := w.Call(ctx, op, req, raw)
 	if err != nil {
 		return nil, err
@@ -87,4 +92,47 @@ func (w *World) callUnderTest(ctx context.Context, op string, req map[string]any
 		return nil, fmt.Errorf("%s: %s", op, o.Summary()) // nothing to assert on
 	}
 	return o, nil
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// marshalSorted is json.Marshal with map keys in order (Go does that
+// already) and without HTML escaping, so "<4096 bytes>" stays readable.
+func marshalSorted(v any) ([]byte, error) {
+	var b bytes.Buffer
+	e := json.NewEncoder(&b)
+	e.SetEscapeHTML(false)
+	if err := e.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + fmt.Sprintf("...<%d chars>", len(s))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func sortedKeys[M ~map[string]V, V any](m M) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // stepSets are the step-definition groups; each topic file adds its own
@@ -82,7 +84,7 @@ func byPickleOrder(ids []string) {
 }
 
 // initScenario wires hooks and steps for one scenario.
-func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector) {
+func initScenario(sc *godog.ScenarioContext, t *target.Target, o *Options, c *collector) {
 	g := goldenFor(t, o)
 	c.mu.Lock()
 	c.golden = g
@@ -214,9 +216,9 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 // runCleanup deletes aliases, runs registered cleanups, then schedules
 // created keys for deletion (7 days) unless --keep-keys.
 func (w *World) runCleanup(ctx context.Context) {
-	// The run's cleanup context (lost.go): not cut by Ctrl-C or --timeout,
+	// The run's cleanup context (target/lost.go): not cut by Ctrl-C or --timeout,
 	// but bounded after them, and ended when the endpoint is lost.
-	ctx, cancel := context.WithTimeout(cleanupFrom(ctx), time.Minute)
+	ctx, cancel := context.WithTimeout(target.CleanupFrom(ctx), time.Minute)
 	defer cancel()
 	for _, a := range w.ownAlias {
 		o := w.Target.Raw.Send(ctx, "DeleteAlias", mustJSON(map[string]any{"AliasName": a}))
@@ -235,23 +237,17 @@ func (w *World) runCleanup(ctx context.Context) {
 	for _, k := range w.ownKeys {
 		del := mustJSON(map[string]any{"KeyId": k, "PendingWindowInDays": 7})
 		o := w.Target.Raw.Send(ctx, "ScheduleKeyDeletion", del)
-		if o.Type == "KMSInvalidStateException" && !alreadyGone(o) && w.Target.Reference {
+		if o.Type == "KMSInvalidStateException" && !target.AlreadyGone(o) && w.Target.Reference {
 			// A state forced through the controls (Creating, Updating, ...)
 			// refuses deletion; the reference can be told to let go.
 			w.Target.Raw.Send(ctx, "KmsmacReference.SetKeyState", mustJSON(map[string]any{"KeyId": k, "KeyState": "Disabled"}))
 			o = w.Target.Raw.Send(ctx, "ScheduleKeyDeletion", del)
 		}
-		if !o.OK() && !alreadyGone(o) {
+		if !o.OK() && !target.AlreadyGone(o) {
 			w.cleaned = append(w.cleaned, fmt.Sprintf("ScheduleKeyDeletion %s: %s", k, o.Summary()))
-			w.Target.leftKey(k)
+			w.Target.LeftKey(k)
 		}
 	}
-}
-
-// alreadyGone: the scenario itself scheduled the deletion, or the key vanished.
-func alreadyGone(o *Outcome) bool {
-	return o.Type == "NotFoundException" ||
-		(o.Type == "KMSInvalidStateException" && strings.Contains(o.Message, "pending deletion"))
 }
 
 func firstLine(s string) string {

@@ -11,6 +11,8 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/kmsmac/kmsmac/properties"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // Key sharing: a key a scenario names in "Given a <spec> key "K"" (also
@@ -216,7 +218,7 @@ func stepArgText(st *godog.Step) string {
 
 // keyPool holds the run's shared keys.
 type keyPool struct {
-	t *Target
+	t *target.Target
 	o *Options
 
 	fileOnce sync.Once
@@ -265,7 +267,7 @@ type poolSlot struct {
 
 var pools sync.Map // *Target -> *keyPool
 
-func poolFor(t *Target, o *Options) *keyPool {
+func poolFor(t *target.Target, o *Options) *keyPool {
 	p, _ := pools.LoadOrStore(t, &keyPool{t: t, o: o, slots: map[poolKey]*poolSlot{}, fixtures: map[bool]*fixtureSlot{}, aliases: map[poolKey]string{}, given: map[poolKey]string{}})
 	return p.(*keyPool)
 }
@@ -340,7 +342,7 @@ func (p *keyPool) get(ctx context.Context, pk poolKey) (string, error) {
 	s := slotFor(&p.mu, p.slots, pk)
 	s.once.Do(func() {
 		req := map[string]any{"KeySpec": pk.Spec, "KeyUsage": pk.Usage,
-			"Tags": []map[string]string{{"TagKey": RunTagKey, "TagValue": p.t.RunID}}}
+			"Tags": []map[string]string{{"TagKey": target.RunTagKey, "TagValue": p.t.RunID}}}
 		if pk.Origin != "AWS_KMS" {
 			req["Origin"] = pk.Origin
 		}
@@ -368,7 +370,7 @@ func (p *keyPool) get(ctx context.Context, pk poolKey) (string, error) {
 
 // closeSharedKeys schedules the run's shared keys for deletion (unless
 // --keep-keys) and forgets the pool; it returns cleanup problems.
-func closeSharedKeys(ctx context.Context, t *Target, o *Options) []string {
+func closeSharedKeys(ctx context.Context, t *target.Target, o *Options) []string {
 	v, ok := pools.LoadAndDelete(t)
 	if !ok {
 		return nil
@@ -382,9 +384,9 @@ func closeSharedKeys(ctx context.Context, t *Target, o *Options) []string {
 	defer p.mu.Unlock()
 	del := func(what, id string) {
 		r := t.Raw.Send(ctx, "ScheduleKeyDeletion", mustJSON(map[string]any{"KeyId": id, "PendingWindowInDays": 7}))
-		if !r.OK() && !alreadyGone(r) {
+		if !r.OK() && !target.AlreadyGone(r) {
 			problems = append(problems, fmt.Sprintf("ScheduleKeyDeletion of %s %s: %s", what, id, r.Summary()))
-			t.leftKey(id)
+			t.LeftKey(id)
 		}
 	}
 	for _, s := range p.fixtures {
@@ -449,7 +451,7 @@ func init() {
 
 // sharedCreateKey answers the CreateKey of a "Given a <spec> key" step
 // with the run-wide key: DescribeKey has the same KeyMetadata shape.
-func (w *World) sharedCreateKey(ctx context.Context, req map[string]any) (*Outcome, bool, error) {
+func (w *World) sharedCreateKey(ctx context.Context, req map[string]any) (*target.Outcome, bool, error) {
 	pk, ok := w.share[w.sharing]
 	w.sharing = ""
 	if !ok {
@@ -473,7 +475,7 @@ func (w *World) sharedCreateKey(ctx context.Context, req map[string]any) (*Outco
 
 // givenAliasCall answers the CreateAlias of an "an alias" step served by
 // --keys with DescribeKey of the existing alias (nothing is created).
-func (w *World) givenAliasCall(ctx context.Context, req map[string]any) (*Outcome, bool) {
+func (w *World) givenAliasCall(ctx context.Context, req map[string]any) (*target.Outcome, bool) {
 	name, _ := req["AliasName"].(string)
 	for _, a := range w.givenAliases {
 		if a == name {

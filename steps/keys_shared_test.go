@@ -13,6 +13,7 @@ import (
 	messages "github.com/cucumber/messages/go/v21"
 
 	"github.com/kmsmac/kmsmac/reference"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 func step(text string, table ...string) *godog.Step {
@@ -132,7 +133,7 @@ func tagged(t *testing.T, srv *reference.Server, runID string) map[string]string
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := &Outcome{Status: 200, Body: out}
+	o := &target.Outcome{Status: 200, Body: out}
 	v, _ := o.Member("Keys")
 	states := map[string]string{}
 	for _, k := range v.([]any) {
@@ -142,7 +143,7 @@ func tagged(t *testing.T, srv *reference.Server, runID string) map[string]string
 			continue
 		}
 		d, _ := svc.Call(ctx, "DescribeKey", mustJSON(map[string]any{"KeyId": id}))
-		st, _ := (&Outcome{Status: 200, Body: d}).Member("KeyMetadata.KeyState")
+		st, _ := (&target.Outcome{Status: 200, Body: d}).Member("KeyMetadata.KeyState")
 		states[id] = fmt.Sprint(st)
 	}
 	return states
@@ -186,7 +187,7 @@ func TestKeysFileWithNoCreate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		id, _ := (&Outcome{Status: 200, Body: out}).Member("KeyMetadata.KeyId")
+		id, _ := (&target.Outcome{Status: 200, Body: out}).Member("KeyMetadata.KeyId")
 		return id.(string)
 	}
 	k256a := mk(`{"KeySpec":"HMAC_256","KeyUsage":"GENERATE_VERIFY_MAC"}`)
@@ -244,7 +245,7 @@ func TestKeysFileWithNoCreate(t *testing.T) {
 		t.Errorf("--no-create run created %d keys", res.KeysCreated)
 	}
 	d, _ := srv.Service().Call(ctx, "DescribeKey", mustJSON(map[string]any{"KeyId": k256a}))
-	if st, _ := (&Outcome{Status: 200, Body: d}).Member("KeyMetadata.KeyState"); st != "Enabled" {
+	if st, _ := (&target.Outcome{Status: 200, Body: d}).Member("KeyMetadata.KeyState"); st != "Enabled" {
 		t.Errorf("the given key is %v after the run", st)
 	}
 

@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"testing"
 	"time"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // Options configure one conformance run. The zero value runs every
@@ -33,13 +35,19 @@ type Options struct {
 	// Real KMS and CI (issue 6).
 	Profile        string        // shared-config profile for AWS (with --aws)
 	RequestTimeout time.Duration // one request; default 30s
-	Retries        int           // extra attempts for throttling and 5xx (see retry.go); 0 means 3, negative none
+	Retries        int           // extra attempts for throttling and 5xx (see target/retry.go); 0 means 3, negative none
 	KeysFile       string        // YAML mapping roles to existing keys (bring your own keys)
 	NoCreate       bool          // never create or change keys: scenarios that must are skipped with that reason
 	Golden         string        // a recording (kmsmac record) to compare the target's responses with
 	RecordTo       string        // write the normalised observed responses to this file (kmsmac record)
 
 	TestingT *testing.T // run scenarios as subtests (go test)
+}
+
+// TargetOptions are o's endpoint settings, for target.New.
+func (o Options) TargetOptions() target.Options {
+	return target.Options{Endpoint: o.Endpoint, AWS: o.AWS, Region: o.Region, Profile: o.Profile,
+		PollTimeout: o.PollTimeout, RequestTimeout: o.RequestTimeout, Retries: o.Retries}
 }
 
 // Status of one scenario.
@@ -86,7 +94,7 @@ type Result struct {
 	KeysCreated int64
 	KeepKeys    bool // --keep-keys: created keys were left in place
 	// Lost is "endpoint lost at scenario N (<error>)" when the endpoint
-	// stopped answering mid-run (lost.go): the result is partial, no verdict.
+	// stopped answering mid-run (target/lost.go): the result is partial, no verdict.
 	Lost string
 	// KeysLeft are keys cleanup could not schedule for deletion.
 	KeysLeft []string

@@ -14,6 +14,8 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/kmsmac/kmsmac/properties"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // Steps for the generated checks (@property): each runs one check of the
@@ -109,7 +111,7 @@ func runProperty(ctx context.Context, label string, c properties.Check, n, maxCo
 		return errors.New("a property needs at least one generated case")
 	}
 	cfg := properties.Config{Seed: w.RunSeed(), Tests: n, MaxCommands: maxCommands,
-		Tags:       map[string]string{RunTagKey: w.Target.RunID},
+		Tags:       map[string]string{target.RunTagKey: w.Target.RunID},
 		KeyCreated: func(string) { w.Target.KeysCreated.Add(1) }}
 	if w.Opts.AWS {
 		cfg.Wait = w.Target.PollTimeout // real KMS is eventually consistent (EC-1)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kmsmac/kmsmac/reference"
 	"github.com/kmsmac/kmsmac/reference/awsjson"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 func TestRunSeed(t *testing.T) {
@@ -27,7 +28,7 @@ func TestRunSeed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv(EnvSeed, tc.env)
 			o := &Options{Seed: tc.optSeed}
-			a, b := newWorld(&Target{}, o), newWorld(&Target{}, o)
+			a, b := newWorld(&target.Target{}, o), newWorld(&target.Target{}, o)
 			got := a.RunSeed()
 			if got == 0 || (tc.want != 0 && got != tc.want) {
 				t.Fatalf("seed %d, want %d (non-zero)", got, tc.want)

@@ -2,7 +2,6 @@ package steps
 
 import (
 	"bytes"
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -10,76 +9,25 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
-	"io"
 	"net/http"
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/kmsmac/kmsmac/target"
 )
-
-// exchange is the last HTTP request/response of one call; the SDK path
-// fills it through recordingTransport so SDK and raw outcomes look alike.
-type exchange struct {
-	reqBody []byte
-	status  int
-	header  http.Header
-	body    []byte
-}
-
-type exchangeKey struct{}
-
-func withExchange(ctx context.Context, x *exchange) context.Context {
-	return context.WithValue(ctx, exchangeKey{}, x)
-}
-
-// recordingTransport copies request and response bodies into the exchange
-// found in the request context (requests without one pass untouched).
-type recordingTransport struct{ next http.RoundTripper }
-
-// maxBody bounds what one response may make us hold in memory.
-const maxBody = 8 << 20
-
-func (t recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	x, _ := req.Context().Value(exchangeKey{}).(*exchange)
-	if x == nil {
-		return t.next.RoundTrip(req)
-	}
-	if req.Body != nil && req.Body != http.NoBody {
-		b, err := io.ReadAll(req.Body)
-		req.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		x.reqBody = b
-		req.Body = io.NopCloser(bytes.NewReader(b))
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
-	}
-	resp, err := t.next.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	resp.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	x.status, x.header, x.body = resp.StatusCode, resp.Header.Clone(), b
-	resp.Body = io.NopCloser(bytes.NewReader(b))
-	resp.ContentLength = int64(len(b))
-	return resp, nil
-}
 
 // tape is one scenario's calls as the scenario saw them: every outcome
 // that became the scenario's last after a step (what Then steps assert
 // on). Harness traffic (polling, cleanup, setup steps that restore the
 // last outcome) never shows up, so two targets give the same sequence.
 type tape struct {
-	seen  *Outcome
+	seen  *target.Outcome
 	calls []tapedCall
 }
 
 type tapedCall struct {
-	o   *Outcome
+	o   *target.Outcome
 	key *Key // the scenario key the request named, if any
 }
 
@@ -139,9 +87,7 @@ func newNormaliser(w *World) *normaliser {
 		add(w.keys[name].ARN, "<key-arn:"+name+">")
 	}
 	t := w.Target
-	t.mu.Lock()
-	partition, account := t.partition, t.account
-	t.mu.Unlock()
+	partition, account := t.Account()
 	for _, name := range sortedKeys(w.aliases) {
 		a := w.aliases[name]
 		if account != "" {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/kmsmac/kmsmac/features"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // WriteSummary prints the end-of-run summary: scenario and rule counts,
@@ -86,7 +88,7 @@ func (r Result) WriteSummary(w io.Writer) {
 	if !r.OK() {
 		verdict = "FAIL"
 	}
-	if r.Lost != "" { // lost.go: a dead endpoint is no verdict
+	if r.Lost != "" { // target/lost.go: a dead endpoint is no verdict
 		verdict = "NO VERDICT: endpoint lost"
 	}
 	fmt.Fprintf(w, "%s (%s)\n", verdict, r.Wall.Round(1e6))
@@ -134,10 +136,10 @@ func (r Result) writeKeysLine(w io.Writer) {
 	if r.KeepKeys {
 		fate = "kept (--keep-keys); remove them later with kmsmac cleanup --run-id " + r.RunID
 	}
-	if n := len(r.KeysLeft); n > 0 && !r.KeepKeys { // lost.go
+	if n := len(r.KeysLeft); n > 0 && !r.KeepKeys { // target/lost.go
 		fate = fmt.Sprintf("%d of them could not be scheduled for deletion: remove them with kmsmac cleanup --run-id %s", n, r.RunID)
 	}
-	fmt.Fprintf(w, "%d keys created (tag %s=%s), %s\n", r.KeysCreated, RunTagKey, r.RunID, fate)
+	fmt.Fprintf(w, "%d keys created (tag %s=%s), %s\n", r.KeysCreated, target.RunTagKey, r.RunID, fate)
 }
 
 // RuleIDs lists, sorted, the rules whose run-wide verdict is st.

@@ -13,6 +13,8 @@ import (
 
 	"github.com/cucumber/godog"
 	"github.com/kmsmac/kmsmac/features"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // Run runs the conformance suite against o's target and returns every
@@ -25,9 +27,9 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		defer cancel()
 	}
 	if err := ValidateTags(o.Tags); err != nil {
-		return Result{}, &SetupError{err}
+		return Result{}, &target.SetupError{Err: err}
 	}
-	t, err := NewTarget(ctx, o)
+	t, err := target.New(ctx, o.TargetOptions())
 	if err != nil {
 		return Result{}, err
 	}
@@ -40,27 +42,27 @@ func Run(ctx context.Context, o Options) (Result, error) {
 // on Ctrl-C) stops the run: scenarios not yet started do not run, the one
 // in flight is reported as skipped ("interrupted"), every started scenario
 // still cleans up, and Result.Note says so.
-func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
+func RunOn(ctx context.Context, t *target.Target, o Options) (Result, error) {
 	start := time.Now()
 	if err := ValidateTags(o.Tags); err != nil {
-		return Result{}, &SetupError{err}
+		return Result{}, &target.SetupError{Err: err}
 	}
 	if err := checkKeysFile(o); err != nil { // keys_file.go
-		return Result{}, &SetupError{err}
+		return Result{}, &target.SetupError{Err: err}
 	}
 	// golden.go: the recording is read once, here, so a bad one is a setup error.
 	if g := goldenFor(t, &o); g != nil && g.loadErr != nil {
-		return Result{}, &SetupError{g.loadErr}
+		return Result{}, &target.SetupError{Err: g.loadErr}
 	}
 	if o.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 	}
-	// lost.go: cleanup outlives a cancel, a timeout or a lost endpoint by
+	// target/lost.go: cleanup outlives a cancel, a timeout or a lost endpoint by
 	// a bounded time; the run's own calls end with ctx, or when the
 	// endpoint is found lost.
-	cleanupCtx, cancelCleanup := cleanupContext(ctx, cleanupBound(t.timeout))
+	cleanupCtx, cancelCleanup := target.CleanupContext(ctx, target.CleanupBound(t.RequestTimeout()))
 	defer cancelCleanup()
 	ctx, cancelRun := context.WithCancel(ctx)
 	defer cancelRun()
@@ -85,23 +87,21 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 	}
 	total, err := CountScenarios(fsys, o.Tags)
 	if err != nil {
-		return Result{}, &SetupError{err}
+		return Result{}, &target.SetupError{Err: err}
 	}
 	if total == 0 {
-		return Result{}, &SetupError{fmt.Errorf("no scenario matched --tags %q", o.Tags)}
+		return Result{}, &target.SetupError{Err: fmt.Errorf("no scenario matched --tags %q", o.Tags)}
 	}
 	suiteName := fmt.Sprintf("kmsmac %s %d", t.RunID, suiteSeq.Add(1))
 	c := newCollector()
-	if t.health != nil {
-		t.health.setOnLost(func(e *EndpointLostError) {
-			c.mu.Lock()
-			e.Scenario = len(c.order)
-			c.mu.Unlock()
-			cancelRun()
-			cancelCleanup() // its calls would fail at once anyway
-		})
-		defer t.health.setOnLost(nil)
-	}
+	t.OnLost(func(e *target.EndpointLostError) {
+		c.mu.Lock()
+		e.Scenario = len(c.order)
+		c.mu.Unlock()
+		cancelRun()
+		cancelCleanup() // its calls would fail at once anyway
+	})
+	defer t.OnLost(nil)
 	if strings.Contains(format, "progress") {
 		c.progress = registerProgress(suiteName, total)
 		defer unregisterProgress(suiteName)
@@ -115,7 +115,7 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 			// Registered first so it runs first: after a cancel, scenarios
 			// that have not started do not run at all.
 			sc.Before(func(sctx context.Context, s *godog.Scenario) (context.Context, error) {
-				sctx = withCleanup(sctx, cleanupCtx)
+				sctx = target.WithCleanup(sctx, cleanupCtx)
 				if t.Lost() != nil || ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 					notRunMu.Lock()
 					notRun[s.Id] = true
@@ -141,7 +141,7 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 		},
 	}
 	if status := suite.Run(); status == 2 {
-		return Result{}, &SetupError{errors.New("godog rejected the options (tags expression, formatter or feature files); see the message above")}
+		return Result{}, &target.SetupError{Err: errors.New("godog rejected the options (tags expression, formatter or feature files); see the message above")}
 	}
 	res := Result{Target: t.Name, Scenarios: c.resultsExcept(notRun), Wall: time.Since(start), Strict: o.Strict, Seed: o.Seed, RunID: t.RunID, KeepKeys: o.KeepKeys}
 	res.KeysCreated = t.KeysCreated.Load()
@@ -167,11 +167,11 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 		}
 	}
 	// Shared keys and the probe key: within the cleanup bound from here.
-	sharedCtx, cancelShared := context.WithTimeout(cleanupCtx, cleanupBound(t.timeout))
+	sharedCtx, cancelShared := context.WithTimeout(cleanupCtx, target.CleanupBound(t.RequestTimeout()))
 	if p := closeSharedKeys(sharedCtx, t, &o); len(p) > 0 && lost == nil { // keys_shared.go
 		res.Note = strings.TrimPrefix(res.Note+"; cleanup of shared keys: "+strings.Join(p, "; "), "; ")
 	}
-	t.closeProbeKey(sharedCtx)
+	t.CloseProbeKey(sharedCtx)
 	cancelShared()
 	res.KeysLeft = t.KeysLeft()
 	if len(res.KeysLeft) > 0 {
@@ -179,7 +179,7 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 			res.Note, len(res.KeysLeft), strings.Join(res.KeysLeft, ", "), t.RunID), "; ")
 	}
 	if err := writeJUnitFiles(junitFiles, res); err != nil {
-		return res, &SetupError{err}
+		return res, &target.SetupError{Err: err}
 	}
 	return res, nil
 }
@@ -190,7 +190,7 @@ var suiteSeq atomic.Int64
 // endpoint stopped answering (they ended after the call that found it
 // lost began) into skips: a dead endpoint is no verdict. It returns how
 // many it changed.
-func markLost(res *Result, c *collector, notRun map[string]bool, lost *EndpointLostError) int {
+func markLost(res *Result, c *collector, notRun map[string]bool, lost *target.EndpointLostError) int {
 	c.mu.Lock()
 	var starts []time.Time // in the order of res.Scenarios (resultsExcept)
 	for _, id := range c.order {
@@ -238,16 +238,16 @@ func needsSequential(format string) bool {
 // markSteps tells the transports which calls are under test: Given
 // (context) steps are setup, When and Then steps carry the calls that
 // scenarios assert on, and after a step (cleanup) it is harness again.
-// See retry.go for what that changes.
+// See target/retry.go for what that changes.
 func markSteps(sc *godog.ScenarioContext) {
 	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
 		if string(st.Type) == "Context" {
-			return harness(ctx), nil
+			return target.Harness(ctx), nil
 		}
-		return underTest(ctx), nil
+		return target.UnderTest(ctx), nil
 	})
 	sc.StepContext().After(func(ctx context.Context, _ *godog.Step, _ godog.StepResultStatus, _ error) (context.Context, error) {
-		return harness(ctx), nil
+		return target.Harness(ctx), nil
 	})
 }
 

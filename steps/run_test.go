@@ -13,6 +13,7 @@ import (
 
 	"github.com/cucumber/godog"
 	"github.com/kmsmac/kmsmac/reference"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // selfTest is a feature that checks the harness, not an endpoint: each
@@ -177,7 +178,7 @@ func rewritingProxy(t *testing.T, url string, intercept func(target string) (int
 	p := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if intercept != nil {
 			if st, body, ok := intercept(r.Header.Get("X-Amz-Target")); ok {
-				w.Header().Set("Content-Type", JSONContentType)
+				w.Header().Set("Content-Type", target.JSONContentType)
 				w.WriteHeader(st)
 				io.WriteString(w, body)
 				return
@@ -222,7 +223,7 @@ func TestUnreachableEndpointIsSetupError(t *testing.T) {
 	url := srv.URL
 	srv.Close() // nothing listens there any more
 	_, err := Run(context.Background(), Options{Endpoint: url})
-	var se *SetupError
+	var se *target.SetupError
 	if !errors.As(err, &se) || !strings.Contains(err.Error(), "unreachable") {
 		t.Errorf("got %v, want a SetupError saying unreachable", err)
 	}

@@ -17,6 +17,8 @@ import (
 	"github.com/kmsmac/kmsmac/kmsspec"
 	"github.com/kmsmac/kmsmac/properties"
 	"github.com/kmsmac/kmsmac/vectors"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // Steps for the known-answer vectors (@vectors): Wycheproof through the
@@ -45,7 +47,7 @@ type vectorReport struct {
 	total, run, passed, keys int
 	skipped                  map[string]int // reason -> vectors
 	failures                 []string
-	firstBad                 *Outcome // the call of the first failure, shown as the request
+	firstBad                 *target.Outcome // the call of the first failure, shown as the request
 }
 
 const vectorRunKey = "vectors:run"
@@ -227,10 +229,10 @@ func (w *World) importVectorKey(ctx context.Context, alg string, material []byte
 // did) and the call that showed it. VerifyMac must refuse every tag that is
 // not the full MAC, a correct but truncated one too (VM-FAIL-2: only an
 // identical tag verifies).
-func (w *World) checkVector(ctx context.Context, k *Key, v properties.Vector) (string, *Outcome) {
+func (w *World) checkVector(ctx context.Context, k *Key, v properties.Vector) (string, *target.Outcome) {
 	var why []string
-	var bad *Outcome
-	note := func(o *Outcome, format string, args ...any) {
+	var bad *target.Outcome
+	note := func(o *target.Outcome, format string, args ...any) {
 		why = append(why, fmt.Sprintf(format, args...))
 		if bad == nil {
 			bad = o

@@ -16,13 +16,14 @@ import (
 	"github.com/kmsmac/kmsmac/features"
 	"github.com/kmsmac/kmsmac/reference"
 	"github.com/kmsmac/kmsmac/reference/awsjson"
+	"github.com/kmsmac/kmsmac/target"
 	"github.com/kmsmac/kmsmac/vectors"
 )
 
 // scenarioCtx is a context holding a World for calling steps directly.
 func scenarioCtx(t *testing.T, o *Options) (context.Context, *World) {
 	t.Helper()
-	w := newWorld(&Target{Name: "none"}, o)
+	w := newWorld(&target.Target{Name: "none"}, o)
 	w.ev = scenarioEvidence(nil, false) // no rule tags: assertions are hard
 	return context.WithValue(context.Background(), worldKey{}, w), w
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/cucumber/godog"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // Per-rule verdicts. Every check a step makes is charged to the rules that
@@ -138,7 +140,7 @@ func IsBlocked(err error) (rule, reason string, ok bool) {
 
 // blockingRule is the catalogued rule that a setup call's failure shows
 // the endpoint breaks: the HMAC lifecycle rule that promises the call works.
-func blockingRule(o *Outcome) string {
+func blockingRule(o *target.Outcome) string {
 	var req map[string]any
 	_ = json.Unmarshal(o.Request, &req)
 	str := func(k string) string { s, _ := req[k].(string); return s }

@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/kmsmac/kmsmac/steps"
+	"github.com/kmsmac/kmsmac/target"
 	flag "github.com/spf13/pflag" // drop-in for the standard flag package
 )
 
@@ -70,7 +71,7 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	o.Output = stdout
 	ctx, interrupted, stop := interruptContext(stderr)
 	defer stop()
-	t, err := steps.NewTarget(ctx, o)
+	t, err := target.New(ctx, o.TargetOptions())
 	if err != nil {
 		fmt.Fprintln(stderr, "kmsmac conform: setup failed:", err)
 		return 2
@@ -79,7 +80,7 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	res, err := steps.RunOn(ctx, t, o)
 	t.Close(context.WithoutCancel(ctx))
 	if err != nil {
-		var se *steps.SetupError
+		var se *target.SetupError
 		if errors.As(err, &se) {
 			fmt.Fprintln(stderr, "kmsmac conform: setup failed:", err)
 		} else {

@@ -1,4 +1,4 @@
-package steps
+package target
 
 import (
 	"context"
@@ -67,9 +67,24 @@ type SetupError struct{ Err error }
 func (e *SetupError) Error() string { return e.Err.Error() }
 func (e *SetupError) Unwrap() error { return e.Err }
 
-// NewTarget builds the clients for o's target and checks that the
-// endpoint answers.
-func NewTarget(ctx context.Context, o Options) (*Target, error) {
+// Options choose the endpoint and how patiently to talk to it; they are
+// the target's share of a run's options (steps.Options.TargetOptions).
+type Options struct {
+	// Endpoint is a URL (http://127.0.0.1:4566); AWS uses the SDK's
+	// default configuration chain. Neither means the embedded reference.
+	Endpoint string
+	AWS      bool
+	Region   string // default: AWS_REGION / AWS_DEFAULT_REGION, then us-east-1
+	Profile  string // shared-config profile for AWS (with AWS)
+
+	PollTimeout    time.Duration // per state wait; default 30s
+	RequestTimeout time.Duration // one request; default 30s
+	Retries        int           // extra attempts for throttling and 5xx (see retry.go); 0 means 3, negative none
+}
+
+// New builds the clients for o's target and checks that the endpoint
+// answers.
+func New(ctx context.Context, o Options) (*Target, error) {
 	t := &Target{RunID: newRunID(), PollTimeout: o.PollTimeout, retries: retriesOf(o), timeout: requestTimeoutOf(o)}
 	if t.PollTimeout <= 0 {
 		t.PollTimeout = 30 * time.Second
@@ -321,7 +336,7 @@ func netReason(err error) string {
 func (t *Target) Close(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, t.timeout) // bounded, whatever ctx is
 	defer cancel()
-	t.closeProbeKey(ctx)
+	t.CloseProbeKey(ctx)
 	if t.closeFn != nil {
 		return t.closeFn()
 	}
@@ -509,9 +524,20 @@ func redact(id string) string {
 	return strings.Repeat("*", len(id)-4) + id[len(id)-4:]
 }
 
-// closeProbeKey schedules the identity probe key for deletion, once; a
+// RequestTimeout bounds one request (Options.RequestTimeout, resolved).
+func (t *Target) RequestTimeout() time.Duration { return t.timeout }
+
+// Account is the partition and account learned so far ("" if none yet):
+// what Identity or Learn found, without a request.
+func (t *Target) Account() (partition, account string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.partition, t.account
+}
+
+// CloseProbeKey schedules the identity probe key for deletion, once; a
 // key it cannot delete is listed in KeysLeft.
-func (t *Target) closeProbeKey(ctx context.Context) {
+func (t *Target) CloseProbeKey(ctx context.Context) {
 	t.mu.Lock()
 	id := t.probeKey
 	t.probeKey = ""
@@ -520,7 +546,13 @@ func (t *Target) closeProbeKey(ctx context.Context) {
 		return
 	}
 	o := t.Raw.Send(ctx, "ScheduleKeyDeletion", mustJSON(map[string]any{"KeyId": id, "PendingWindowInDays": 7}))
-	if !o.OK() && !alreadyGone(o) {
-		t.leftKey(id)
+	if !o.OK() && !AlreadyGone(o) {
+		t.LeftKey(id)
 	}
+}
+
+// AlreadyGone: the scenario itself scheduled the deletion, or the key vanished.
+func AlreadyGone(o *Outcome) bool {
+	return o.Type == "NotFoundException" ||
+		(o.Type == "KMSInvalidStateException" && strings.Contains(o.Message, "pending deletion"))
 }
