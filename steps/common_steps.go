@@ -13,6 +13,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -297,7 +298,7 @@ func thenSucceeds(ctx context.Context) error {
 	}
 	if notImplemented(o) && !o.OK() {
 		// hard even in a soft scenario: the operation is missing
-		w.note(w.checking(), Failed, "success (HTTP 200)", firstLine(RequireText(o)))
+		w.note(w.checking(), results.Failed, "success (HTTP 200)", firstLine(RequireText(o)))
 		return w.Failure("success (HTTP 200)", RequireText(o))
 	}
 	return w.Check(KindCode, o.OK(), "success (HTTP 200)", o.Summary())

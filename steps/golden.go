@@ -17,6 +17,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -53,11 +54,11 @@ type GoldenMeta struct {
 
 // GoldenScenario is one scenario (one Examples row of an outline).
 type GoldenScenario struct {
-	Feature string   `json:"feature"`
-	Name    string   `json:"name"`
-	Example string   `json:"example,omitempty"` // "row <hash of its steps>" for an outline row
-	Rules   []string `json:"rules,omitempty"`
-	Verdict Status   `json:"verdict"`
+	Feature string         `json:"feature"`
+	Name    string         `json:"name"`
+	Example string         `json:"example,omitempty"` // "row <hash of its steps>" for an outline row
+	Rules   []string       `json:"rules,omitempty"`
+	Verdict results.Status `json:"verdict"`
 	// VerdictOnly: property and vector scenarios make thousands of random
 	// calls; only their verdict is kept.
 	VerdictOnly bool         `json:"verdict_only,omitempty"`
@@ -175,8 +176,8 @@ type goldenVerdict struct {
 	label    string
 	class    string // matched, differed, missing, not compared
 	diffs    []string
-	recorded Status // the recording's verdict ("" when missing)
-	observed Status
+	recorded results.Status // the recording's verdict ("" when missing)
+	observed results.Status
 }
 
 var (
@@ -240,10 +241,10 @@ func exampleOf(s *godog.Scenario) string {
 }
 
 // scenarioDone records or compares one finished scenario.
-func (g *goldenRun) scenarioDone(w *World, s *godog.Scenario, r *ScenarioResult) {
+func (g *goldenRun) scenarioDone(w *World, s *godog.Scenario, r *results.ScenarioResult) {
 	gs := GoldenScenario{Feature: s.Uri, Name: s.Name, Example: exampleOf(s), Rules: r.Rules, Verdict: r.Status,
 		VerdictOnly: w.Tags["@property"] || w.Tags["@vectors"]}
-	if !gs.VerdictOnly && r.Status != Skipped {
+	if !gs.VerdictOnly && r.Status != results.Skipped {
 		gs.Calls = normalisedCalls(w)
 	}
 	g.mu.Lock()
@@ -263,7 +264,7 @@ func (g *goldenRun) scenarioDone(w *World, s *godog.Scenario, r *ScenarioResult)
 	switch {
 	case rec == nil:
 		v.class = "missing"
-	case rec.Verdict == Skipped || r.Status == Skipped:
+	case rec.Verdict == results.Skipped || r.Status == results.Skipped:
 		v.class, v.recorded = "not compared", rec.Verdict
 	default:
 		v.recorded = rec.Verdict
@@ -295,12 +296,12 @@ func (g *goldenRun) finish() {
 	defer g.mu.Unlock()
 	rec := &Golden{Format: GoldenFormat, Version: GoldenVersion, Scenarios: append([]GoldenScenario(nil), g.recorded...),
 		Meta: GoldenMeta{Target: g.target.Name, Region: g.target.Region, Date: time.Now().UTC().Format(time.RFC3339),
-			Kmsmac: Version(), Tags: g.opts.Tags, Seed: g.opts.Seed}}
+			Kmsmac: results.Version(), Tags: g.opts.Tags, Seed: g.opts.Seed}}
 	g.writeErr = rec.Write(g.opts.RecordTo)
 }
 
-// RecordingError is the error writing the recording of the run (Options.RecordTo), if any.
-func (r Result) RecordingError() error {
+// RecordingError is the error writing the recording of run r (Options.RecordTo), if any.
+func RecordingError(r results.Result) error {
 	goldenMu.Lock()
 	g := goldenRuns[r.RunID]
 	goldenMu.Unlock()
@@ -454,7 +455,7 @@ const maxDiffLines = 8
 
 // writeGoldenSummary reports where the target differed from a recording
 // (--golden) and where the recording and the rules disagree.
-func (r Result) writeGoldenSummary(w io.Writer) {
+func writeGoldenSummary(w io.Writer, r results.Result) {
 	goldenMu.Lock()
 	g := goldenRuns[r.RunID]
 	goldenMu.Unlock()
@@ -495,7 +496,7 @@ func (r Result) writeGoldenSummary(w io.Writer) {
 		case "missing":
 			missing = append(missing, "  - "+v.label)
 		}
-		if v.recorded != "" && v.recorded != Skipped && v.observed != Skipped && v.recorded != v.observed {
+		if v.recorded != "" && v.recorded != results.Skipped && v.observed != results.Skipped && v.recorded != v.observed {
 			disagree = append(disagree, fmt.Sprintf("  - %s: the recorded target %s, this target %s", v.label, verdictWord(v.recorded), verdictWord(v.observed)))
 		}
 	}
@@ -512,13 +513,13 @@ func (r Result) writeGoldenSummary(w io.Writer) {
 	}
 }
 
-func verdictWord(s Status) string {
+func verdictWord(s results.Status) string {
 	switch s {
-	case Passed:
+	case results.Passed:
 		return "passes the rules"
-	case Deviation:
+	case results.Deviation:
 		return "passes with an unverified deviation"
-	case Failed:
+	case results.Failed:
 		return "fails the rules"
 	}
 	return string(s)

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/kmsmac/kmsmac/internal/motoserver"
+	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -24,7 +25,7 @@ import (
 // grant, DryRun, a @reference-only state and property verdicts.
 const goldenTags = "@GM-OK-1,@GM-OK-4,@KID-5,@GR-1,@STATE-6,@DRY-2"
 
-func record(t *testing.T, tags string, o Options) (string, Result) {
+func record(t *testing.T, tags string, o Options) (string, results.Result) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "sub", "golden.json")
 	o.Tags, o.RecordTo, o.Seed = tags, path, 7
@@ -32,15 +33,15 @@ func record(t *testing.T, tags string, o Options) (string, Result) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := res.RecordingError(); err != nil {
+	if err := RecordingError(res); err != nil {
 		t.Fatal(err)
 	}
 	return path, res
 }
 
-func summary(r Result) string {
+func summary(r results.Result) string {
 	var b bytes.Buffer
-	r.writeGoldenSummary(&b)
+	writeGoldenSummary(&b, r)
 	return b.String()
 }
 
@@ -67,7 +68,7 @@ func TestRecordThenReplayAgainstTheReference(t *testing.T) {
 				t.Errorf("%s: verdict-only scenario has calls", s.Name)
 			}
 		}
-		if s.Verdict == Skipped {
+		if s.Verdict == results.Skipped {
 			t.Errorf("%s skipped against the reference", s.Name)
 		}
 		for _, c := range s.Calls {
@@ -112,7 +113,7 @@ func TestReplayReportsDifferencesMissingAndDisagreement(t *testing.T) {
 	for i, s := range g.Scenarios {
 		if !s.VerdictOnly && len(s.Calls) > 0 && s.Calls[0].Op == "GenerateMac" {
 			g.Scenarios[i].Calls[0].Response = bytes.Replace(s.Calls[0].Response, []byte("<key-arn:K>"), []byte("<key-id:K>"), 1)
-			g.Scenarios[i].Verdict = Failed
+			g.Scenarios[i].Verdict = results.Failed
 			changed = s.Name
 			break
 		}
@@ -129,7 +130,7 @@ func TestReplayReportsDifferencesMissingAndDisagreement(t *testing.T) {
 	}
 	var diffs []string
 	for _, s := range rep.Scenarios {
-		if s.Status != Passed {
+		if s.Status != results.Passed {
 			t.Errorf("%s: %s (a recording never changes the verdict)", s.Name, s.Status)
 		}
 		if s.Name == changed {

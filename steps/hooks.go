@@ -13,6 +13,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -27,7 +28,7 @@ func registerSteps(f func(*godog.ScenarioContext)) { stepSets = append(stepSets,
 type collector struct {
 	mu    sync.Mutex
 	order []string
-	byID  map[string]*ScenarioResult
+	byID  map[string]*results.ScenarioResult
 	start map[string]time.Time
 
 	golden   *goldenRun // recording or replay, when the run asks for one
@@ -36,10 +37,10 @@ type collector struct {
 }
 
 func newCollector() *collector {
-	return &collector{byID: map[string]*ScenarioResult{}, start: map[string]time.Time{}}
+	return &collector{byID: map[string]*results.ScenarioResult{}, start: map[string]time.Time{}}
 }
 
-func (c *collector) put(id string, r *ScenarioResult) {
+func (c *collector) put(id string, r *results.ScenarioResult) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.byID[id]; !ok {
@@ -49,7 +50,7 @@ func (c *collector) put(id string, r *ScenarioResult) {
 	c.byID[id] = r
 }
 
-func (c *collector) results() []ScenarioResult {
+func (c *collector) results() []results.ScenarioResult {
 	c.done.Do(func() {
 		c.mu.Lock()
 		g := c.golden
@@ -59,7 +60,7 @@ func (c *collector) results() []ScenarioResult {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	byPickleOrder(c.order)
-	out := make([]ScenarioResult, 0, len(c.order))
+	out := make([]results.ScenarioResult, 0, len(c.order))
 	for _, id := range c.order {
 		out = append(out, *c.byID[id])
 	}
@@ -95,17 +96,17 @@ func initScenario(sc *godog.ScenarioContext, t *target.Target, o *Options, c *co
 		w.steps = prepareSteps(s)
 		for _, tag := range s.Tags {
 			w.Tags[tag.Name] = true
-			if id := strings.TrimPrefix(tag.Name, "@"); RuleTag.MatchString(id) {
+			if id := strings.TrimPrefix(tag.Name, "@"); results.RuleTag.MatchString(id) {
 				w.Rules = append(w.Rules, id)
 			}
 		}
 		w.ev = scenarioEvidence(w.Rules, w.Tags["@unverified"])
-		r := &ScenarioResult{Feature: s.Uri, Name: s.Name, Rules: w.Rules, Status: Failed,
+		r := &results.ScenarioResult{Feature: s.Uri, Name: s.Name, Rules: w.Rules, Status: results.Failed,
 			Reason: "scenario did not finish"}
 		ctx = context.WithValue(ctx, worldKey{}, w)
 		if w.Tags["@reference-only"] && !t.Reference {
-			r.Status, r.Reason = Skipped, "@reference-only: needs the KmsmacReference.* controls, which only a kmsmac reference endpoint has"
-			r.RuleOutcomes = w.allRules(Skipped, r.Reason)
+			r.Status, r.Reason = results.Skipped, "@reference-only: needs the KmsmacReference.* controls, which only a kmsmac reference endpoint has"
+			r.RuleOutcomes = w.allRules(results.Skipped, r.Reason)
 			c.put(s.Id, r)
 			return ctx, godog.ErrSkip
 		}
@@ -157,7 +158,7 @@ func initScenario(sc *godog.ScenarioContext, t *target.Target, o *Options, c *co
 		if r == nil {
 			return ctx, nil
 		}
-		if r.Status == Skipped {
+		if r.Status == results.Skipped {
 			if g != nil {
 				g.scenarioDone(w, s, r)
 			}
@@ -177,17 +178,17 @@ func initScenario(sc *godog.ScenarioContext, t *target.Target, o *Options, c *co
 		}
 		switch {
 		case w.skipped != "" && (err == nil || errors.Is(err, godog.ErrSkip)):
-			r.Status, r.Reason = Skipped, w.skipped
-			r.RuleOutcomes = w.allRules(Skipped, w.skipped)
+			r.Status, r.Reason = results.Skipped, w.skipped
+			r.RuleOutcomes = w.allRules(results.Skipped, w.skipped)
 		case blocked != nil:
 			r.RuleOutcomes = w.ruleOutcomes(w.steps, w.failedAt, err, blocked)
-			r.Status, r.Reason, r.Short = Blocked, blocked.Error(), firstLine(blocked.Error())
+			r.Status, r.Reason, r.Short = results.Blocked, blocked.Error(), firstLine(blocked.Error())
 			if slices.Contains(w.Rules, blocked.rule) {
-				r.Status = Failed // blocked by one of its own rules: that rule failed here
+				r.Status = results.Failed // blocked by one of its own rules: that rule failed here
 			}
 		case failed:
 			r.RuleOutcomes = w.ruleOutcomes(w.steps, w.failedAt, err, nil)
-			r.Status, r.Reason = Failed, strings.TrimSpace(err.Error())
+			r.Status, r.Reason = results.Failed, strings.TrimSpace(err.Error())
 			var f *failure
 			if errors.As(err, &f) {
 				r.Observed, r.Short = f.observed, "expected "+f.expected+"; observed "+f.observed
@@ -196,10 +197,10 @@ func initScenario(sc *godog.ScenarioContext, t *target.Target, o *Options, c *co
 			}
 		case len(w.soft) > 0:
 			r.RuleOutcomes = w.ruleOutcomes(w.steps, -1, nil, nil)
-			r.Status, r.Reason = Deviation, strings.Join(w.soft, "; ")
+			r.Status, r.Reason = results.Deviation, strings.Join(w.soft, "; ")
 		default:
 			r.RuleOutcomes = w.ruleOutcomes(w.steps, -1, nil, nil)
-			r.Status, r.Reason = Passed, ""
+			r.Status, r.Reason = results.Passed, ""
 		}
 		if g != nil {
 			g.scenarioDone(w, s, r) // compares calls; never changes the verdict

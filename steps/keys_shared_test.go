@@ -13,6 +13,7 @@ import (
 	messages "github.com/cucumber/messages/go/v21"
 
 	"github.com/kmsmac/kmsmac/reference"
+	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -157,7 +158,7 @@ func TestSharedKeysCreatedOnceAndCleanedUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := res.Counts(); c[Passed] != 6 {
+	if c := res.Counts(); c[results.Passed] != 6 {
 		t.Fatalf("counts %v: %+v", c, res.Scenarios)
 	}
 	// 2 shared keys (slots 0 and 1) for the three outlines, 1 for the
@@ -232,12 +233,12 @@ func TestKeysFileWithNoCreate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]Status{"one given key": Passed, "needs a second key": Skipped, "changes the key": Skipped, "through an alias": Passed}
+	want := map[string]results.Status{"one given key": results.Passed, "needs a second key": results.Skipped, "changes the key": results.Skipped, "through an alias": results.Passed}
 	for _, s := range res.Scenarios {
 		if s.Status != want[s.Name] {
 			t.Errorf("%q: %s (%s), want %s", s.Name, s.Status, s.Reason, want[s.Name])
 		}
-		if s.Status == Skipped && s.Reason != NoCreateReason {
+		if s.Status == results.Skipped && s.Reason != NoCreateReason {
 			t.Errorf("%q skipped with %q", s.Name, s.Reason)
 		}
 	}
@@ -262,7 +263,7 @@ func TestKeysFileWithNoCreate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Counts()[Failed] != 4 || !strings.Contains(res.Scenarios[0].Reason, "HMAC_384") {
+	if res.Counts()[results.Failed] != 4 || !strings.Contains(res.Scenarios[0].Reason, "HMAC_384") {
 		t.Errorf("wrong key kind: %+v", res.Scenarios)
 	}
 }

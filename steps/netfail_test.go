@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/kmsmac/kmsmac/reference"
+	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -165,7 +166,7 @@ func TestNetFailScenarios(t *testing.T) {
 		name    string
 		fault   func(w http.ResponseWriter, r *http.Request, op string, n int) bool
 		retries int
-		status  Status
+		status  results.Status
 		want    []string // in the failure reason (both scenarios)
 		gm      int      // GenerateMac requests seen (two scenarios)
 		ck      int      // at least this many CreateKey requests seen (scenarios may share keys)
@@ -177,21 +178,21 @@ func TestNetFailScenarios(t *testing.T) {
 				return true
 			}
 			return false
-		}, 3, Passed, nil, 6, 1, ""},
+		}, 3, results.Passed, nil, 6, 1, ""},
 		{"HTTP 429 retried", func(w http.ResponseWriter, _ *http.Request, op string, n int) bool {
 			if op == "GenerateMac" && n%2 == 0 {
 				tooMany(w)
 				return true
 			}
 			return false
-		}, 3, Passed, nil, 4, 1, ""},
+		}, 3, results.Passed, nil, 4, 1, ""},
 		{"throttled, --retries 0", func(w http.ResponseWriter, _ *http.Request, op string, _ int) bool {
 			if op == "GenerateMac" {
 				throttle(w)
 				return true
 			}
 			return false
-		}, -1, Failed, []string{"ThrottlingException"}, 2, 1, ""},
+		}, -1, results.Failed, []string{"ThrottlingException"}, 2, 1, ""},
 		// The call under test is never retried for a 500: the assertion sees it.
 		{"HTTP 500 under test", func(w http.ResponseWriter, _ *http.Request, op string, _ int) bool {
 			if op == "GenerateMac" {
@@ -199,7 +200,7 @@ func TestNetFailScenarios(t *testing.T) {
 				return true
 			}
 			return false
-		}, 3, Failed, []string{"500", "KMSInternalException"}, 2, 1, ""},
+		}, 3, results.Failed, []string{"500", "KMSInternalException"}, 2, 1, ""},
 		// Setup (Given) is retried through a 500.
 		{"HTTP 500 in setup, retried", func(w http.ResponseWriter, _ *http.Request, op string, n int) bool {
 			if op == "CreateKey" && n == 0 {
@@ -207,21 +208,21 @@ func TestNetFailScenarios(t *testing.T) {
 				return true
 			}
 			return false
-		}, 3, Passed, nil, 2, 2, ""},
+		}, 3, results.Passed, nil, 2, 2, ""},
 		{"stall under test", func(w http.ResponseWriter, r *http.Request, op string, _ int) bool {
 			if op == "GenerateMac" {
 				stall(w, r)
 				return true
 			}
 			return false
-		}, 3, Failed, []string{"GenerateMac: no answer from http://127.0.0.1:", "within the 300ms request timeout"}, 2, 1, ""},
+		}, 3, results.Failed, []string{"GenerateMac: no answer from http://127.0.0.1:", "within the 300ms request timeout"}, 2, 1, ""},
 		{"non-JSON 200 under test", func(w http.ResponseWriter, _ *http.Request, op string, _ int) bool {
 			if op == "GenerateMac" {
 				htmlPage(w)
 				return true
 			}
 			return false
-		}, 3, Failed, []string{"HTTP 200", "<html>"}, 2, 1, "sdk"},
+		}, 3, results.Failed, []string{"HTTP 200", "<html>"}, 2, 1, "sdk"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

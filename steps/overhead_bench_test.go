@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kmsmac/kmsmac/features"
+	"github.com/kmsmac/kmsmac/results"
 
 	"github.com/kmsmac/kmsmac/target"
 )
@@ -42,8 +43,8 @@ func BenchmarkSuiteOverhead(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if c := res.Counts(); c[Passed] != n {
-					b.Fatalf("%d of %d scenarios passed", c[Passed], n)
+				if c := res.Counts(); c[results.Passed] != n {
+					b.Fatalf("%d of %d scenarios passed", c[results.Passed], n)
 				}
 			}
 			b.StopTimer()

@@ -11,9 +11,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cucumber/gherkin/go/v26"
+	gherkin "github.com/cucumber/gherkin/go/v26"
 	"github.com/cucumber/godog/formatters"
 	messages "github.com/cucumber/messages/go/v21"
+	"github.com/kmsmac/kmsmac/results"
 )
 
 // kmsmac's formatters stand in for godog's "progress" and "pretty": godog's
@@ -91,7 +92,7 @@ type progress struct {
 	start   time.Time
 	outs    []io.Writer
 	done    int
-	counts  map[Status]int
+	counts  map[results.Status]int
 	lineLen int
 }
 
@@ -101,7 +102,7 @@ var (
 )
 
 func registerProgress(suite string, total int) *progress {
-	p := &progress{total: total, start: time.Now(), counts: map[Status]int{}}
+	p := &progress{total: total, start: time.Now(), counts: map[results.Status]int{}}
 	progressMu.Lock()
 	progressRuns[suite] = p
 	progressMu.Unlock()
@@ -128,11 +129,11 @@ func newProgressFormatter(suite string, w io.Writer) formatters.Formatter {
 
 const progressWidth = 50
 
-var progressMark = map[Status]string{Passed: ".", Failed: "F", Deviation: "U", Blocked: "B", Skipped: "S"}
+var progressMark = map[results.Status]string{results.Passed: ".", results.Failed: "F", results.Deviation: "U", results.Blocked: "B", results.Skipped: "S"}
 
 // scenarioDone prints the scenario's mark and, every progressWidth
 // scenarios and at the end, how far the run is.
-func (p *progress) scenarioDone(st Status) {
+func (p *progress) scenarioDone(st results.Status) {
 	if p == nil {
 		return
 	}
@@ -169,7 +170,7 @@ func (p *progress) write(s string) {
 func (p *progress) status() string {
 	el := time.Since(p.start)
 	s := fmt.Sprintf("%d/%d scenarios", p.done, p.total)
-	for _, st := range []Status{Failed, Blocked, Deviation, Skipped} {
+	for _, st := range []results.Status{results.Failed, results.Blocked, results.Deviation, results.Skipped} {
 		if p.counts[st] > 0 {
 			s += fmt.Sprintf(", %d %s", p.counts[st], st)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/kmsmac/kmsmac/properties"
+	"github.com/kmsmac/kmsmac/results"
 
 	"github.com/kmsmac/kmsmac/target"
 )
@@ -261,7 +262,7 @@ func thenPropertyHolds(ctx context.Context) error {
 // inferred (GM-OK-3, GM-OK-5 found by the model or a check tagged with
 // stronger rules) is an unverified deviation whatever the scenario's tags.
 func (w *World) propertyCheck(rule string, k Kind, expected, observed string) error {
-	l, known := Levels()[rule]
+	l, known := results.Levels()[rule]
 	if known && ((k == KindText && l.Text < 2) || (k != KindText && l.Code < 1)) {
 		saved := w.stepRules
 		w.stepRules = []string{rule}
@@ -274,7 +275,7 @@ func (w *World) propertyCheck(rule string, k Kind, expected, observed string) er
 		saved := w.stepRules
 		w.stepRules = []string{rule}
 		defer func() { w.stepRules = saved }()
-		return w.check(w.ev.hardFor(Levels(), rule, k, w.Tags["@unverified"]), k, false, expected, observed)
+		return w.check(w.ev.hardFor(results.Levels(), rule, k, w.Tags["@unverified"]), k, false, expected, observed)
 	}
 	return w.CheckRules([]string{rule}, k, false, expected, observed)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cucumber/godog"
 	"github.com/kmsmac/kmsmac/features"
+	"github.com/kmsmac/kmsmac/results"
 
 	"github.com/kmsmac/kmsmac/target"
 )
@@ -20,18 +21,18 @@ import (
 // Run runs the conformance suite against o's target and returns every
 // scenario's verdict. The error is for setup problems (unreachable
 // endpoint, bad tags or formats), never for failing scenarios.
-func Run(ctx context.Context, o Options) (Result, error) {
+func Run(ctx context.Context, o Options) (results.Result, error) {
 	if o.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 	}
 	if err := ValidateTags(o.Tags); err != nil {
-		return Result{}, &target.SetupError{Err: err}
+		return results.Result{}, &target.SetupError{Err: err}
 	}
 	t, err := target.New(ctx, o.TargetOptions())
 	if err != nil {
-		return Result{}, err
+		return results.Result{}, err
 	}
 	defer t.Close(context.WithoutCancel(ctx))
 	return RunOn(ctx, t, o)
@@ -42,17 +43,17 @@ func Run(ctx context.Context, o Options) (Result, error) {
 // on Ctrl-C) stops the run: scenarios not yet started do not run, the one
 // in flight is reported as skipped ("interrupted"), every started scenario
 // still cleans up, and Result.Note says so.
-func RunOn(ctx context.Context, t *target.Target, o Options) (Result, error) {
+func RunOn(ctx context.Context, t *target.Target, o Options) (results.Result, error) {
 	start := time.Now()
 	if err := ValidateTags(o.Tags); err != nil {
-		return Result{}, &target.SetupError{Err: err}
+		return results.Result{}, &target.SetupError{Err: err}
 	}
 	if err := checkKeysFile(o); err != nil { // keys_file.go
-		return Result{}, &target.SetupError{Err: err}
+		return results.Result{}, &target.SetupError{Err: err}
 	}
 	// golden.go: the recording is read once, here, so a bad one is a setup error.
 	if g := goldenFor(t, &o); g != nil && g.loadErr != nil {
-		return Result{}, &target.SetupError{Err: g.loadErr}
+		return results.Result{}, &target.SetupError{Err: g.loadErr}
 	}
 	if o.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -70,7 +71,7 @@ func RunOn(ctx context.Context, t *target.Target, o Options) (Result, error) {
 	if fsys == nil {
 		fsys = features.FS
 	}
-	format, junitFiles := SplitFormats(o.Format) // junit.go: kmsmac writes junit:FILE itself
+	format, junitFiles := SplitFormats(o.Format) // results/junit.go: kmsmac writes junit:FILE itself
 	out := o.Output
 	if format == "" {
 		format = "progress"
@@ -87,10 +88,10 @@ func RunOn(ctx context.Context, t *target.Target, o Options) (Result, error) {
 	}
 	total, err := CountScenarios(fsys, o.Tags)
 	if err != nil {
-		return Result{}, &target.SetupError{Err: err}
+		return results.Result{}, &target.SetupError{Err: err}
 	}
 	if total == 0 {
-		return Result{}, &target.SetupError{Err: fmt.Errorf("no scenario matched --tags %q", o.Tags)}
+		return results.Result{}, &target.SetupError{Err: fmt.Errorf("no scenario matched --tags %q", o.Tags)}
 	}
 	suiteName := fmt.Sprintf("kmsmac %s %d", t.RunID, suiteSeq.Add(1))
 	c := newCollector()
@@ -141,9 +142,9 @@ func RunOn(ctx context.Context, t *target.Target, o Options) (Result, error) {
 		},
 	}
 	if status := suite.Run(); status == 2 {
-		return Result{}, &target.SetupError{Err: errors.New("godog rejected the options (tags expression, formatter or feature files); see the message above")}
+		return results.Result{}, &target.SetupError{Err: errors.New("godog rejected the options (tags expression, formatter or feature files); see the message above")}
 	}
-	res := Result{Target: t.Name, Scenarios: c.resultsExcept(notRun), Wall: time.Since(start), Strict: o.Strict, Seed: o.Seed, RunID: t.RunID, KeepKeys: o.KeepKeys}
+	res := results.Result{Target: t.Name, Scenarios: c.resultsExcept(notRun), Wall: time.Since(start), Strict: o.Strict, Seed: o.Seed, RunID: t.RunID, KeepKeys: o.KeepKeys}
 	res.KeysCreated = t.KeysCreated.Load()
 	lost := t.Lost()
 	switch {
@@ -157,8 +158,8 @@ func RunOn(ctx context.Context, t *target.Target, o Options) (Result, error) {
 		res.Note = fmt.Sprintf("the run hit its %s timeout; later scenarios failed without a fair chance", o.Timeout)
 	case ctx.Err() != nil:
 		for i := range res.Scenarios {
-			if r := &res.Scenarios[i]; r.Status == Failed && strings.Contains(r.Reason, context.Canceled.Error()) {
-				r.Status, r.Reason, r.Short = Skipped, "interrupted while running: "+clip(firstLine(r.Reason), 160), "interrupted"
+			if r := &res.Scenarios[i]; r.Status == results.Failed && strings.Contains(r.Reason, context.Canceled.Error()) {
+				r.Status, r.Reason, r.Short = results.Skipped, "interrupted while running: "+clip(firstLine(r.Reason), 160), "interrupted"
 			}
 		}
 		res.Note = fmt.Sprintf("interrupted: %d scenarios ran before the run was stopped, %d did not start", len(res.Scenarios), len(notRun))
@@ -178,7 +179,10 @@ func RunOn(ctx context.Context, t *target.Target, o Options) (Result, error) {
 		res.Note = strings.TrimPrefix(fmt.Sprintf("%s; %d keys could not be scheduled for deletion (%s): remove them with kmsmac cleanup --run-id %s",
 			res.Note, len(res.KeysLeft), strings.Join(res.KeysLeft, ", "), t.RunID), "; ")
 	}
-	if err := writeJUnitFiles(junitFiles, res); err != nil {
+	var gs strings.Builder // golden.go: --golden and --record, for the summary
+	writeGoldenSummary(&gs, res)
+	res.GoldenSummary = gs.String()
+	if err := results.WriteJUnitFiles(junitFiles, res); err != nil {
 		return res, &target.SetupError{Err: err}
 	}
 	return res, nil
@@ -190,7 +194,7 @@ var suiteSeq atomic.Int64
 // endpoint stopped answering (they ended after the call that found it
 // lost began) into skips: a dead endpoint is no verdict. It returns how
 // many it changed.
-func markLost(res *Result, c *collector, notRun map[string]bool, lost *target.EndpointLostError) int {
+func markLost(res *results.Result, c *collector, notRun map[string]bool, lost *target.EndpointLostError) int {
 	c.mu.Lock()
 	var starts []time.Time // in the order of res.Scenarios (resultsExcept)
 	for _, id := range c.order {
@@ -203,15 +207,15 @@ func markLost(res *Result, c *collector, notRun map[string]bool, lost *target.En
 	n := 0
 	for i := range res.Scenarios {
 		r := &res.Scenarios[i]
-		if r.Status != Failed && r.Status != Blocked {
+		if r.Status != results.Failed && r.Status != results.Blocked {
 			continue
 		}
 		if len(starts) == len(res.Scenarios) && starts[i].Add(r.Duration).Before(lost.Since) {
 			continue // over before the endpoint stopped answering: a verdict
 		}
-		r.Status, r.Reason, r.Short, r.BlockedBy = Skipped, reason+": "+clip(firstLine(r.Reason), 160), "endpoint lost", ""
+		r.Status, r.Reason, r.Short, r.BlockedBy = results.Skipped, reason+": "+clip(firstLine(r.Reason), 160), "endpoint lost", ""
 		for j := range r.RuleOutcomes {
-			r.RuleOutcomes[j] = RuleOutcome{Rule: r.RuleOutcomes[j].Rule, Status: Skipped, Reason: reason}
+			r.RuleOutcomes[j] = results.RuleOutcome{Rule: r.RuleOutcomes[j].Rule, Status: results.Skipped, Reason: reason}
 		}
 		n++
 	}
@@ -252,7 +256,7 @@ func markSteps(sc *godog.ScenarioContext) {
 }
 
 // resultsExcept is results without the scenarios that never started.
-func (c *collector) resultsExcept(skip map[string]bool) []ScenarioResult {
+func (c *collector) resultsExcept(skip map[string]bool) []results.ScenarioResult {
 	all := c.results()
 	if len(skip) == 0 {
 		return all

@@ -65,7 +65,7 @@ Flags:`)
 		return 2
 	}
 	fmt.Fprintf(stdout, "seed %d\n", o.Seed)
-	if err := res.RecordingError(); err != nil {
+	if err := steps.RecordingError(res); err != nil {
 		fmt.Fprintln(stderr, "kmsmac record: writing the recording:", err)
 		return 2
 	}

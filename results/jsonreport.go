@@ -1,4 +1,4 @@
-package steps
+package results
 
 import (
 	"encoding/json"

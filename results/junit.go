@@ -1,4 +1,4 @@
-package steps
+package results
 
 import (
 	"encoding/xml"
@@ -10,33 +10,8 @@ import (
 	"time"
 )
 
-// SplitFormats separates the junit:FILE entries of a --format value, which
-// kmsmac writes itself from the Result (rule ids in the names, skips as
-// <skipped/>, deviations noted), from the formatters godog runs. When only
-// junit files are asked for, godog still needs a formatter: progress to
-// the null device.
-func SplitFormats(format string) (godogFormat string, junitFiles []string) {
-	var rest []string
-	for _, f := range strings.Split(format, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
-		}
-		if name, file, ok := strings.Cut(f, ":"); ok && name == "junit" && file != "" {
-			junitFiles = append(junitFiles, file)
-			continue
-		}
-		rest = append(rest, f)
-	}
-	godogFormat = strings.Join(rest, ",")
-	if godogFormat == "" && len(junitFiles) > 0 {
-		godogFormat = "progress:" + os.DevNull
-	}
-	return godogFormat, junitFiles
-}
-
-// writeJUnitFiles writes r as JUnit XML to every file (directories made).
-func writeJUnitFiles(files []string, r Result) error {
+// WriteJUnitFiles writes r as JUnit XML to every file (directories made).
+func WriteJUnitFiles(files []string, r Result) error {
 	for _, name := range files {
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 			return err

@@ -1,4 +1,4 @@
-package steps
+package results
 
 import (
 	"fmt"
@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/kmsmac/kmsmac/features"
-
-	"github.com/kmsmac/kmsmac/target"
 )
 
 // WriteSummary prints the end-of-run summary: scenario and rule counts,
@@ -82,7 +80,7 @@ func (r Result) WriteSummary(w io.Writer) {
 			fmt.Fprintf(w, "cleanup problem in %q: %s\n", s.Name, p)
 		}
 	}
-	r.writeGoldenSummary(w)
+	io.WriteString(w, r.GoldenSummary)
 	r.writeKeysLine(w)
 	verdict := "PASS"
 	if !r.OK() {
@@ -139,7 +137,7 @@ func (r Result) writeKeysLine(w io.Writer) {
 	if n := len(r.KeysLeft); n > 0 && !r.KeepKeys { // target/lost.go
 		fate = fmt.Sprintf("%d of them could not be scheduled for deletion: remove them with kmsmac cleanup --run-id %s", n, r.RunID)
 	}
-	fmt.Fprintf(w, "%d keys created (tag %s=%s), %s\n", r.KeysCreated, target.RunTagKey, r.RunID, fate)
+	fmt.Fprintf(w, "%d keys created (tag %s=%s), %s\n", r.KeysCreated, RunTagKey, r.RunID, fate)
 }
 
 // RuleIDs lists, sorted, the rules whose run-wide verdict is st.
