@@ -13,6 +13,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kmsmac/kmsmac/progress"
 	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
 )
@@ -31,8 +32,8 @@ type collector struct {
 	byID  map[string]*results.ScenarioResult
 	start map[string]time.Time
 
-	golden   *goldenRun // recording or replay, when the run asks for one
-	progress *progress  // kmsmac-progress output, when asked for
+	golden   *goldenRun    // recording or replay, when the run asks for one
+	progress *progress.Bar // kmsmac-progress output, when asked for
 	done     sync.Once
 }
 
@@ -162,7 +163,7 @@ func initScenario(sc *godog.ScenarioContext, t *target.Target, o *Options, c *co
 			if g != nil {
 				g.scenarioDone(w, s, r)
 			}
-			c.progress.scenarioDone(r.Status)
+			c.progress.ScenarioDone(r.Status)
 			return ctx, nil
 		}
 		w.runCleanup(ctx)
@@ -206,7 +207,7 @@ func initScenario(sc *godog.ScenarioContext, t *target.Target, o *Options, c *co
 			g.scenarioDone(w, s, r) // compares calls; never changes the verdict
 		}
 		c.put(s.Id, r)
-		c.progress.scenarioDone(r.Status)
+		c.progress.ScenarioDone(r.Status)
 		return ctx, nil // cleanup problems are reported, never change the verdict
 	})
 	for _, f := range stepSets {

@@ -5,14 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"path"
 	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	gherkin "github.com/cucumber/gherkin/go/v26"
 	"github.com/cucumber/godog"
+	messages "github.com/cucumber/messages/go/v21"
 	"github.com/kmsmac/kmsmac/features"
+	"github.com/kmsmac/kmsmac/progress"
 	"github.com/kmsmac/kmsmac/results"
 
 	"github.com/kmsmac/kmsmac/target"
@@ -104,10 +109,10 @@ func RunOn(ctx context.Context, t *target.Target, o Options) (results.Result, er
 	})
 	defer t.OnLost(nil)
 	if strings.Contains(format, "progress") {
-		c.progress = registerProgress(suiteName, total)
-		defer unregisterProgress(suiteName)
+		c.progress = progress.Register(suiteName, total)
+		defer progress.Unregister(suiteName)
 	}
-	format = godogFormats(format)
+	format = progress.GodogFormats(format)
 	var notRunMu sync.Mutex
 	notRun := map[string]bool{}
 	suite := godog.TestSuite{
@@ -288,4 +293,55 @@ func ValidateTags(expr string) error {
 		}
 	}
 	return nil
+}
+
+// CountScenarios is how many scenarios of the features in fsys the tag
+// expression selects (godog's filter: "," is or, "&&" is and, "~" is not).
+func CountScenarios(fsys fs.FS, tags string) (int, error) {
+	n := 0
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) != ".feature" {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		doc, err := gherkin.ParseGherkinDocument(strings.NewReader(string(b)), (&messages.Incrementing{}).NewId)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		for _, pk := range gherkin.Pickles(*doc, p, (&messages.Incrementing{}).NewId) {
+			if matchTags(tags, pk.Tags) {
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+func matchTags(expr string, tags []*messages.PickleTag) bool {
+	if strings.TrimSpace(expr) == "" {
+		return true
+	}
+	has := map[string]bool{}
+	for _, t := range tags {
+		has[strings.TrimPrefix(t.Name, "@")] = true
+	}
+	for _, and := range strings.Split(expr, "&&") {
+		any := false
+		for _, tag := range strings.Split(and, ",") {
+			tag = strings.ReplaceAll(strings.TrimSpace(tag), "@", "")
+			if neg, ok := strings.CutPrefix(tag, "~"); ok {
+				any = any || !has[neg]
+			} else {
+				any = any || has[tag]
+			}
+		}
+		if !any {
+			return false
+		}
+	}
+	return true
 }
