@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kmsmac/kmsmac/golden"
 	"github.com/kmsmac/kmsmac/internal/motoserver"
 	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
@@ -47,7 +48,7 @@ func summary(r results.Result) string {
 
 func TestRecordThenReplayAgainstTheReference(t *testing.T) {
 	path, rec := record(t, goldenTags, Options{})
-	g, err := LoadGolden(path)
+	g, err := golden.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func TestRecordThenReplayAgainstTheReference(t *testing.T) {
 
 func TestReplayReportsDifferencesMissingAndDisagreement(t *testing.T) {
 	path, _ := record(t, "@GM-OK-1", Options{})
-	g, err := LoadGolden(path)
+	g, err := golden.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func TestReplayReportsDifferencesMissingAndDisagreement(t *testing.T) {
 func TestBadGoldenFileIsASetupError(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "g.json")
 	os.WriteFile(path, []byte(`{"format":"kmsmac-golden","version":99}`), 0o644)
-	if _, err := LoadGolden(path); err == nil || !strings.Contains(err.Error(), "version 99") {
+	if _, err := golden.Load(path); err == nil || !strings.Contains(err.Error(), "version 99") {
 		t.Fatalf("LoadGolden: %v", err)
 	}
 	res, err := Run(context.Background(), Options{Tags: "@GM-OK-1", Golden: path})
@@ -164,66 +165,6 @@ func TestBadGoldenFileIsASetupError(t *testing.T) {
 	}
 	if len(res.Scenarios) != 0 {
 		t.Errorf("%d scenarios ran with an unreadable recording", len(res.Scenarios))
-	}
-}
-
-func TestLoadGoldenRejects(t *testing.T) {
-	cases := []struct{ name, body, want string }{
-		{"not JSON", `{"format": "kmsmac-gol`, "not JSON"},
-		{"other JSON", `{"hello": 1}`, `format ""`},
-		{"old version", `{"format":"kmsmac-golden","version":0,"scenarios":[]}`, "version 0"},
-		{"newer version", `{"format":"kmsmac-golden","version":2}`, "version 2"},
-		{"unknown member", `{"format":"kmsmac-golden","version":1,"extra":true}`, "damaged"},
-		{"wrong type", `{"format":"kmsmac-golden","version":1,"scenarios":{}}`, "damaged"},
-		{"no name", `{"format":"kmsmac-golden","version":1,"scenarios":[{"feature":"f","verdict":"passed"}]}`, "lacks feature, name or verdict"},
-		{"duplicate", `{"format":"kmsmac-golden","version":1,"scenarios":[{"feature":"f","name":"n","verdict":"passed"},{"feature":"f","name":"n","verdict":"failed"}]}`, "twice"},
-	}
-	dir := t.TempDir()
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			p := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_"))
-			os.WriteFile(p, []byte(c.body), 0o644)
-			_, err := LoadGolden(p)
-			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), p) {
-				t.Errorf("err = %v, want one naming the file and %q", err, c.want)
-			}
-		})
-	}
-	if _, err := LoadGolden(filepath.Join(dir, "absent.json")); err == nil {
-		t.Error("a missing file loaded")
-	}
-}
-
-func TestCompareCalls(t *testing.T) {
-	msg := func(s string) *string { return &s }
-	ok := GoldenCall{Op: "GenerateMac", Status: 200, Response: json.RawMessage(`{"KeyId":"<key-arn:K>","MacAlgorithm":"HMAC_SHA_256"}`)}
-	fail := GoldenCall{Op: "GenerateMac", Status: 400, Type: "DisabledException", Message: msg("<key-arn:K> is disabled.")}
-	cases := []struct {
-		name     string
-		rec, obs []GoldenCall
-		want     []string
-	}{
-		{"same", []GoldenCall{ok, fail}, []GoldenCall{ok, fail}, nil},
-		{"member", []GoldenCall{ok}, []GoldenCall{{Op: "GenerateMac", Status: 200, Response: json.RawMessage(`{"KeyId":"<key-id:K>","MacAlgorithm":"HMAC_SHA_256","Extra":[]}`)}},
-			[]string{`call 1 GenerateMac: Extra: not in the recording; observed []`, `call 1 GenerateMac: KeyId: recorded "<key-arn:K>"; observed "<key-id:K>"`}},
-		{"status", []GoldenCall{fail}, []GoldenCall{ok},
-			[]string{`call 1 GenerateMac: recorded HTTP 400 DisabledException message "<key-arn:K> is disabled."; observed HTTP 200 {"KeyId":"<key-arn:K>","MacAlgorithm":"HMAC_SHA_256"}`}},
-		{"no message", []GoldenCall{fail}, []GoldenCall{{Op: "GenerateMac", Status: 400, Type: "DisabledException"}},
-			[]string{`call 1 GenerateMac: message: recorded "<key-arn:K> is disabled."; observed (no message)`}},
-		{"empty message is a message", []GoldenCall{{Op: "X", Status: 400, Type: "T", Message: msg("")}}, []GoldenCall{{Op: "X", Status: 400, Type: "T"}},
-			[]string{`call 1 X: message: recorded ""; observed (no message)`}},
-		{"stopped early", []GoldenCall{ok, fail}, []GoldenCall{ok},
-			[]string{`call 2 GenerateMac: recorded HTTP 400 DisabledException message "<key-arn:K> is disabled."; no such call here (the scenario stopped earlier)`}},
-		{"extra call", nil, []GoldenCall{{Op: "ListKeys", Error: "no HTTP response"}},
-			[]string{`call 1 ListKeys: not in the recording; observed no HTTP response`}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got := compareCalls(c.rec, c.obs)
-			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
-				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
-			}
-		})
 	}
 }
 

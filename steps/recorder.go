@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kmsmac/kmsmac/golden"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -46,17 +47,6 @@ func tapeStep(w *World) {
 
 // tapeValKey is the World.Vals entry holding the tape (not a step value).
 const tapeValKey = "\x00kmsmac-tape"
-
-// GoldenCall is one normalised call: what a recording stores and a replay
-// compares.
-type GoldenCall struct {
-	Op       string          `json:"op"`
-	Status   int             `json:"status"`
-	Type     string          `json:"type,omitempty"`
-	Message  *string         `json:"message,omitempty"` // nil: the error had no message
-	Error    string          `json:"error,omitempty"`   // no HTTP answer, or the SDK refused
-	Response json.RawMessage `json:"response,omitempty"`
-}
 
 // normaliser rewrites what differs between targets and runs (ids, ARNs,
 // account, region, times, tokens, MACs of generated keys) into the
@@ -228,9 +218,9 @@ func b64len(s string) int {
 // the scenario stay (a real account has other keys and AWS aliases).
 var listMembers = map[string]bool{"Keys": true, "Aliases": true}
 
-func (n *normaliser) call(tc tapedCall) GoldenCall {
+func (n *normaliser) call(tc tapedCall) golden.Call {
 	o := tc.o
-	c := GoldenCall{Op: n.text(o.Op), Status: o.Status}
+	c := golden.Call{Op: n.text(o.Op), Status: o.Status}
 	switch {
 	case o.Status == 0:
 		c.Error = "no HTTP response"
@@ -298,13 +288,13 @@ func mustJSONRaw(s string) json.RawMessage {
 
 // normalisedCalls is the scenario's tape, normalised with everything the
 // World knows at its end (keys named after a call still get their name).
-func normalisedCalls(w *World) []GoldenCall {
+func normalisedCalls(w *World) []golden.Call {
 	t, _ := w.Vals[tapeValKey].(*tape)
 	if t == nil {
 		return nil
 	}
 	n := newNormaliser(w)
-	out := make([]GoldenCall, 0, len(t.calls))
+	out := make([]golden.Call, 0, len(t.calls))
 	for _, tc := range t.calls {
 		out = append(out, n.call(tc))
 	}
