@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/results"
 )
 
@@ -193,9 +194,9 @@ func (c Call) brief() string {
 			b.Reset()
 			b.Write(c.Response)
 		}
-		return "HTTP 200 " + clip(b.String(), 300)
+		return "HTTP 200 " + textutil.Clip(b.String(), 300)
 	}
-	s := fmt.Sprintf("HTTP %d %s", c.Status, orDash(c.Type))
+	s := fmt.Sprintf("HTTP %d %s", c.Status, textutil.OrDash(c.Type))
 	if c.Message != nil {
 		s += " message " + showMsg(c.Message)
 	} else {
@@ -226,7 +227,7 @@ func diffJSON(at string, a, b json.RawMessage) []string {
 		paths[p] = true
 	}
 	var out []string
-	for _, p := range sortedKeys(paths) {
+	for _, p := range textutil.SortedKeys(paths) {
 		x, okx := fa[p]
 		y, oky := fb[p]
 		switch {
@@ -282,7 +283,7 @@ func flatten(path string, v any, out map[string]string) {
 			out[path] = "null"
 		}
 	default:
-		b, _ := marshalSorted(t)
+		b, _ := textutil.MarshalSorted(t)
 		if path == "" {
 			path = "(body)"
 		}

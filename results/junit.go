@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/kmsmac/kmsmac/internal/textutil"
 )
 
 // WriteJUnitFiles writes r as JUnit XML to every file (directories made).
@@ -89,12 +91,12 @@ func (r Result) WriteJUnit(w io.Writer) error {
 		case s.Status == Failed:
 			c.Failure = &junitMessage{Message: failMessage(s), Type: "failed", Text: evidenceText(s)}
 		case s.Status == Deviation && r.Strict:
-			c.Failure = &junitMessage{Message: "unverified deviation (--strict): " + clip(oneLine(s.Reason), 500),
+			c.Failure = &junitMessage{Message: "unverified deviation (--strict): " + textutil.Clip(oneLine(s.Reason), 500),
 				Type: "unverified deviation", Text: evidenceText(s)}
 		case s.Status == Deviation:
 			c.SystemOut = "unverified deviation (passes without --strict): " + s.Reason + "\n" + evidenceText(s)
 		case s.Status == Skipped || s.Status == Blocked:
-			c.Skipped = &junitMessage{Message: clip(oneLine(s.Reason), 1000)}
+			c.Skipped = &junitMessage{Message: textutil.Clip(oneLine(s.Reason), 1000)}
 		}
 		if len(s.Cleanup) > 0 {
 			c.SystemOut += "cleanup problems: " + strings.Join(s.Cleanup, "; ") + "\n"
@@ -149,16 +151,16 @@ func failMessage(s ScenarioResult) string {
 		}
 	}
 	if len(parts) > 0 {
-		return clip(oneLine(strings.Join(parts, " | ")), 500)
+		return textutil.Clip(oneLine(strings.Join(parts, " | ")), 500)
 	}
 	m := s.Short
 	if m == "" {
-		m = firstLine(s.Reason)
+		m = textutil.FirstLine(s.Reason)
 	}
 	if m == "" {
 		m = "failed"
 	}
-	return clip(oneLine(m), 500)
+	return textutil.Clip(oneLine(m), 500)
 }
 
 // evidenceText is the failure body: what was expected, what came back and

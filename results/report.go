@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kmsmac/kmsmac/features"
+	"github.com/kmsmac/kmsmac/internal/textutil"
 )
 
 // WriteSummary prints the end-of-run summary: scenario and rule counts,
@@ -34,7 +35,7 @@ func (r Result) WriteSummary(w io.Writer) {
 	var lines []string
 	for _, s := range r.Scenarios {
 		if s.Status == Skipped {
-			lines = append(lines, fmt.Sprintf("  - %s [%s] (%s): %s", s.Name, strings.Join(s.Rules, " "), s.Feature, clip(oneLine(s.Reason), 400)))
+			lines = append(lines, fmt.Sprintf("  - %s [%s] (%s): %s", s.Name, strings.Join(s.Rules, " "), s.Feature, textutil.Clip(oneLine(s.Reason), 400)))
 		}
 	}
 	if len(lines) > 0 {
@@ -44,7 +45,7 @@ func (r Result) WriteSummary(w io.Writer) {
 	lines = lines[:0]
 	for _, s := range r.Scenarios {
 		if s.Status == Deviation {
-			lines = append(lines, fmt.Sprintf("  - %s [%s] (%s): %s", s.Name, strings.Join(s.Rules, " "), s.Feature, clip(oneLine(s.Reason), 400)))
+			lines = append(lines, fmt.Sprintf("  - %s [%s] (%s): %s", s.Name, strings.Join(s.Rules, " "), s.Feature, textutil.Clip(oneLine(s.Reason), 400)))
 		}
 	}
 	if len(lines) > 0 {
@@ -58,7 +59,7 @@ func (r Result) WriteSummary(w io.Writer) {
 		line := fmt.Sprintf("  - %s [%s] (%s)", s.Name, strings.Join(s.Rules, " "), s.Feature)
 		for _, ro := range s.RuleOutcomes {
 			if ro.Status == Failed {
-				line += fmt.Sprintf("\n      %s: expected %s; observed %s", ro.Rule, clip(oneLine(ro.Expected), 200), clip(oneLine(ro.Observed), 300))
+				line += fmt.Sprintf("\n      %s: expected %s; observed %s", ro.Rule, textutil.Clip(oneLine(ro.Expected), 200), textutil.Clip(oneLine(ro.Observed), 300))
 			}
 		}
 		lines = append(lines, line)
@@ -100,7 +101,7 @@ func (r Result) writeBlocked(w io.Writer) {
 		if s.Status != Blocked {
 			continue
 		}
-		why := clip(oneLine(firstLine(s.Reason)), 300)
+		why := textutil.Clip(oneLine(textutil.FirstLine(s.Reason)), 300)
 		if _, ok := groups[why]; !ok {
 			order = append(order, why)
 		}
@@ -238,7 +239,7 @@ func (r Result) WriteMarkdown(w io.Writer) error {
 			} else {
 				detail = "expected " + f.Expected + "; observed " + f.Observed
 			}
-			detail = clip(Neutral(detail), 600) + " (" + v.FirstScenario + ")"
+			detail = textutil.Clip(Neutral(detail), 600) + " (" + v.FirstScenario + ")"
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", v.Rule, cell(titles[v.Rule]), cell(lv[v.Rule].Raw), v.Status, countsText(v.Counts), cell(detail))
 	}
@@ -256,7 +257,7 @@ func (r Result) WriteMarkdown(w io.Writer) error {
 			obs = s.Reason
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", cell(s.Name), s.Feature, cell(strings.Join(rules, ", ")), s.Status,
-			cell(clip(Neutral(strings.Join(s.Expected, "; ")), 400)), cell(clip(Neutral(obs), 600)))
+			cell(textutil.Clip(Neutral(strings.Join(s.Expected, "; ")), 400)), cell(textutil.Clip(Neutral(obs), 600)))
 	}
 	var notRun []string
 	for id := range titles {

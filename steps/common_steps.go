@@ -13,6 +13,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
 )
@@ -298,7 +299,7 @@ func thenSucceeds(ctx context.Context) error {
 	}
 	if notImplemented(o) && !o.OK() {
 		// hard even in a soft scenario: the operation is missing
-		w.note(w.checking(), results.Failed, "success (HTTP 200)", firstLine(RequireText(o)))
+		w.note(w.checking(), results.Failed, "success (HTTP 200)", textutil.FirstLine(RequireText(o)))
 		return w.Failure("success (HTTP 200)", RequireText(o))
 	}
 	return w.Check(KindCode, o.OK(), "success (HTTP 200)", o.Summary())
@@ -429,7 +430,7 @@ func observedMember(o *target.Outcome, path string, v any, ok bool) string {
 		return fmt.Sprintf("no %s in %s", path, target.Elide(o.Body))
 	}
 	b, _ := json.Marshal(v)
-	return fmt.Sprintf("%s = %s", path, clip(string(b), 200))
+	return fmt.Sprintf("%s = %s", path, textutil.Clip(string(b), 200))
 }
 
 func thenHeaderIs(ctx context.Context, name, value string) error {
@@ -446,7 +447,7 @@ func thenHasHeader(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	return w.Check(KindCode, o.Header.Get(name) != "", "a non-empty header "+name, fmt.Sprintf("headers %v", sortedKeys(o.Header)))
+	return w.Check(KindCode, o.Header.Get(name) != "", "a non-empty header "+name, fmt.Sprintf("headers %v", textutil.SortedKeys(o.Header)))
 }
 
 func keepBlob(ctx context.Context, path, as string) error {

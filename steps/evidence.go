@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
 )
@@ -134,7 +135,7 @@ func (w *World) check(hard bool, k Kind, ok bool, expected, observed string) err
 func (w *World) Failure(expected, observed string) error {
 	return &failure{expected: expected, observed: observed,
 		text: fmt.Sprintf("\n  request:  %s\n  expected: %s\n  observed: %s\n  evidence: %s",
-			w.last.RequestLine(), expected, observed, orDash(w.ev.desc))}
+			w.last.RequestLine(), expected, observed, textutil.OrDash(w.ev.desc))}
 }
 
 // failure is a failed expectation; the report shows its parts separately.

@@ -13,6 +13,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/kmsmac/kmsmac/golden"
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
 )
@@ -219,7 +220,7 @@ func writeGoldenSummary(w io.Writer, r results.Result) {
 					lines = append(lines, fmt.Sprintf("      ... and %d more", len(v.diffs)-i))
 					break
 				}
-				lines = append(lines, "      "+clip(d, 500))
+				lines = append(lines, "      "+textutil.Clip(d, 500))
 			}
 		case "missing":
 			missing = append(missing, "  - "+v.label)

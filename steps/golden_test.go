@@ -18,6 +18,7 @@ import (
 
 	"github.com/kmsmac/kmsmac/golden"
 	"github.com/kmsmac/kmsmac/internal/motoserver"
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
 )
@@ -254,7 +255,7 @@ func TestReplayAgainstMoto(t *testing.T) {
 	if !keyID || !strings.Contains(sum, "differed") || strings.Contains(sum, " 0 differed") {
 		t.Errorf("moto's GenerateMac KeyId deviation not reported:\n%s", sum)
 	}
-	t.Logf("moto against the reference recording:\n%s", clip(sum, 3000))
+	t.Logf("moto against the reference recording:\n%s", textutil.Clip(sum, 3000))
 }
 
 func hmacSHA256(key []byte) hash.Hash { return hmac.New(sha256.New, key) }

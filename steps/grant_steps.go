@@ -6,6 +6,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -58,7 +59,7 @@ func (w *World) keepGrant(name string, k *Key, o *target.Outcome) {
 	g := &Grant{Name: name, ID: fmt.Sprint(id), Token: fmt.Sprint(tok), Key: k}
 	w.AddGrant(g)
 	w.OnCleanup(func(ctx context.Context) error {
-		r := w.Target.Raw.Send(ctx, "RevokeGrant", mustJSON(map[string]any{"KeyId": k.ID, "GrantId": g.ID}))
+		r := w.Target.Raw.Send(ctx, "RevokeGrant", textutil.MustJSON(map[string]any{"KeyId": k.ID, "GrantId": g.ID}))
 		if !r.OK() && r.Type != "NotFoundException" {
 			return fmt.Errorf("RevokeGrant %s: %s", g.ID, r.Summary())
 		}

@@ -1,13 +1,11 @@
 package steps
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
-	"sort"
 
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -47,7 +45,7 @@ func (w *World) lacking(o *target.Outcome) error {
 	if slices.Contains(w.Rules, rule) {
 		return nil // the scenario is about that operation: its checks judge it
 	}
-	return w.Block(rule, firstLine(RequireText(o)))
+	return w.Block(rule, textutil.FirstLine(RequireText(o)))
 }
 
 // lastResolved is lastOutcome and s with its placeholders resolved, in
@@ -92,47 +90,4 @@ func (w *World) callUnderTest(ctx context.Context, op string, req map[string]any
 		return nil, fmt.Errorf("%s: %s", op, o.Summary()) // nothing to assert on
 	}
 	return o, nil
-}
-
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
-
-// marshalSorted is json.Marshal with map keys in order (Go does that
-// already) and without HTML escaping, so "<4096 bytes>" stays readable.
-func marshalSorted(v any) ([]byte, error) {
-	var b bytes.Buffer
-	e := json.NewEncoder(&b)
-	e.SetEscapeHTML(false)
-	if err := e.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + fmt.Sprintf("...<%d chars>", len(s))
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-func sortedKeys[M ~map[string]V, V any](m M) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/progress"
 	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
@@ -183,7 +184,7 @@ func initScenario(sc *godog.ScenarioContext, t *target.Target, o *Options, c *co
 			r.RuleOutcomes = w.allRules(results.Skipped, w.skipped)
 		case blocked != nil:
 			r.RuleOutcomes = w.ruleOutcomes(w.steps, w.failedAt, err, blocked)
-			r.Status, r.Reason, r.Short = results.Blocked, blocked.Error(), firstLine(blocked.Error())
+			r.Status, r.Reason, r.Short = results.Blocked, blocked.Error(), textutil.FirstLine(blocked.Error())
 			if slices.Contains(w.Rules, blocked.rule) {
 				r.Status = results.Failed // blocked by one of its own rules: that rule failed here
 			}
@@ -194,7 +195,7 @@ func initScenario(sc *godog.ScenarioContext, t *target.Target, o *Options, c *co
 			if errors.As(err, &f) {
 				r.Observed, r.Short = f.observed, "expected "+f.expected+"; observed "+f.observed
 			} else {
-				r.Observed, r.Short = r.Reason, firstLine(r.Reason)
+				r.Observed, r.Short = r.Reason, textutil.FirstLine(r.Reason)
 			}
 		case len(w.soft) > 0:
 			r.RuleOutcomes = w.ruleOutcomes(w.steps, -1, nil, nil)
@@ -223,7 +224,7 @@ func (w *World) runCleanup(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(target.CleanupFrom(ctx), time.Minute)
 	defer cancel()
 	for _, a := range w.ownAlias {
-		o := w.Target.Raw.Send(ctx, "DeleteAlias", mustJSON(map[string]any{"AliasName": a}))
+		o := w.Target.Raw.Send(ctx, "DeleteAlias", textutil.MustJSON(map[string]any{"AliasName": a}))
 		if !o.OK() && o.Type != "NotFoundException" {
 			w.cleaned = append(w.cleaned, fmt.Sprintf("DeleteAlias %s: %s", a, o.Summary()))
 		}
@@ -237,12 +238,12 @@ func (w *World) runCleanup(ctx context.Context) {
 		return
 	}
 	for _, k := range w.ownKeys {
-		del := mustJSON(map[string]any{"KeyId": k, "PendingWindowInDays": 7})
+		del := textutil.MustJSON(map[string]any{"KeyId": k, "PendingWindowInDays": 7})
 		o := w.Target.Raw.Send(ctx, "ScheduleKeyDeletion", del)
 		if o.Type == "KMSInvalidStateException" && !target.AlreadyGone(o) && w.Target.Reference {
 			// A state forced through the controls (Creating, Updating, ...)
 			// refuses deletion; the reference can be told to let go.
-			w.Target.Raw.Send(ctx, "KmsmacReference.SetKeyState", mustJSON(map[string]any{"KeyId": k, "KeyState": "Disabled"}))
+			w.Target.Raw.Send(ctx, "KmsmacReference.SetKeyState", textutil.MustJSON(map[string]any{"KeyId": k, "KeyState": "Disabled"}))
 			o = w.Target.Raw.Send(ctx, "ScheduleKeyDeletion", del)
 		}
 		if !o.OK() && !target.AlreadyGone(o) {
@@ -250,9 +251,4 @@ func (w *World) runCleanup(ctx context.Context) {
 			w.Target.LeftKey(k)
 		}
 	}
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	return s
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/properties"
 
 	"github.com/kmsmac/kmsmac/target"
@@ -289,7 +290,7 @@ func (p *keyPool) loadFile(ctx context.Context) error {
 			if ref == "" || p.fileErr != nil {
 				return
 			}
-			o := p.t.CallSDK(ctx, "DescribeKey", mustJSON(map[string]any{"KeyId": ref}))
+			o := p.t.CallSDK(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": ref}))
 			str := func(m string) string { v, _ := o.Member("KeyMetadata." + m); s, _ := v.(string); return s }
 			switch {
 			case !o.OK():
@@ -304,7 +305,7 @@ func (p *keyPool) loadFile(ctx context.Context) error {
 				if alias == "" {
 					return
 				}
-				a := p.t.CallSDK(ctx, "DescribeKey", mustJSON(map[string]any{"KeyId": alias}))
+				a := p.t.CallSDK(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": alias}))
 				if id, _ := a.Member("KeyMetadata.KeyId"); id != str("KeyId") {
 					p.fileErr = fmt.Errorf("--keys aliases: %s does not point at the %s key %s (DescribeKey: %s)", alias, role, ref, a.Summary())
 					return
@@ -348,7 +349,7 @@ func (p *keyPool) get(ctx context.Context, pk poolKey) (string, error) {
 		}
 		// The run's context: Ctrl-C, --timeout and a lost endpoint cut it
 		// (a key created unseen is found by kmsmac cleanup --run-id).
-		o := p.t.CallSDK(ctx, "CreateKey", mustJSON(req))
+		o := p.t.CallSDK(ctx, "CreateKey", textutil.MustJSON(req))
 		id, _ := o.Member("KeyMetadata.KeyId")
 		s.id, _ = id.(string)
 		if !o.OK() || s.id == "" {
@@ -383,7 +384,7 @@ func closeSharedKeys(ctx context.Context, t *target.Target, o *Options) []string
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	del := func(what, id string) {
-		r := t.Raw.Send(ctx, "ScheduleKeyDeletion", mustJSON(map[string]any{"KeyId": id, "PendingWindowInDays": 7}))
+		r := t.Raw.Send(ctx, "ScheduleKeyDeletion", textutil.MustJSON(map[string]any{"KeyId": id, "PendingWindowInDays": 7}))
 		if !r.OK() && !target.AlreadyGone(r) {
 			problems = append(problems, fmt.Sprintf("ScheduleKeyDeletion of %s %s: %s", what, id, r.Summary()))
 			t.LeftKey(id)
@@ -470,7 +471,7 @@ func (w *World) sharedCreateKey(ctx context.Context, req map[string]any) (*targe
 	if err != nil {
 		return nil, true, err
 	}
-	return w.Target.CallSDK(ctx, "DescribeKey", mustJSON(map[string]any{"KeyId": id})), true, nil
+	return w.Target.CallSDK(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": id})), true, nil
 }
 
 // givenAliasCall answers the CreateAlias of an "an alias" step served by
@@ -479,7 +480,7 @@ func (w *World) givenAliasCall(ctx context.Context, req map[string]any) (*target
 	name, _ := req["AliasName"].(string)
 	for _, a := range w.givenAliases {
 		if a == name {
-			return w.Target.CallSDK(ctx, "DescribeKey", mustJSON(map[string]any{"KeyId": name})), true
+			return w.Target.CallSDK(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": name})), true
 		}
 	}
 	return nil, false

@@ -12,6 +12,7 @@ import (
 	"github.com/cucumber/godog"
 	messages "github.com/cucumber/messages/go/v21"
 
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/reference"
 	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
@@ -139,11 +140,11 @@ func tagged(t *testing.T, srv *reference.Server, runID string) map[string]string
 	states := map[string]string{}
 	for _, k := range v.([]any) {
 		id := k.(map[string]any)["KeyId"].(string)
-		tags, err := svc.Call(ctx, "ListResourceTags", mustJSON(map[string]any{"KeyId": id}))
+		tags, err := svc.Call(ctx, "ListResourceTags", textutil.MustJSON(map[string]any{"KeyId": id}))
 		if err != nil || !strings.Contains(string(tags), runID) {
 			continue
 		}
-		d, _ := svc.Call(ctx, "DescribeKey", mustJSON(map[string]any{"KeyId": id}))
+		d, _ := svc.Call(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": id}))
 		st, _ := (&target.Outcome{Status: 200, Body: d}).Member("KeyMetadata.KeyState")
 		states[id] = fmt.Sprint(st)
 	}
@@ -245,7 +246,7 @@ func TestKeysFileWithNoCreate(t *testing.T) {
 	if res.KeysCreated != 0 {
 		t.Errorf("--no-create run created %d keys", res.KeysCreated)
 	}
-	d, _ := srv.Service().Call(ctx, "DescribeKey", mustJSON(map[string]any{"KeyId": k256a}))
+	d, _ := srv.Service().Call(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": k256a}))
 	if st, _ := (&target.Outcome{Status: 200, Body: d}).Member("KeyMetadata.KeyState"); st != "Enabled" {
 		t.Errorf("the given key is %v after the run", st)
 	}

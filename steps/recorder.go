@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/kmsmac/kmsmac/golden"
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -73,22 +74,22 @@ func newNormaliser(w *World) *normaliser {
 		}
 	}
 	// Longest first: an ARN contains its key id, an alias ARN its name.
-	for _, name := range sortedKeys(w.keys) {
+	for _, name := range textutil.SortedKeys(w.keys) {
 		add(w.keys[name].ARN, "<key-arn:"+name+">")
 	}
 	t := w.Target
 	partition, account := t.Account()
-	for _, name := range sortedKeys(w.aliases) {
+	for _, name := range textutil.SortedKeys(w.aliases) {
 		a := w.aliases[name]
 		if account != "" {
 			add("arn:"+partition+":kms:"+t.Region+":"+account+":"+a, "<alias-arn:"+name+">")
 		}
 		add(a, "<alias:"+name+">")
 	}
-	for _, name := range sortedKeys(w.keys) {
+	for _, name := range textutil.SortedKeys(w.keys) {
 		add(w.keys[name].ID, "<key-id:"+name+">")
 	}
-	for _, name := range sortedKeys(w.grants) {
+	for _, name := range textutil.SortedKeys(w.grants) {
 		g := w.grants[name]
 		add(g.Token, "<grant-token:"+name+">")
 		add(g.ID, "<grant-id:"+name+">")
@@ -143,7 +144,7 @@ func (n *normaliser) value(member string, v any, generatedMAC bool) any {
 	switch t := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(t))
-		for _, k := range sortedKeys(t) { // sorted: numbering is stable
+		for _, k := range textutil.SortedKeys(t) { // sorted: numbering is stable
 			out[k] = n.value(k, t[k], generatedMAC)
 		}
 		return out
@@ -259,7 +260,7 @@ func (n *normaliser) call(tc tapedCall) golden.Call {
 			m["Mac"] = importedMAC(tc.key, o.Request, s)
 		}
 	}
-	b, err := marshalSorted(v)
+	b, err := textutil.MarshalSorted(v)
 	if err != nil {
 		b = mustJSONRaw("<unencodable>")
 	}
@@ -272,7 +273,7 @@ func (n *normaliser) call(tc tapedCall) golden.Call {
 func (n *normaliser) ownEntries(l []any) []any {
 	out := []any{}
 	for _, e := range l {
-		b, _ := marshalSorted(e)
+		b, _ := textutil.MarshalSorted(e)
 		s := n.repl.Replace(string(b))
 		if strings.Contains(s, "<key-") || strings.Contains(s, "<alias") {
 			out = append(out, e)
@@ -282,7 +283,7 @@ func (n *normaliser) ownEntries(l []any) []any {
 }
 
 func mustJSONRaw(s string) json.RawMessage {
-	b, _ := marshalSorted(s)
+	b, _ := textutil.MarshalSorted(s)
 	return b
 }
 

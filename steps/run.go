@@ -17,6 +17,7 @@ import (
 	"github.com/cucumber/godog"
 	messages "github.com/cucumber/messages/go/v21"
 	"github.com/kmsmac/kmsmac/features"
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/progress"
 	"github.com/kmsmac/kmsmac/results"
 
@@ -164,7 +165,7 @@ func RunOn(ctx context.Context, t *target.Target, o Options) (results.Result, er
 	case ctx.Err() != nil:
 		for i := range res.Scenarios {
 			if r := &res.Scenarios[i]; r.Status == results.Failed && strings.Contains(r.Reason, context.Canceled.Error()) {
-				r.Status, r.Reason, r.Short = results.Skipped, "interrupted while running: "+clip(firstLine(r.Reason), 160), "interrupted"
+				r.Status, r.Reason, r.Short = results.Skipped, "interrupted while running: "+textutil.Clip(textutil.FirstLine(r.Reason), 160), "interrupted"
 			}
 		}
 		res.Note = fmt.Sprintf("interrupted: %d scenarios ran before the run was stopped, %d did not start", len(res.Scenarios), len(notRun))
@@ -218,7 +219,7 @@ func markLost(res *results.Result, c *collector, notRun map[string]bool, lost *t
 		if len(starts) == len(res.Scenarios) && starts[i].Add(r.Duration).Before(lost.Since) {
 			continue // over before the endpoint stopped answering: a verdict
 		}
-		r.Status, r.Reason, r.Short, r.BlockedBy = results.Skipped, reason+": "+clip(firstLine(r.Reason), 160), "endpoint lost", ""
+		r.Status, r.Reason, r.Short, r.BlockedBy = results.Skipped, reason+": "+textutil.Clip(textutil.FirstLine(r.Reason), 160), "endpoint lost", ""
 		for j := range r.RuleOutcomes {
 			r.RuleOutcomes[j] = results.RuleOutcome{Rule: r.RuleOutcomes[j].Rule, Status: results.Skipped, Reason: reason}
 		}

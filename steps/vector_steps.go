@@ -14,6 +14,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/kmsspec"
 	"github.com/kmsmac/kmsmac/properties"
 	"github.com/kmsmac/kmsmac/vectors"
@@ -135,7 +136,7 @@ func (w *World) runVectors(ctx context.Context, vs []properties.Vector) vectorRe
 				rep.skipped[why]++
 				continue
 			case err != nil:
-				broken[idx] = fmt.Sprintf("importing its %d-byte key (IMP-1): %s", len(v.Key), firstLine(err.Error()))
+				broken[idx] = fmt.Sprintf("importing its %d-byte key (IMP-1): %s", len(v.Key), textutil.FirstLine(err.Error()))
 				rep.run++
 				rep.failures = append(rep.failures, v.Name+": "+broken[idx])
 				continue
@@ -174,7 +175,7 @@ func (w *World) ImportBlocked(ctx context.Context) error {
 	v, _ := importProbes.Load(w.Target)
 	if p := v.(*importProbe); p.block != nil {
 		rule, why, _ := IsBlocked(p.block)
-		return w.Block(rule, "@import: the endpoint cannot import HMAC key material: "+firstLine(why))
+		return w.Block(rule, "@import: the endpoint cannot import HMAC key material: "+textutil.FirstLine(why))
 	}
 	return nil
 }
@@ -202,7 +203,7 @@ func (w *World) probeImport(ctx context.Context) (string, error) {
 		err = w.ImportMaterial(ctx, k, material)
 	}
 	if _, why, ok := IsBlocked(err); ok {
-		return "@import: the endpoint cannot import key material (" + firstLine(why) + ")", err
+		return "@import: the endpoint cannot import key material (" + textutil.FirstLine(why) + ")", err
 	}
 	return "", nil // no answer at all, or imported: the scenarios report what they see
 }

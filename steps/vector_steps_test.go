@@ -14,6 +14,7 @@ import (
 	"testing/fstest"
 
 	"github.com/kmsmac/kmsmac/features"
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/reference"
 	"github.com/kmsmac/kmsmac/reference/awsjson"
 	"github.com/kmsmac/kmsmac/results"
@@ -250,7 +251,7 @@ func truncatingEndpoint(t *testing.T) string {
 		if json.Unmarshal(body, &req) != nil || len(req.Mac) == 0 {
 			return out, err
 		}
-		gen, gerr := svc.Call(ctx, "GenerateMac", mustJSON(map[string]any{"KeyId": req.KeyId, "Message": req.Message, "MacAlgorithm": req.MacAlgorithm}))
+		gen, gerr := svc.Call(ctx, "GenerateMac", textutil.MustJSON(map[string]any{"KeyId": req.KeyId, "Message": req.Message, "MacAlgorithm": req.MacAlgorithm}))
 		var full struct {
 			KeyId string
 			Mac   []byte
@@ -258,7 +259,7 @@ func truncatingEndpoint(t *testing.T) string {
 		if gerr != nil || json.Unmarshal(gen, &full) != nil || len(req.Mac) >= len(full.Mac) || !bytes.HasPrefix(full.Mac, req.Mac) {
 			return out, err
 		}
-		return mustJSON(map[string]any{"KeyId": full.KeyId, "MacValid": true, "MacAlgorithm": req.MacAlgorithm}), nil
+		return textutil.MustJSON(map[string]any{"KeyId": full.KeyId, "MacValid": true, "MacAlgorithm": req.MacAlgorithm}), nil
 	})
 	return serveCaller(t, call)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
 )
@@ -204,7 +205,7 @@ func (w *World) ruleOutcomes(ss *scenarioSteps, failedAt int, failure error, blo
 		if ss != nil && failedAt >= 0 && failedAt < len(ss.ids) && ss.rules[ss.ids[failedAt]] != nil {
 			rules = ss.rules[ss.ids[failedAt]]
 		}
-		w.note(rules, results.Failed, "the step completes", firstLine(failure.Error()))
+		w.note(rules, results.Failed, "the step completes", textutil.FirstLine(failure.Error()))
 	}
 	var out []results.RuleOutcome
 	rules := w.Rules

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -88,7 +89,7 @@ func newWorld(t *target.Target, o *Options) *World {
 func (w *World) Key(name string) (*Key, error) {
 	k, ok := w.keys[name]
 	if !ok {
-		return nil, fmt.Errorf("no key %q in this scenario (known: %s)", name, strings.Join(sortedKeys(w.keys), ", "))
+		return nil, fmt.Errorf("no key %q in this scenario (known: %s)", name, strings.Join(textutil.SortedKeys(w.keys), ", "))
 	}
 	return k, nil
 }
@@ -299,7 +300,7 @@ func (w *World) Expect(s string) {
 
 // Keys lists the scenario's key names, sorted.
 func (w *World) Keys() []string {
-	names := sortedKeys(w.keys)
+	names := textutil.SortedKeys(w.keys)
 	sort.Strings(names)
 	return names
 }

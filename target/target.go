@@ -27,6 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/kmsmac/kmsmac/internal/awsraw"
+	"github.com/kmsmac/kmsmac/internal/textutil"
 )
 
 // Target is the endpoint under test and the two clients that reach it.
@@ -373,7 +374,7 @@ func (t *Target) Identity(ctx context.Context) (partition, account string, err e
 		}
 		t.Learn(aws.ToString(out.Arn))
 	} else {
-		o := t.Raw.Send(ctx, "CreateKey", mustJSON(map[string]any{
+		o := t.Raw.Send(ctx, "CreateKey", textutil.MustJSON(map[string]any{
 			"KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC", "Description": "kmsmac identity probe",
 			"Tags": []map[string]string{{"TagKey": RunTagKey, "TagValue": t.RunID}}}))
 		arn, _ := o.Member("KeyMetadata.Arn")
@@ -466,14 +467,6 @@ func newRunID() string {
 	return hex.EncodeToString(b[:])
 }
 
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
-
 // Describe is the effective target, for the start of a run: endpoint,
 // region, account and credential source. The secret key never appears and
 // the access key id only by its last four characters.
@@ -487,7 +480,7 @@ func (t *Target) Describe(ctx context.Context) string {
 		if err != nil {
 			cred = "unavailable: " + err.Error()
 		} else {
-			cred = fmt.Sprintf("%s, access key id %s", orDash(c.Source), redact(c.AccessKeyID))
+			cred = fmt.Sprintf("%s, access key id %s", textutil.OrDash(c.Source), redact(c.AccessKeyID))
 		}
 	}
 	fmt.Fprintf(&b, "  credentials: %s\n", cred)
@@ -545,7 +538,7 @@ func (t *Target) CloseProbeKey(ctx context.Context) {
 	if id == "" {
 		return
 	}
-	o := t.Raw.Send(ctx, "ScheduleKeyDeletion", mustJSON(map[string]any{"KeyId": id, "PendingWindowInDays": 7}))
+	o := t.Raw.Send(ctx, "ScheduleKeyDeletion", textutil.MustJSON(map[string]any{"KeyId": id, "PendingWindowInDays": 7}))
 	if !o.OK() && !AlreadyGone(o) {
 		t.LeftKey(id)
 	}
