@@ -29,7 +29,7 @@ const PendingWindowDays = 7
 // Options select the keys to remove. Exactly one of RunID and OlderThan
 // is set.
 type Options struct {
-	TagKey    string        // the run tag's key (steps.RunTagKey)
+	TagKey    string        // the run tag's key (target.RunTagKey)
 	RunID     string        // only keys whose run tag has this value
 	OlderThan time.Duration // any run tag, created more than this long ago
 	DryRun    bool          // list what would be done, change nothing

@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/kmsmac/kmsmac/steps"
+	"github.com/kmsmac/kmsmac/results"
 )
 
 //go:embed page.html.tmpl
@@ -15,24 +15,24 @@ var pageTmpl string
 
 // statusInfo is how a status looks: a CSS class and a symbol, always shown
 // next to the status word (colour is never the only signal).
-var statusInfo = map[steps.Status]struct{ class, sym string }{
-	steps.Passed:     {"passed", "✓"},
-	steps.Failed:     {"failed", "✗"},
-	steps.Deviation:  {"deviation", "≈"},
-	steps.Blocked:    {"blocked", "⊘"},
-	steps.NotReached: {"notreached", "…"},
-	steps.Skipped:    {"skipped", "–"},
-	NotRun:           {"notrun", "·"},
+var statusInfo = map[results.Status]struct{ class, sym string }{
+	results.Passed:     {"passed", "✓"},
+	results.Failed:     {"failed", "✗"},
+	results.Deviation:  {"deviation", "≈"},
+	results.Blocked:    {"blocked", "⊘"},
+	results.NotReached: {"notreached", "…"},
+	results.Skipped:    {"skipped", "–"},
+	NotRun:             {"notrun", "·"},
 }
 
-func class(st steps.Status) string {
+func class(st results.Status) string {
 	if i, ok := statusInfo[st]; ok {
 		return i.class
 	}
 	return "other"
 }
 
-func symbol(st steps.Status) string {
+func symbol(st results.Status) string {
 	if i, ok := statusInfo[st]; ok {
 		return i.sym
 	}
@@ -55,7 +55,7 @@ func inline(s string) template.HTML {
 	return template.HTML(b.String())
 }
 
-func countsText(c map[steps.Status]int) string {
+func countsText(c map[results.Status]int) string {
 	var parts []string
 	for _, st := range Statuses {
 		if c[st] > 0 {
@@ -85,7 +85,7 @@ const (
 type chartSeg struct {
 	X, W   float64
 	N      int
-	Status steps.Status
+	Status results.Status
 	Class  string
 	ShowN  bool // wide enough to print the count inside
 }
@@ -130,7 +130,7 @@ func buildChart(m *Matrix) chart {
 type page struct {
 	M        *Matrix
 	Chart    chart
-	Statuses []steps.Status
+	Statuses []results.Status
 	Cols     int
 }
 

@@ -16,25 +16,25 @@ import (
 	"strings"
 
 	"github.com/kmsmac/kmsmac/features"
-	"github.com/kmsmac/kmsmac/steps"
+	"github.com/kmsmac/kmsmac/results"
 )
 
-// Format is the report format this package reads; steps.Result.JSON
+// Format is the report format this package reads; results.Result.JSON
 // writes it (a test keeps the two in step).
 const Format = "kmsmac-conform/1"
 
 // NotRun is the cell of a rule that one report has and another lacks
 // (an older kmsmac, or a run restricted with --tags).
-const NotRun steps.Status = "not run"
+const NotRun results.Status = "not run"
 
 // Statuses is every cell status in display order.
-var Statuses = append(append([]steps.Status{}, steps.StatusList...), NotRun)
+var Statuses = append(append([]results.Status{}, results.StatusList...), NotRun)
 
 // Input is one column: a report and the label it is shown under.
 type Input struct {
 	Name   string
 	File   string
-	Report steps.JSONReport
+	Report results.JSONReport
 }
 
 // Load reads one command-line argument, "FILE" or "NAME=FILE". An
@@ -68,23 +68,23 @@ func Load(arg string) (Input, error) {
 var ErrNotReport = errors.New("not a kmsmac conform report (write one with: kmsmac conform --report FILE.json)")
 
 // Parse decodes a report and checks its format version.
-func Parse(data []byte) (steps.JSONReport, error) {
+func Parse(data []byte) (results.JSONReport, error) {
 	var head struct {
 		Format string `json:"format"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil || head.Format == "" {
-		return steps.JSONReport{}, ErrNotReport
+		return results.JSONReport{}, ErrNotReport
 	}
 	if !strings.HasPrefix(head.Format, "kmsmac-conform/") {
-		return steps.JSONReport{}, fmt.Errorf("%w: format %q", ErrNotReport, head.Format)
+		return results.JSONReport{}, fmt.Errorf("%w: format %q", ErrNotReport, head.Format)
 	}
 	if head.Format != Format {
-		return steps.JSONReport{}, fmt.Errorf("report format %q; this kmsmac reads %q (regenerate the report with this kmsmac)", head.Format, Format)
+		return results.JSONReport{}, fmt.Errorf("report format %q; this kmsmac reads %q (regenerate the report with this kmsmac)", head.Format, Format)
 	}
-	var rep steps.JSONReport
+	var rep results.JSONReport
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&rep); err != nil {
-		return steps.JSONReport{}, fmt.Errorf("%w: %v", ErrNotReport, err)
+		return results.JSONReport{}, fmt.Errorf("%w: %v", ErrNotReport, err)
 	}
 	return rep, nil
 }
@@ -100,7 +100,7 @@ type Matrix struct {
 type Endpoint struct {
 	Name string
 	File string
-	Run  steps.JSONRun
+	Run  results.JSONRun
 }
 
 // Section is the rules sharing an id prefix (WIRE, MAC-SIZE, ...).
@@ -129,9 +129,9 @@ func (r Row) Differs() bool {
 
 // Cell is one rule's verdict on one endpoint.
 type Cell struct {
-	Status    steps.Status
-	Scenarios map[steps.Status]int
-	First     *steps.JSONFirst
+	Status    results.Status
+	Scenarios map[results.Status]int
+	First     *results.JSONFirst
 }
 
 // Score counts one endpoint's cells. Judged rules are those a check
@@ -139,19 +139,19 @@ type Cell struct {
 // skipped and not run say nothing about the endpoint either way.
 type Score struct {
 	Passed, Judged int
-	Counts         map[steps.Status]int
+	Counts         map[results.Status]int
 }
 
-func (s *Score) add(st steps.Status) {
+func (s *Score) add(st results.Status) {
 	if s.Counts == nil {
-		s.Counts = map[steps.Status]int{}
+		s.Counts = map[results.Status]int{}
 	}
 	s.Counts[st]++
 	switch st {
-	case steps.Passed:
+	case results.Passed:
 		s.Passed++
 		s.Judged++
-	case steps.Failed, steps.Deviation:
+	case results.Failed, results.Deviation:
 		s.Judged++
 	}
 }

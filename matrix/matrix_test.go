@@ -9,27 +9,27 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kmsmac/kmsmac/steps"
+	"github.com/kmsmac/kmsmac/results"
 )
 
-func rule(id string, st steps.Status) steps.JSONRule {
-	return steps.JSONRule{ID: id, Title: "title of " + id, Level: "D", Status: st, Scenarios: map[steps.Status]int{st: 1}}
+func rule(id string, st results.Status) results.JSONRule {
+	return results.JSONRule{ID: id, Title: "title of " + id, Level: "D", Status: st, Scenarios: map[results.Status]int{st: 1}}
 }
 
-func input(name string, rules ...steps.JSONRule) Input {
-	return Input{Name: name, File: name + ".json", Report: steps.JSONReport{Format: Format, Run: steps.JSONRun{Target: "t-" + name}, Rules: rules}}
+func input(name string, rules ...results.JSONRule) Input {
+	return Input{Name: name, File: name + ".json", Report: results.JSONReport{Format: Format, Run: results.JSONRun{Target: "t-" + name}, Rules: rules}}
 }
 
 func TestMatrixFormatMatchesSteps(t *testing.T) {
-	if got := (steps.Result{}).JSON().Format; got != Format {
+	if got := (results.Result{}).JSON().Format; got != Format {
 		t.Fatalf("steps writes format %q, matrix reads %q", got, Format)
 	}
 }
 
 func TestMatrixOrderSectionsAndNotRun(t *testing.T) {
-	a := input("a", rule("WIRE-1", steps.Passed), rule("WIRE-2", steps.Failed), rule("MAC-SIZE-2", steps.Passed), rule("MAC-SIZE-10", steps.Deviation))
+	a := input("a", rule("WIRE-1", results.Passed), rule("WIRE-2", results.Failed), rule("MAC-SIZE-2", results.Passed), rule("MAC-SIZE-10", results.Deviation))
 	// b lacks WIRE-2 and has MAC-SIZE-3, which must land after MAC-SIZE-2 (its predecessor in b).
-	b := input("b", rule("WIRE-1", steps.Failed), rule("MAC-SIZE-2", steps.Blocked), rule("MAC-SIZE-3", steps.Passed), rule("MAC-SIZE-10", steps.Skipped))
+	b := input("b", rule("WIRE-1", results.Failed), rule("MAC-SIZE-2", results.Blocked), rule("MAC-SIZE-3", results.Passed), rule("MAC-SIZE-10", results.Skipped))
 	m, err := Build([]Input{a, b})
 	if err != nil {
 		t.Fatal(err)
@@ -60,9 +60,9 @@ func TestMatrixOrderSectionsAndNotRun(t *testing.T) {
 }
 
 func TestMatrixScores(t *testing.T) {
-	a := input("a", rule("WIRE-1", steps.Passed), rule("WIRE-2", steps.Failed), rule("WIRE-3", steps.Deviation),
-		rule("WIRE-4", steps.Blocked), rule("WIRE-5", steps.NotReached), rule("WIRE-6", steps.Skipped), rule("KID-1", steps.Passed))
-	b := input("b", rule("WIRE-1", steps.Passed), rule("WIRE-2", steps.Passed))
+	a := input("a", rule("WIRE-1", results.Passed), rule("WIRE-2", results.Failed), rule("WIRE-3", results.Deviation),
+		rule("WIRE-4", results.Blocked), rule("WIRE-5", results.NotReached), rule("WIRE-6", results.Skipped), rule("KID-1", results.Passed))
+	b := input("b", rule("WIRE-1", results.Passed), rule("WIRE-2", results.Passed))
 	m, err := Build([]Input{a, b})
 	if err != nil {
 		t.Fatal(err)

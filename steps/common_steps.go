@@ -12,6 +12,10 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/kmsmac/kmsmac/internal/textutil"
+	"github.com/kmsmac/kmsmac/results"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // The common vocabulary: keys, aliases, grants, calls and assertions on
@@ -111,7 +115,7 @@ func (w *World) CreateKey(ctx context.Context, name string, req map[string]any) 
 
 // keyFromMetadata is the key a successful CreateKey answer describes,
 // named name.
-func keyFromMetadata(o *Outcome, name string) (*Key, error) {
+func keyFromMetadata(o *target.Outcome, name string) (*Key, error) {
 	str := func(p string) string { return metadataString(o, p) }
 	k := &Key{Name: name, ID: str("KeyId"), ARN: str("Arn"), Spec: str("KeySpec"), Usage: str("KeyUsage"), Origin: str("Origin")}
 	if k.ID == "" || k.ARN == "" {
@@ -121,7 +125,7 @@ func keyFromMetadata(o *Outcome, name string) (*Key, error) {
 }
 
 // metadataString is KeyMetadata.<member> of a key's description, or "".
-func metadataString(o *Outcome, member string) string {
+func metadataString(o *target.Outcome, member string) string {
 	v, _ := o.Member("KeyMetadata." + member)
 	s, _ := v.(string)
 	return s
@@ -295,7 +299,7 @@ func thenSucceeds(ctx context.Context) error {
 	}
 	if notImplemented(o) && !o.OK() {
 		// hard even in a soft scenario: the operation is missing
-		w.note(w.checking(), Failed, "success (HTTP 200)", firstLine(RequireText(o)))
+		w.note(w.checking(), results.Failed, "success (HTTP 200)", textutil.FirstLine(RequireText(o)))
 		return w.Failure("success (HTTP 200)", RequireText(o))
 	}
 	return w.Check(KindCode, o.OK(), "success (HTTP 200)", o.Summary())
@@ -418,15 +422,15 @@ func thenHas(ctx context.Context, path string, want bool) error {
 	return w.Check(KindCode, ok == want, exp, observedMember(o, path, got, ok))
 }
 
-func observedMember(o *Outcome, path string, v any, ok bool) string {
+func observedMember(o *target.Outcome, path string, v any, ok bool) string {
 	if !o.OK() {
 		return o.Summary()
 	}
 	if !ok {
-		return fmt.Sprintf("no %s in %s", path, Elide(o.Body))
+		return fmt.Sprintf("no %s in %s", path, target.Elide(o.Body))
 	}
 	b, _ := json.Marshal(v)
-	return fmt.Sprintf("%s = %s", path, clip(string(b), 200))
+	return fmt.Sprintf("%s = %s", path, textutil.Clip(string(b), 200))
 }
 
 func thenHeaderIs(ctx context.Context, name, value string) error {
@@ -443,7 +447,7 @@ func thenHasHeader(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	return w.Check(KindCode, o.Header.Get(name) != "", "a non-empty header "+name, fmt.Sprintf("headers %v", sortedKeys(o.Header)))
+	return w.Check(KindCode, o.Header.Get(name) != "", "a non-empty header "+name, fmt.Sprintf("headers %v", textutil.SortedKeys(o.Header)))
 }
 
 func keepBlob(ctx context.Context, path, as string) error {

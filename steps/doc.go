@@ -1,9 +1,8 @@
 // Package steps runs the kmsmac conformance suite: the godog step
 // definitions, the per-scenario World (carried in context.Context), and
-// the Target, which holds the endpoint under test and its two clients: the
-// aws-sdk-go-v2 KMS client (what users' code does) and a raw, SigV4-signed
-// awsJson1_1 client for requests the SDK refuses to send. Run is shared by
-// "go test" and "kmsmac conform".
+// the run engine that turns scenarios into verdicts. The endpoint and its
+// clients are package target; steps reaches the endpoint only through a
+// *target.Target. Run is shared by "go test" and "kmsmac conform".
 //
 // The standard is the AWS KMS HMAC API (GenerateMac, VerifyMac and the key
 // lifecycle), as catalogued in rules.md; each scenario's rule tags pick the

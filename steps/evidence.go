@@ -6,9 +6,10 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 
-	"github.com/kmsmac/kmsmac/features"
+	"github.com/kmsmac/kmsmac/internal/textutil"
+	"github.com/kmsmac/kmsmac/results"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // Kind is what an assertion compares; the evidence level decides, per
@@ -23,73 +24,10 @@ const (
 
 func (k Kind) String() string { return [...]string{"code", "status", "text"}[k] }
 
-// Level is a rule's strength of evidence: 2 = D/S (hard everywhere), 1 = O
-// (hard on code and status), 0 = I/T (never hard), -1 = none ("—").
-// Inferred names the part of the rule whose evidence is only inferred, from
-// a level written "X; I for <part>" (ROT-1 "D; I for DisableKeyRotation"): Code
-// and Text then describe the recorded part only.
-type Level struct {
-	Raw        string
-	Code, Text int
-	Inferred   string
-}
-
 // RecordedPart is the tag of a scenario that asserts only the recorded part
 // of its split-level rules; without it (or @unverified) such a scenario is
 // soft, since it may be checking the inferred part.
 const RecordedPart = "@recorded-part"
-
-var (
-	levelsOnce sync.Once
-	levels     map[string]Level
-	ruleRow    = regexp.MustCompile(`^\|\s*([A-Z]+(?:-[A-Z]+)?-[0-9]+)\s*\|[^|]*\|\s*([^|]*?)\s*\|`)
-	// RuleTag matches tags that name a rule id (without the '@').
-	RuleTag = regexp.MustCompile(`^[A-Z]+(-[A-Z]+)?-[0-9]+$`)
-)
-
-// Levels returns the evidence level of every rule in features/RULES.md.
-func Levels() map[string]Level {
-	levelsOnce.Do(func() { levels = ParseLevels(features.RulesMD) })
-	return levels
-}
-
-// ParseLevels reads the id and level columns of a RULES.md table. A level
-// "D / I" is code level D, text level I; "D/S" is one level backed twice;
-// "D; I for DisableKeyRotation" is level D for the rule except the part after the
-// ';', which is inferred (Level.Inferred).
-func ParseLevels(md string) map[string]Level {
-	out := map[string]Level{}
-	for _, line := range strings.Split(md, "\n") {
-		m := ruleRow.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
-		recorded, inferred, _ := strings.Cut(m[2], ";")
-		parts := strings.SplitN(recorded, " / ", 2)
-		out[m[1]] = Level{Raw: m[2], Code: strength(parts[0]), Text: strength(parts[len(parts)-1]),
-			Inferred: strings.TrimSpace(inferred)}
-	}
-	return out
-}
-
-func strength(s string) int {
-	best := -1
-	for _, r := range s {
-		v := -1
-		switch r {
-		case 'D', 'S':
-			v = 2
-		case 'O':
-			v = 1
-		case 'I', 'T':
-			v = 0
-		}
-		if v > best {
-			best = v
-		}
-	}
-	return best // -1: no level ("—"), imposes nothing
-}
 
 // evidence is how hard a scenario may assert, from its weakest rule.
 // split lists its rules whose level has an inferred part.
@@ -102,7 +40,7 @@ type evidence struct {
 func scenarioEvidence(rules []string, unverified bool) evidence {
 	code, text := 2, 2
 	var descs, split []string
-	lv := Levels()
+	lv := results.Levels()
 	for _, r := range rules {
 		l, ok := lv[r]
 		if !ok {
@@ -130,7 +68,7 @@ func scenarioEvidence(rules []string, unverified bool) evidence {
 
 // hardFor is whether a check of rule's recorded part asserts hard: its
 // level without the inferred part, unless the scenario is @unverified.
-func (evidence) hardFor(lv map[string]Level, rule string, k Kind, unverified bool) bool {
+func (evidence) hardFor(lv map[string]results.Level, rule string, k Kind, unverified bool) bool {
 	l := lv[rule]
 	if unverified {
 		return false
@@ -176,14 +114,14 @@ func (w *World) check(hard bool, k Kind, ok bool, expected, observed string) err
 	w.Expect(expected)
 	rules := w.checking()
 	if ok {
-		w.note(rules, Passed, expected, "")
+		w.note(rules, results.Passed, expected, "")
 		return nil
 	}
 	if hard {
-		w.note(rules, Failed, expected, observed)
+		w.note(rules, results.Failed, expected, observed)
 		return w.Failure(expected, observed)
 	}
-	w.note(rules, Deviation, expected, observed)
+	w.note(rules, results.Deviation, expected, observed)
 	d := fmt.Sprintf("%s: expected %s, observed %s", k, expected, observed)
 	w.soft = append(w.soft, d)
 	if w.Opts.Strict {
@@ -197,7 +135,7 @@ func (w *World) check(hard bool, k Kind, ok bool, expected, observed string) err
 func (w *World) Failure(expected, observed string) error {
 	return &failure{expected: expected, observed: observed,
 		text: fmt.Sprintf("\n  request:  %s\n  expected: %s\n  observed: %s\n  evidence: %s",
-			w.last.RequestLine(), expected, observed, orDash(w.ev.desc))}
+			w.last.RequestLine(), expected, observed, textutil.OrDash(w.ev.desc))}
 }
 
 // failure is a failed expectation; the report shows its parts separately.
@@ -209,7 +147,7 @@ func (f *failure) Error() string { return f.text }
 // succeeded, the scenario is blocked by the rule that promises the call
 // works (verdict.go), with the reason; an operation the endpoint lacks is
 // named as such. A call that got no answer at all is a plain failure.
-func (w *World) Require(o *Outcome) error {
+func (w *World) Require(o *target.Outcome) error {
 	if o.OK() {
 		return nil
 	}
@@ -220,7 +158,7 @@ func (w *World) Require(o *Outcome) error {
 }
 
 // RequireText explains a call that should have succeeded.
-func RequireText(o *Outcome) string {
+func RequireText(o *target.Outcome) string {
 	switch {
 	case o.Status == 0:
 		return fmt.Sprintf("%s failed: %s\n  request: %s", o.Op, o.Summary(), o.RequestLine())
@@ -231,7 +169,7 @@ func RequireText(o *Outcome) string {
 	}
 }
 
-func notImplemented(o *Outcome) bool {
+func notImplemented(o *target.Outcome) bool {
 	switch o.Type {
 	case "UnknownOperationException", "InvalidAction", "NotImplemented", "NotImplementedException", "InternalFailure":
 		return true

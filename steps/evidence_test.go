@@ -3,36 +3,15 @@ package steps
 import (
 	"errors"
 	"testing"
-)
 
-func TestParseLevels(t *testing.T) {
-	md := "| ID | Rule | Level | Checked in |\n|---|---|---|---|\n" +
-		"| A-1 | x | D | f |\n| A-2 | x | D / I | f |\n| A-3 | x | O | f |\n| A-4 | x | I / T | f |\n" +
-		"| A-5 | x | D/S / I | f |\n| A-6 | x | — | f |\n| MAC-SIZE-7 | x | S | f |\n" +
-		"| A-7 | x | D; I for truncation | f |\n| A-8 | x | S / I; I for the MAC operations | f |\n"
-	got := ParseLevels(md)
-	want := map[string][2]int{"A-1": {2, 2}, "A-2": {2, 0}, "A-3": {1, 1}, "A-4": {0, 0}, "A-5": {2, 0}, "A-6": {-1, -1}, "MAC-SIZE-7": {2, 2},
-		"A-7": {2, 2}, "A-8": {2, 0}}
-	if len(got) != len(want) {
-		t.Fatalf("parsed %d rules, want %d: %v", len(got), len(want), got)
-	}
-	for id, w := range want {
-		if l := got[id]; l.Code != w[0] || l.Text != w[1] {
-			t.Errorf("%s: code %d text %d, want %v", id, l.Code, l.Text, w)
-		}
-	}
-	// The strongest letter of "D; I for truncation" must not hide its inferred part.
-	for id, inf := range map[string]string{"A-2": "", "A-7": "I for truncation", "A-8": "I for the MAC operations"} {
-		if got[id].Inferred != inf {
-			t.Errorf("%s: inferred part %q, want %q", id, got[id].Inferred, inf)
-		}
-	}
-}
+	"github.com/kmsmac/kmsmac/results"
+	"github.com/kmsmac/kmsmac/target"
+)
 
 // A split-level rule (STATE-10, "D; I for MACs made before disabling …") asserts hard only
 // where the scenario declares @recorded-part.
 func TestSplitLevelNeedsRecordedPart(t *testing.T) {
-	if Levels()["STATE-10"].Inferred == "" {
+	if results.Levels()["STATE-10"].Inferred == "" {
 		t.Fatal("RULES.md: STATE-10 has no inferred part")
 	}
 	for _, c := range []struct {
@@ -45,7 +24,7 @@ func TestSplitLevelNeedsRecordedPart(t *testing.T) {
 		{[]string{"STATE-10"}, []string{RecordedPart, "@unverified"}, false, false},
 		{[]string{"VM-FAIL-1"}, nil, true, true},
 	} {
-		w := newWorld(&Target{}, &Options{})
+		w := newWorld(&target.Target{}, &Options{})
 		for _, tag := range c.tags {
 			w.Tags[tag] = true
 		}
@@ -117,7 +96,7 @@ func TestCheckHardSoftStrict(t *testing.T) {
 		{"unverified code", evidence{}, false, KindCode, false, 1},
 		{"split rule without @recorded-part", evidence{codeHard: true, textHard: true, split: []string{"VM-FAIL-2"}}, false, KindCode, false, 1},
 	} {
-		w := newWorld(&Target{}, &Options{Strict: c.strict})
+		w := newWorld(&target.Target{}, &Options{Strict: c.strict})
 		w.ev = c.ev
 		err := w.Check(c.kind, false, "X", "Y")
 		if (err != nil) != c.wantErr || len(w.soft) != c.wantSoft {
@@ -132,7 +111,7 @@ func TestCheckHardSoftStrict(t *testing.T) {
 // Unverified never fails hard, even in a scenario whose evidence is hard.
 func TestUnverifiedIsSoft(t *testing.T) {
 	for _, strict := range []bool{false, true} {
-		w := newWorld(&Target{}, &Options{Strict: strict})
+		w := newWorld(&target.Target{}, &Options{Strict: strict})
 		w.ev = evidence{codeHard: true, textHard: true}
 		err := w.Unverified(KindCode, false, "X", "Y")
 		if (err != nil) != strict || len(w.soft) != 1 {

@@ -3,6 +3,8 @@ package steps
 import (
 	"context"
 	"testing"
+
+	"github.com/kmsmac/kmsmac/results"
 )
 
 // TestFeatures runs every scenario against the embedded reference; each
@@ -20,7 +22,7 @@ func TestFeatures(t *testing.T) {
 		t.Fatal("no scenario ran")
 	}
 	for _, s := range res.Scenarios {
-		if s.Status != Passed {
+		if s.Status != results.Passed {
 			t.Errorf("%s (%s) %s: %s", s.Name, s.Feature, s.Status, s.Reason)
 		}
 		for _, p := range s.Cleanup {
@@ -29,5 +31,5 @@ func TestFeatures(t *testing.T) {
 	}
 	c := res.Counts()
 	t.Logf("%d scenarios against the embedded reference: %d passed, %d failed, %d deviations, %d skipped in %s",
-		len(res.Scenarios), c[Passed], c[Failed], c[Deviation], c[Skipped], res.Wall)
+		len(res.Scenarios), c[results.Passed], c[results.Failed], c[results.Deviation], c[results.Skipped], res.Wall)
 }

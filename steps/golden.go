@@ -1,156 +1,22 @@
 package steps
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/kmsmac/kmsmac/golden"
+	"github.com/kmsmac/kmsmac/internal/textutil"
+	"github.com/kmsmac/kmsmac/results"
+	"github.com/kmsmac/kmsmac/target"
 )
-
-// A recording (kmsmac record, read back by conform --golden) is the
-// normalised responses one target gave, scenario by scenario. Normalised
-// means ids, ARNs, aliases, account, region, times, tokens and the MACs of
-// keys the target generated are replaced by the scenario's names, so a
-// recording from real KMS compares with any other endpoint.
-
-// GoldenFormat and GoldenVersion identify a recording file; a reader
-// refuses any other pair rather than guess.
-const (
-	GoldenFormat  = "kmsmac-golden"
-	GoldenVersion = 1
-)
-
-// Golden is a recording file.
-type Golden struct {
-	Format    string           `json:"format"`
-	Version   int              `json:"version"`
-	Meta      GoldenMeta       `json:"recorded"`
-	Scenarios []GoldenScenario `json:"scenarios"`
-}
-
-// GoldenMeta says where and when a recording was made.
-type GoldenMeta struct {
-	Target string `json:"target"`
-	Region string `json:"region"`
-	Date   string `json:"date"` // RFC 3339, UTC
-	Kmsmac string `json:"kmsmac"`
-	Tags   string `json:"tags,omitempty"`
-	Seed   int64  `json:"seed,omitempty"`
-}
-
-// GoldenScenario is one scenario (one Examples row of an outline).
-type GoldenScenario struct {
-	Feature string   `json:"feature"`
-	Name    string   `json:"name"`
-	Example string   `json:"example,omitempty"` // "row <hash of its steps>" for an outline row
-	Rules   []string `json:"rules,omitempty"`
-	Verdict Status   `json:"verdict"`
-	// VerdictOnly: property and vector scenarios make thousands of random
-	// calls; only their verdict is kept.
-	VerdictOnly bool         `json:"verdict_only,omitempty"`
-	Calls       []GoldenCall `json:"calls,omitempty"`
-}
-
-func (g GoldenScenario) key() string { return g.Feature + "\x00" + g.Name + "\x00" + g.Example }
-
-func (g GoldenScenario) label() string {
-	s := fmt.Sprintf("%s (%s)", g.Name, g.Feature)
-	if g.Example != "" {
-		s += " " + g.Example
-	}
-	return s
-}
-
-// LoadGolden reads and checks a recording.
-func LoadGolden(path string) (*Golden, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("golden file: %w", err)
-	}
-	return parseGolden(path, b)
-}
-
-func parseGolden(path string, b []byte) (*Golden, error) {
-	var head struct {
-		Format  string `json:"format"`
-		Version int    `json:"version"`
-	}
-	if err := json.Unmarshal(b, &head); err != nil {
-		return nil, fmt.Errorf("golden file %s is not a kmsmac recording (not JSON: %v)", path, err)
-	}
-	if head.Format != GoldenFormat {
-		return nil, fmt.Errorf("golden file %s is not a kmsmac recording (format %q, want %q; make one with kmsmac record)", path, head.Format, GoldenFormat)
-	}
-	if head.Version != GoldenVersion {
-		return nil, fmt.Errorf("golden file %s has version %d; this kmsmac reads version %d (record it again with this kmsmac)", path, head.Version, GoldenVersion)
-	}
-	var g Golden
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&g); err != nil {
-		return nil, fmt.Errorf("golden file %s is damaged: %v", path, err)
-	}
-	seen := map[string]bool{}
-	for i, s := range g.Scenarios {
-		if s.Feature == "" || s.Name == "" || s.Verdict == "" {
-			return nil, fmt.Errorf("golden file %s is damaged: scenario %d lacks feature, name or verdict", path, i+1)
-		}
-		if seen[s.key()] {
-			return nil, fmt.Errorf("golden file %s is damaged: scenario %s appears twice", path, s.label())
-		}
-		seen[s.key()] = true
-	}
-	return &g, nil
-}
-
-// Write stores the recording as indented JSON, scenarios sorted, so two
-// recordings diff well. It writes a temporary file and renames it: a
-// failed run never leaves half a recording.
-func (g *Golden) Write(path string) error {
-	sort.Slice(g.Scenarios, func(i, j int) bool { return g.Scenarios[i].key() < g.Scenarios[j].key() })
-	var b bytes.Buffer
-	e := json.NewEncoder(&b)
-	e.SetEscapeHTML(false) // placeholders like <key-arn:K> stay readable
-	e.SetIndent("", "  ")
-	if err := e.Encode(g); err != nil {
-		return err
-	}
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".kmsmac-golden-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(b.Bytes()); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	_ = os.Chmod(tmp.Name(), 0o644) // CreateTemp makes it 0600; a recording is no secret
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
-}
 
 // goldenRun is what one Run keeps for recording and replay; it is found
 // again by run id when the summary is written.
@@ -158,11 +24,11 @@ type goldenRun struct {
 	mu       sync.Mutex
 	once     sync.Once
 	opts     *Options
-	target   *Target
-	golden   *Golden
-	byKey    map[string]*GoldenScenario
+	target   *target.Target
+	golden   *golden.File
+	byKey    map[string]*golden.Scenario
 	loadErr  error // RunOn refuses to run with it (a setup error)
-	recorded []GoldenScenario
+	recorded []golden.Scenario
 	seen     map[string]int
 	compared []goldenVerdict
 	writeErr error
@@ -173,8 +39,8 @@ type goldenVerdict struct {
 	label    string
 	class    string // matched, differed, missing, not compared
 	diffs    []string
-	recorded Status // the recording's verdict ("" when missing)
-	observed Status
+	recorded results.Status // the recording's verdict ("" when missing)
+	observed results.Status
 }
 
 var (
@@ -184,7 +50,7 @@ var (
 
 // goldenFor returns the run's record/replay state, loading --golden once.
 // Nil when the run neither records nor replays.
-func goldenFor(t *Target, o *Options) *goldenRun {
+func goldenFor(t *target.Target, o *Options) *goldenRun {
 	if o.Golden == "" && o.RecordTo == "" {
 		return nil
 	}
@@ -199,12 +65,12 @@ func goldenFor(t *Target, o *Options) *goldenRun {
 		if o.Golden == "" {
 			return
 		}
-		g.golden, g.loadErr = LoadGolden(o.Golden)
+		g.golden, g.loadErr = golden.Load(o.Golden)
 		if g.golden != nil {
-			g.byKey = map[string]*GoldenScenario{}
+			g.byKey = map[string]*golden.Scenario{}
 			for i := range g.golden.Scenarios {
 				s := &g.golden.Scenarios[i]
-				g.byKey[s.key()] = s
+				g.byKey[s.Key()] = s
 			}
 		}
 	})
@@ -238,30 +104,30 @@ func exampleOf(s *godog.Scenario) string {
 }
 
 // scenarioDone records or compares one finished scenario.
-func (g *goldenRun) scenarioDone(w *World, s *godog.Scenario, r *ScenarioResult) {
-	gs := GoldenScenario{Feature: s.Uri, Name: s.Name, Example: exampleOf(s), Rules: r.Rules, Verdict: r.Status,
+func (g *goldenRun) scenarioDone(w *World, s *godog.Scenario, r *results.ScenarioResult) {
+	gs := golden.Scenario{Feature: s.Uri, Name: s.Name, Example: exampleOf(s), Rules: r.Rules, Verdict: r.Status,
 		VerdictOnly: w.Tags["@property"] || w.Tags["@vectors"]}
-	if !gs.VerdictOnly && r.Status != Skipped {
+	if !gs.VerdictOnly && r.Status != results.Skipped {
 		gs.Calls = normalisedCalls(w)
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if n := g.seen[gs.key()]; n > 0 { // two identical rows: number the later ones
+	if n := g.seen[gs.Key()]; n > 0 { // two identical rows: number the later ones
 		gs.Example = strings.TrimSpace(fmt.Sprintf("%s #%d", gs.Example, n+1))
 	}
-	g.seen[gs.key()]++
+	g.seen[gs.Key()]++
 	if g.opts.RecordTo != "" {
 		g.recorded = append(g.recorded, gs)
 	}
 	if g.golden == nil {
 		return
 	}
-	v := goldenVerdict{label: gs.label(), observed: r.Status}
-	rec := g.byKey[gs.key()]
+	v := goldenVerdict{label: gs.Label(), observed: r.Status}
+	rec := g.byKey[gs.Key()]
 	switch {
 	case rec == nil:
 		v.class = "missing"
-	case rec.Verdict == Skipped || r.Status == Skipped:
+	case rec.Verdict == results.Skipped || r.Status == results.Skipped:
 		v.class, v.recorded = "not compared", rec.Verdict
 	default:
 		v.recorded = rec.Verdict
@@ -270,7 +136,7 @@ func (g *goldenRun) scenarioDone(w *World, s *godog.Scenario, r *ScenarioResult)
 				v.diffs = []string{fmt.Sprintf("verdict: recorded %s, observed %s", rec.Verdict, r.Status)}
 			}
 		} else {
-			v.diffs = compareCalls(rec.Calls, gs.Calls)
+			v.diffs = golden.CompareCalls(rec.Calls, gs.Calls)
 		}
 		v.class = "matched"
 		if len(v.diffs) > 0 {
@@ -291,14 +157,14 @@ func (g *goldenRun) finish() {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	rec := &Golden{Format: GoldenFormat, Version: GoldenVersion, Scenarios: append([]GoldenScenario(nil), g.recorded...),
-		Meta: GoldenMeta{Target: g.target.Name, Region: g.target.Region, Date: time.Now().UTC().Format(time.RFC3339),
-			Kmsmac: Version(), Tags: g.opts.Tags, Seed: g.opts.Seed}}
+	rec := &golden.File{Format: golden.Format, Version: golden.Version, Scenarios: append([]golden.Scenario(nil), g.recorded...),
+		Meta: golden.Meta{Target: g.target.Name, Region: g.target.Region, Date: time.Now().UTC().Format(time.RFC3339),
+			Kmsmac: results.Version(), Tags: g.opts.Tags, Seed: g.opts.Seed}}
 	g.writeErr = rec.Write(g.opts.RecordTo)
 }
 
-// RecordingError is the error writing the recording of the run (Options.RecordTo), if any.
-func (r Result) RecordingError() error {
+// RecordingError is the error writing the recording of run r (Options.RecordTo), if any.
+func RecordingError(r results.Result) error {
 	goldenMu.Lock()
 	g := goldenRuns[r.RunID]
 	goldenMu.Unlock()
@@ -313,146 +179,12 @@ func (r Result) RecordingError() error {
 	return g.writeErr
 }
 
-// compareCalls lists the differences between recorded and observed calls,
-// one line per call and member.
-func compareCalls(rec, obs []GoldenCall) []string {
-	var out []string
-	for i := 0; i < max(len(rec), len(obs)); i++ {
-		switch {
-		case i >= len(obs):
-			out = append(out, fmt.Sprintf("call %d %s: recorded %s; no such call here (the scenario stopped earlier)", i+1, rec[i].Op, rec[i].brief()))
-			continue
-		case i >= len(rec):
-			out = append(out, fmt.Sprintf("call %d %s: not in the recording; observed %s", i+1, obs[i].Op, obs[i].brief()))
-			continue
-		}
-		r, o := rec[i], obs[i]
-		at := fmt.Sprintf("call %d %s: ", i+1, o.Op)
-		if r.Op != o.Op || r.Status != o.Status || r.Type != o.Type || r.Error != o.Error {
-			out = append(out, at+"recorded "+r.brief()+"; observed "+o.brief())
-			continue
-		}
-		if !equalMsg(r.Message, o.Message) {
-			out = append(out, fmt.Sprintf("%smessage: recorded %s; observed %s", at, showMsg(r.Message), showMsg(o.Message)))
-		}
-		out = append(out, diffJSON(at, r.Response, o.Response)...)
-	}
-	return out
-}
-
-func (c GoldenCall) brief() string {
-	switch {
-	case c.Status == 0:
-		return c.Error
-	case c.Status == 200:
-		var b bytes.Buffer
-		if json.Compact(&b, c.Response) != nil {
-			b.Reset()
-			b.Write(c.Response)
-		}
-		return "HTTP 200 " + clip(b.String(), 300)
-	}
-	s := fmt.Sprintf("HTTP %d %s", c.Status, orDash(c.Type))
-	if c.Message != nil {
-		s += " message " + showMsg(c.Message)
-	} else {
-		s += " (no message)"
-	}
-	return s
-}
-
-func equalMsg(a, b *string) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
-
-func showMsg(m *string) string {
-	if m == nil {
-		return "(no message)"
-	}
-	return fmt.Sprintf("%q", *m)
-}
-
-// diffJSON compares two normalised responses member by member.
-func diffJSON(at string, a, b json.RawMessage) []string {
-	fa, fb := map[string]string{}, map[string]string{}
-	flatten("", decodeLoose(a), fa)
-	flatten("", decodeLoose(b), fb)
-	paths := map[string]bool{}
-	for p := range fa {
-		paths[p] = true
-	}
-	for p := range fb {
-		paths[p] = true
-	}
-	var out []string
-	for _, p := range sortedKeys(paths) {
-		x, okx := fa[p]
-		y, oky := fb[p]
-		switch {
-		case okx && oky && x == y:
-		case !okx:
-			out = append(out, fmt.Sprintf("%s%s: not in the recording; observed %s", at, p, y))
-		case !oky:
-			out = append(out, fmt.Sprintf("%s%s: recorded %s; absent here", at, p, x))
-		default:
-			out = append(out, fmt.Sprintf("%s%s: recorded %s; observed %s", at, p, x, y))
-		}
-	}
-	return out
-}
-
-func decodeLoose(b json.RawMessage) any {
-	if len(b) == 0 {
-		return nil
-	}
-	var v any
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	if d.Decode(&v) != nil {
-		return string(b)
-	}
-	return v
-}
-
-// flatten maps member paths ("KeyMetadata.KeyState", "Aliases[0]") to
-// their JSON text; an empty object or list is a value of its own.
-func flatten(path string, v any, out map[string]string) {
-	switch t := v.(type) {
-	case map[string]any:
-		if len(t) == 0 && path != "" {
-			out[path] = "{}"
-		}
-		for k, x := range t {
-			p := k
-			if path != "" {
-				p = path + "." + k
-			}
-			flatten(p, x, out)
-		}
-	case []any:
-		if len(t) == 0 {
-			out[path] = "[]"
-		}
-		for i, x := range t {
-			flatten(fmt.Sprintf("%s[%d]", path, i), x, out)
-		}
-	case nil:
-		if path != "" {
-			out[path] = "null"
-		}
-	default:
-		b, _ := marshalSorted(t)
-		if path == "" {
-			path = "(body)"
-		}
-		out[path] = string(b)
-	}
-}
-
 // maxDiffLines bounds one scenario's lines in the summary (ScenarioResult.Golden has them all).
 const maxDiffLines = 8
 
 // writeGoldenSummary reports where the target differed from a recording
 // (--golden) and where the recording and the rules disagree.
-func (r Result) writeGoldenSummary(w io.Writer) {
+func writeGoldenSummary(w io.Writer, r results.Result) {
 	goldenMu.Lock()
 	g := goldenRuns[r.RunID]
 	goldenMu.Unlock()
@@ -488,12 +220,12 @@ func (r Result) writeGoldenSummary(w io.Writer) {
 					lines = append(lines, fmt.Sprintf("      ... and %d more", len(v.diffs)-i))
 					break
 				}
-				lines = append(lines, "      "+clip(d, 500))
+				lines = append(lines, "      "+textutil.Clip(d, 500))
 			}
 		case "missing":
 			missing = append(missing, "  - "+v.label)
 		}
-		if v.recorded != "" && v.recorded != Skipped && v.observed != Skipped && v.recorded != v.observed {
+		if v.recorded != "" && v.recorded != results.Skipped && v.observed != results.Skipped && v.recorded != v.observed {
 			disagree = append(disagree, fmt.Sprintf("  - %s: the recorded target %s, this target %s", v.label, verdictWord(v.recorded), verdictWord(v.observed)))
 		}
 	}
@@ -510,13 +242,13 @@ func (r Result) writeGoldenSummary(w io.Writer) {
 	}
 }
 
-func verdictWord(s Status) string {
+func verdictWord(s results.Status) string {
 	switch s {
-	case Passed:
+	case results.Passed:
 		return "passes the rules"
-	case Deviation:
+	case results.Deviation:
 		return "passes with an unverified deviation"
-	case Failed:
+	case results.Failed:
 		return "fails the rules"
 	}
 	return string(s)

@@ -16,14 +16,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kmsmac/kmsmac/golden"
 	"github.com/kmsmac/kmsmac/internal/motoserver"
+	"github.com/kmsmac/kmsmac/internal/textutil"
+	"github.com/kmsmac/kmsmac/results"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // goldenTags picks scenarios with keys, aliases, imported material, a
 // grant, DryRun, a @reference-only state and property verdicts.
 const goldenTags = "@GM-OK-1,@GM-OK-4,@KID-5,@GR-1,@STATE-6,@DRY-2"
 
-func record(t *testing.T, tags string, o Options) (string, Result) {
+func record(t *testing.T, tags string, o Options) (string, results.Result) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "sub", "golden.json")
 	o.Tags, o.RecordTo, o.Seed = tags, path, 7
@@ -31,21 +35,21 @@ func record(t *testing.T, tags string, o Options) (string, Result) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := res.RecordingError(); err != nil {
+	if err := RecordingError(res); err != nil {
 		t.Fatal(err)
 	}
 	return path, res
 }
 
-func summary(r Result) string {
+func summary(r results.Result) string {
 	var b bytes.Buffer
-	r.writeGoldenSummary(&b)
+	writeGoldenSummary(&b, r)
 	return b.String()
 }
 
 func TestRecordThenReplayAgainstTheReference(t *testing.T) {
 	path, rec := record(t, goldenTags, Options{})
-	g, err := LoadGolden(path)
+	g, err := golden.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +70,7 @@ func TestRecordThenReplayAgainstTheReference(t *testing.T) {
 				t.Errorf("%s: verdict-only scenario has calls", s.Name)
 			}
 		}
-		if s.Verdict == Skipped {
+		if s.Verdict == results.Skipped {
 			t.Errorf("%s skipped against the reference", s.Name)
 		}
 		for _, c := range s.Calls {
@@ -102,7 +106,7 @@ func TestRecordThenReplayAgainstTheReference(t *testing.T) {
 
 func TestReplayReportsDifferencesMissingAndDisagreement(t *testing.T) {
 	path, _ := record(t, "@GM-OK-1", Options{})
-	g, err := LoadGolden(path)
+	g, err := golden.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +115,7 @@ func TestReplayReportsDifferencesMissingAndDisagreement(t *testing.T) {
 	for i, s := range g.Scenarios {
 		if !s.VerdictOnly && len(s.Calls) > 0 && s.Calls[0].Op == "GenerateMac" {
 			g.Scenarios[i].Calls[0].Response = bytes.Replace(s.Calls[0].Response, []byte("<key-arn:K>"), []byte("<key-id:K>"), 1)
-			g.Scenarios[i].Verdict = Failed
+			g.Scenarios[i].Verdict = results.Failed
 			changed = s.Name
 			break
 		}
@@ -128,7 +132,7 @@ func TestReplayReportsDifferencesMissingAndDisagreement(t *testing.T) {
 	}
 	var diffs []string
 	for _, s := range rep.Scenarios {
-		if s.Status != Passed {
+		if s.Status != results.Passed {
 			t.Errorf("%s: %s (a recording never changes the verdict)", s.Name, s.Status)
 		}
 		if s.Name == changed {
@@ -152,11 +156,11 @@ func TestReplayReportsDifferencesMissingAndDisagreement(t *testing.T) {
 func TestBadGoldenFileIsASetupError(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "g.json")
 	os.WriteFile(path, []byte(`{"format":"kmsmac-golden","version":99}`), 0o644)
-	if _, err := LoadGolden(path); err == nil || !strings.Contains(err.Error(), "version 99") {
+	if _, err := golden.Load(path); err == nil || !strings.Contains(err.Error(), "version 99") {
 		t.Fatalf("LoadGolden: %v", err)
 	}
 	res, err := Run(context.Background(), Options{Tags: "@GM-OK-1", Golden: path})
-	var setup *SetupError
+	var setup *target.SetupError
 	if !errors.As(err, &setup) || !strings.Contains(err.Error(), "version 99") {
 		t.Fatalf("Run error %v, want a SetupError naming the bad recording", err)
 	}
@@ -165,70 +169,10 @@ func TestBadGoldenFileIsASetupError(t *testing.T) {
 	}
 }
 
-func TestLoadGoldenRejects(t *testing.T) {
-	cases := []struct{ name, body, want string }{
-		{"not JSON", `{"format": "kmsmac-gol`, "not JSON"},
-		{"other JSON", `{"hello": 1}`, `format ""`},
-		{"old version", `{"format":"kmsmac-golden","version":0,"scenarios":[]}`, "version 0"},
-		{"newer version", `{"format":"kmsmac-golden","version":2}`, "version 2"},
-		{"unknown member", `{"format":"kmsmac-golden","version":1,"extra":true}`, "damaged"},
-		{"wrong type", `{"format":"kmsmac-golden","version":1,"scenarios":{}}`, "damaged"},
-		{"no name", `{"format":"kmsmac-golden","version":1,"scenarios":[{"feature":"f","verdict":"passed"}]}`, "lacks feature, name or verdict"},
-		{"duplicate", `{"format":"kmsmac-golden","version":1,"scenarios":[{"feature":"f","name":"n","verdict":"passed"},{"feature":"f","name":"n","verdict":"failed"}]}`, "twice"},
-	}
-	dir := t.TempDir()
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			p := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_"))
-			os.WriteFile(p, []byte(c.body), 0o644)
-			_, err := LoadGolden(p)
-			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), p) {
-				t.Errorf("err = %v, want one naming the file and %q", err, c.want)
-			}
-		})
-	}
-	if _, err := LoadGolden(filepath.Join(dir, "absent.json")); err == nil {
-		t.Error("a missing file loaded")
-	}
-}
-
-func TestCompareCalls(t *testing.T) {
-	msg := func(s string) *string { return &s }
-	ok := GoldenCall{Op: "GenerateMac", Status: 200, Response: json.RawMessage(`{"KeyId":"<key-arn:K>","MacAlgorithm":"HMAC_SHA_256"}`)}
-	fail := GoldenCall{Op: "GenerateMac", Status: 400, Type: "DisabledException", Message: msg("<key-arn:K> is disabled.")}
-	cases := []struct {
-		name     string
-		rec, obs []GoldenCall
-		want     []string
-	}{
-		{"same", []GoldenCall{ok, fail}, []GoldenCall{ok, fail}, nil},
-		{"member", []GoldenCall{ok}, []GoldenCall{{Op: "GenerateMac", Status: 200, Response: json.RawMessage(`{"KeyId":"<key-id:K>","MacAlgorithm":"HMAC_SHA_256","Extra":[]}`)}},
-			[]string{`call 1 GenerateMac: Extra: not in the recording; observed []`, `call 1 GenerateMac: KeyId: recorded "<key-arn:K>"; observed "<key-id:K>"`}},
-		{"status", []GoldenCall{fail}, []GoldenCall{ok},
-			[]string{`call 1 GenerateMac: recorded HTTP 400 DisabledException message "<key-arn:K> is disabled."; observed HTTP 200 {"KeyId":"<key-arn:K>","MacAlgorithm":"HMAC_SHA_256"}`}},
-		{"no message", []GoldenCall{fail}, []GoldenCall{{Op: "GenerateMac", Status: 400, Type: "DisabledException"}},
-			[]string{`call 1 GenerateMac: message: recorded "<key-arn:K> is disabled."; observed (no message)`}},
-		{"empty message is a message", []GoldenCall{{Op: "X", Status: 400, Type: "T", Message: msg("")}}, []GoldenCall{{Op: "X", Status: 400, Type: "T"}},
-			[]string{`call 1 X: message: recorded ""; observed (no message)`}},
-		{"stopped early", []GoldenCall{ok, fail}, []GoldenCall{ok},
-			[]string{`call 2 GenerateMac: recorded HTTP 400 DisabledException message "<key-arn:K> is disabled."; no such call here (the scenario stopped earlier)`}},
-		{"extra call", nil, []GoldenCall{{Op: "ListKeys", Error: "no HTTP response"}},
-			[]string{`call 1 ListKeys: not in the recording; observed no HTTP response`}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got := compareCalls(c.rec, c.obs)
-			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
-				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
-			}
-		})
-	}
-}
-
 func TestNormalise(t *testing.T) {
 	const acct, id, other = "123456789012", "1234abcd-12ab-34cd-56ef-1234567890ab", "0000abcd-12ab-34cd-56ef-1234567890ab"
 	arn := "arn:aws:kms:eu-west-1:" + acct + ":key/" + id
-	tg := &Target{Region: "eu-west-1"}
+	tg := &target.Target{Region: "eu-west-1"}
 	tg.Learn(arn)
 	w := newWorld(tg, &Options{})
 	w.AddKey(&Key{Name: "K", ID: id, ARN: arn})
@@ -238,30 +182,30 @@ func TestNormalise(t *testing.T) {
 	body := func(v any) []byte { b, _ := json.Marshal(v); return b }
 	cases := []struct {
 		name string
-		o    *Outcome
+		o    *target.Outcome
 		key  *Key
 		want string
 	}{
-		{"generated mac", &Outcome{Op: "GenerateMac", Status: 200, Body: body(map[string]any{"KeyId": arn, "Mac": "AAAA", "MacAlgorithm": "HMAC_SHA_256"})}, w.keys["K"],
+		{"generated mac", &target.Outcome{Op: "GenerateMac", Status: 200, Body: body(map[string]any{"KeyId": arn, "Mac": "AAAA", "MacAlgorithm": "HMAC_SHA_256"})}, w.keys["K"],
 			`{"KeyId":"<key-arn:K>","Mac":"<mac:3 bytes>","MacAlgorithm":"HMAC_SHA_256"}`},
-		{"imported mac right", &Outcome{Op: "GenerateMac", Status: 200, Request: body(map[string]any{"Message": []byte("hi"), "MacAlgorithm": "HMAC_SHA_256"}),
+		{"imported mac right", &target.Outcome{Op: "GenerateMac", Status: 200, Request: body(map[string]any{"Message": []byte("hi"), "MacAlgorithm": "HMAC_SHA_256"}),
 			Body: body(map[string]any{"KeyId": imp.ARN, "Mac": []byte(importedMACBytes(imp.Material, "hi"))})}, imp,
 			`{"KeyId":"<key-arn:I>","Mac":"<mac:32 bytes, the HMAC of the imported material>"}`},
-		{"imported mac wrong", &Outcome{Op: "GenerateMac", Status: 200, Request: body(map[string]any{"Message": []byte("hi"), "MacAlgorithm": "HMAC_SHA_256"}),
+		{"imported mac wrong", &target.Outcome{Op: "GenerateMac", Status: 200, Request: body(map[string]any{"Message": []byte("hi"), "MacAlgorithm": "HMAC_SHA_256"}),
 			Body: body(map[string]any{"Mac": "AAAA"})}, imp, `{"Mac":"AAAA"}`},
-		{"metadata", &Outcome{Op: "DescribeKey", Status: 200, Body: []byte(`{"KeyMetadata":{"AWSAccountId":"` + acct + `","KeyId":"` + id + `","CreationDate":1.7e9,"ValidTo":"x","Description":"in eu-west-1"}}`)}, nil,
+		{"metadata", &target.Outcome{Op: "DescribeKey", Status: 200, Body: []byte(`{"KeyMetadata":{"AWSAccountId":"` + acct + `","KeyId":"` + id + `","CreationDate":1.7e9,"ValidTo":"x","Description":"in eu-west-1"}}`)}, nil,
 			`{"KeyMetadata":{"AWSAccountId":"<account>","CreationDate":"<time>","Description":"in <region>","KeyId":"<key-id:K>","ValidTo":"<time>"}}`},
-		{"import params", &Outcome{Op: "GetParametersForImport", Status: 200, Body: body(map[string]any{"KeyId": imp.ARN, "ImportToken": "AAAA", "PublicKey": "AAAAAA==", "ParametersValidTo": 1.7e9})}, imp,
+		{"import params", &target.Outcome{Op: "GetParametersForImport", Status: 200, Body: body(map[string]any{"KeyId": imp.ARN, "ImportToken": "AAAA", "PublicKey": "AAAAAA==", "ParametersValidTo": 1.7e9})}, imp,
 			`{"ImportToken":"<importToken>","KeyId":"<key-arn:I>","ParametersValidTo":"<time>","PublicKey":"<public-key:4 bytes>"}`},
-		{"unknown ids numbered", &Outcome{Op: "CreateKey", Status: 200, Body: []byte(`{"A":"9999abcd-12ab-34cd-56ef-1234567890ab","B":"8888abcd-12ab-34cd-56ef-1234567890ab","C":"9999abcd-12ab-34cd-56ef-1234567890ab"}`)}, nil,
+		{"unknown ids numbered", &target.Outcome{Op: "CreateKey", Status: 200, Body: []byte(`{"A":"9999abcd-12ab-34cd-56ef-1234567890ab","B":"8888abcd-12ab-34cd-56ef-1234567890ab","C":"9999abcd-12ab-34cd-56ef-1234567890ab"}`)}, nil,
 			`{"A":"<id:#1>","B":"<id:#2>","C":"<id:#1>"}`},
-		{"lists keep own entries", &Outcome{Op: "ListAliases", Status: 200, Body: body(map[string]any{"Aliases": []any{
+		{"lists keep own entries", &target.Outcome{Op: "ListAliases", Status: 200, Body: body(map[string]any{"Aliases": []any{
 			map[string]any{"AliasName": "alias/aws/ebs", "TargetKeyId": "7777abcd-12ab-34cd-56ef-1234567890ab"},
 			map[string]any{"AliasName": alias, "AliasArn": "arn:aws:kms:eu-west-1:" + acct + ":" + alias, "TargetKeyId": id}}})}, nil,
 			`{"Aliases":[{"AliasArn":"<alias-arn:A>","AliasName":"<alias:A>","TargetKeyId":"<key-id:K>"}]}`},
-		{"error message", &Outcome{Op: "GenerateMac", Status: 400, Type: "NotFoundException", HasMsg: true, Message: "Alias " + "arn:aws:kms:eu-west-1:" + acct + ":" + alias + " is not found."}, nil,
+		{"error message", &target.Outcome{Op: "GenerateMac", Status: 400, Type: "NotFoundException", HasMsg: true, Message: "Alias " + "arn:aws:kms:eu-west-1:" + acct + ":" + alias + " is not found."}, nil,
 			`400 NotFoundException "Alias <alias-arn:A> is not found."`},
-		{"no response", &Outcome{Op: "ListKeys", Err: fmt.Errorf("dial tcp 127.0.0.1:1234: refused")}, nil, `0 no HTTP response`},
+		{"no response", &target.Outcome{Op: "ListKeys", Err: fmt.Errorf("dial tcp 127.0.0.1:1234: refused")}, nil, `0 no HTTP response`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -311,7 +255,7 @@ func TestReplayAgainstMoto(t *testing.T) {
 	if !keyID || !strings.Contains(sum, "differed") || strings.Contains(sum, " 0 differed") {
 		t.Errorf("moto's GenerateMac KeyId deviation not reported:\n%s", sum)
 	}
-	t.Logf("moto against the reference recording:\n%s", clip(sum, 3000))
+	t.Logf("moto against the reference recording:\n%s", textutil.Clip(sum, 3000))
 }
 
 func hmacSHA256(key []byte) hash.Hash { return hmac.New(sha256.New, key) }

@@ -5,6 +5,9 @@ import (
 	"fmt"
 
 	"github.com/cucumber/godog"
+
+	"github.com/kmsmac/kmsmac/internal/textutil"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // Steps for grants on HMAC keys (rules.md §14): CreateGrant as the call
@@ -50,13 +53,13 @@ func createGrantTable(ctx context.Context, name, key string, t *godog.Table) err
 
 // keepGrant names the grant a successful CreateGrant on k answered with,
 // and revokes it after the scenario (one already gone is fine).
-func (w *World) keepGrant(name string, k *Key, o *Outcome) {
+func (w *World) keepGrant(name string, k *Key, o *target.Outcome) {
 	id, _ := o.Member("GrantId")
 	tok, _ := o.Member("GrantToken")
 	g := &Grant{Name: name, ID: fmt.Sprint(id), Token: fmt.Sprint(tok), Key: k}
 	w.AddGrant(g)
 	w.OnCleanup(func(ctx context.Context) error {
-		r := w.Target.Raw.Send(ctx, "RevokeGrant", mustJSON(map[string]any{"KeyId": k.ID, "GrantId": g.ID}))
+		r := w.Target.Raw.Send(ctx, "RevokeGrant", textutil.MustJSON(map[string]any{"KeyId": k.ID, "GrantId": g.ID}))
 		if !r.OK() && r.Type != "NotFoundException" {
 			return fmt.Errorf("RevokeGrant %s: %s", g.ID, r.Summary())
 		}

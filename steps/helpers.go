@@ -4,13 +4,16 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/kmsmac/kmsmac/internal/textutil"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // The prologues most step functions share: the last outcome, a named key,
 // and the two ways a step treats its call (setup that must succeed, or the
 // call under test that only needs an answer).
 
-func lastOrErr(w *World) (*Outcome, error) {
+func lastOrErr(w *World) (*target.Outcome, error) {
 	if w.last == nil {
 		return nil, fmt.Errorf("no call was made yet")
 	}
@@ -20,7 +23,7 @@ func lastOrErr(w *World) (*Outcome, error) {
 // lastOutcome is the scenario's World and last outcome, for Then steps.
 // A call to an operation the endpoint lacks, in a scenario about another
 // rule, blocks the scenario by the rule that promises the operation.
-func lastOutcome(ctx context.Context) (*World, *Outcome, error) {
+func lastOutcome(ctx context.Context) (*World, *target.Outcome, error) {
 	w := WorldFrom(ctx)
 	o, err := lastOrErr(w)
 	if err == nil {
@@ -34,7 +37,7 @@ func lastOutcome(ctx context.Context) (*World, *Outcome, error) {
 var capabilityOps = map[string]bool{"GetParametersForImport": true, "ImportKeyMaterial": true,
 	"DeleteImportedKeyMaterial": true, "CreateGrant": true, "CreateAlias": true, "UpdateAlias": true}
 
-func (w *World) lacking(o *Outcome) error {
+func (w *World) lacking(o *target.Outcome) error {
 	if o.OK() || !capabilityOps[o.Op] || !notImplemented(o) {
 		return nil
 	}
@@ -42,12 +45,12 @@ func (w *World) lacking(o *Outcome) error {
 	if slices.Contains(w.Rules, rule) {
 		return nil // the scenario is about that operation: its checks judge it
 	}
-	return w.Block(rule, firstLine(RequireText(o)))
+	return w.Block(rule, textutil.FirstLine(RequireText(o)))
 }
 
 // lastResolved is lastOutcome and s with its placeholders resolved, in
 // that order: with no call yet, that is the error.
-func lastResolved(ctx context.Context, s string) (*World, *Outcome, string, error) {
+func lastResolved(ctx context.Context, s string) (*World, *target.Outcome, string, error) {
 	w, o, err := lastOutcome(ctx)
 	if err != nil {
 		return w, nil, "", err
@@ -65,7 +68,7 @@ func scenarioKey(ctx context.Context, name string) (*World, *Key, error) {
 
 // callRequired makes a setup call: any failure to get a 200 fails the step
 // (World.Require says how).
-func (w *World) callRequired(ctx context.Context, op string, req map[string]any, raw bool) (*Outcome, error) {
+func (w *World) callRequired(ctx context.Context, op string, req map[string]any, raw bool) (*target.Outcome, error) {
 	o, err := w.Call(ctx, op, req, raw)
 	if err != nil {
 		return nil, err
@@ -78,7 +81,7 @@ func (w *World) callRequired(ctx context.Context, op string, req map[string]any,
 
 // callUnderTest makes the call a scenario asserts on: any HTTP answer,
 // error or not, is for the Then steps; no answer at all fails the step.
-func (w *World) callUnderTest(ctx context.Context, op string, req map[string]any, raw bool) (*Outcome, error) {
+func (w *World) callUnderTest(ctx context.Context, op string, req map[string]any, raw bool) (*target.Outcome, error) {
 	o, err := w.Call(ctx, op, req, raw)
 	if err != nil {
 		return nil, err

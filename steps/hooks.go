@@ -12,6 +12,11 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/kmsmac/kmsmac/internal/textutil"
+	"github.com/kmsmac/kmsmac/progress"
+	"github.com/kmsmac/kmsmac/results"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // stepSets are the step-definition groups; each topic file adds its own
@@ -25,19 +30,19 @@ func registerSteps(f func(*godog.ScenarioContext)) { stepSets = append(stepSets,
 type collector struct {
 	mu    sync.Mutex
 	order []string
-	byID  map[string]*ScenarioResult
+	byID  map[string]*results.ScenarioResult
 	start map[string]time.Time
 
-	golden   *goldenRun // recording or replay, when the run asks for one
-	progress *progress  // kmsmac-progress output, when asked for
+	golden   *goldenRun    // recording or replay, when the run asks for one
+	progress *progress.Bar // kmsmac-progress output, when asked for
 	done     sync.Once
 }
 
 func newCollector() *collector {
-	return &collector{byID: map[string]*ScenarioResult{}, start: map[string]time.Time{}}
+	return &collector{byID: map[string]*results.ScenarioResult{}, start: map[string]time.Time{}}
 }
 
-func (c *collector) put(id string, r *ScenarioResult) {
+func (c *collector) put(id string, r *results.ScenarioResult) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.byID[id]; !ok {
@@ -47,7 +52,7 @@ func (c *collector) put(id string, r *ScenarioResult) {
 	c.byID[id] = r
 }
 
-func (c *collector) results() []ScenarioResult {
+func (c *collector) results() []results.ScenarioResult {
 	c.done.Do(func() {
 		c.mu.Lock()
 		g := c.golden
@@ -57,7 +62,7 @@ func (c *collector) results() []ScenarioResult {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	byPickleOrder(c.order)
-	out := make([]ScenarioResult, 0, len(c.order))
+	out := make([]results.ScenarioResult, 0, len(c.order))
 	for _, id := range c.order {
 		out = append(out, *c.byID[id])
 	}
@@ -82,7 +87,7 @@ func byPickleOrder(ids []string) {
 }
 
 // initScenario wires hooks and steps for one scenario.
-func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector) {
+func initScenario(sc *godog.ScenarioContext, t *target.Target, o *Options, c *collector) {
 	g := goldenFor(t, o)
 	c.mu.Lock()
 	c.golden = g
@@ -93,17 +98,17 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 		w.steps = prepareSteps(s)
 		for _, tag := range s.Tags {
 			w.Tags[tag.Name] = true
-			if id := strings.TrimPrefix(tag.Name, "@"); RuleTag.MatchString(id) {
+			if id := strings.TrimPrefix(tag.Name, "@"); results.RuleTag.MatchString(id) {
 				w.Rules = append(w.Rules, id)
 			}
 		}
 		w.ev = scenarioEvidence(w.Rules, w.Tags["@unverified"])
-		r := &ScenarioResult{Feature: s.Uri, Name: s.Name, Rules: w.Rules, Status: Failed,
+		r := &results.ScenarioResult{Feature: s.Uri, Name: s.Name, Rules: w.Rules, Status: results.Failed,
 			Reason: "scenario did not finish"}
 		ctx = context.WithValue(ctx, worldKey{}, w)
 		if w.Tags["@reference-only"] && !t.Reference {
-			r.Status, r.Reason = Skipped, "@reference-only: needs the KmsmacReference.* controls, which only a kmsmac reference endpoint has"
-			r.RuleOutcomes = w.allRules(Skipped, r.Reason)
+			r.Status, r.Reason = results.Skipped, "@reference-only: needs the KmsmacReference.* controls, which only a kmsmac reference endpoint has"
+			r.RuleOutcomes = w.allRules(results.Skipped, r.Reason)
 			c.put(s.Id, r)
 			return ctx, godog.ErrSkip
 		}
@@ -155,11 +160,11 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 		if r == nil {
 			return ctx, nil
 		}
-		if r.Status == Skipped {
+		if r.Status == results.Skipped {
 			if g != nil {
 				g.scenarioDone(w, s, r)
 			}
-			c.progress.scenarioDone(r.Status)
+			c.progress.ScenarioDone(r.Status)
 			return ctx, nil
 		}
 		w.runCleanup(ctx)
@@ -175,35 +180,35 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 		}
 		switch {
 		case w.skipped != "" && (err == nil || errors.Is(err, godog.ErrSkip)):
-			r.Status, r.Reason = Skipped, w.skipped
-			r.RuleOutcomes = w.allRules(Skipped, w.skipped)
+			r.Status, r.Reason = results.Skipped, w.skipped
+			r.RuleOutcomes = w.allRules(results.Skipped, w.skipped)
 		case blocked != nil:
 			r.RuleOutcomes = w.ruleOutcomes(w.steps, w.failedAt, err, blocked)
-			r.Status, r.Reason, r.Short = Blocked, blocked.Error(), firstLine(blocked.Error())
+			r.Status, r.Reason, r.Short = results.Blocked, blocked.Error(), textutil.FirstLine(blocked.Error())
 			if slices.Contains(w.Rules, blocked.rule) {
-				r.Status = Failed // blocked by one of its own rules: that rule failed here
+				r.Status = results.Failed // blocked by one of its own rules: that rule failed here
 			}
 		case failed:
 			r.RuleOutcomes = w.ruleOutcomes(w.steps, w.failedAt, err, nil)
-			r.Status, r.Reason = Failed, strings.TrimSpace(err.Error())
+			r.Status, r.Reason = results.Failed, strings.TrimSpace(err.Error())
 			var f *failure
 			if errors.As(err, &f) {
 				r.Observed, r.Short = f.observed, "expected "+f.expected+"; observed "+f.observed
 			} else {
-				r.Observed, r.Short = r.Reason, firstLine(r.Reason)
+				r.Observed, r.Short = r.Reason, textutil.FirstLine(r.Reason)
 			}
 		case len(w.soft) > 0:
 			r.RuleOutcomes = w.ruleOutcomes(w.steps, -1, nil, nil)
-			r.Status, r.Reason = Deviation, strings.Join(w.soft, "; ")
+			r.Status, r.Reason = results.Deviation, strings.Join(w.soft, "; ")
 		default:
 			r.RuleOutcomes = w.ruleOutcomes(w.steps, -1, nil, nil)
-			r.Status, r.Reason = Passed, ""
+			r.Status, r.Reason = results.Passed, ""
 		}
 		if g != nil {
 			g.scenarioDone(w, s, r) // compares calls; never changes the verdict
 		}
 		c.put(s.Id, r)
-		c.progress.scenarioDone(r.Status)
+		c.progress.ScenarioDone(r.Status)
 		return ctx, nil // cleanup problems are reported, never change the verdict
 	})
 	for _, f := range stepSets {
@@ -214,12 +219,12 @@ func initScenario(sc *godog.ScenarioContext, t *Target, o *Options, c *collector
 // runCleanup deletes aliases, runs registered cleanups, then schedules
 // created keys for deletion (7 days) unless --keep-keys.
 func (w *World) runCleanup(ctx context.Context) {
-	// The run's cleanup context (lost.go): not cut by Ctrl-C or --timeout,
+	// The run's cleanup context (target/lost.go): not cut by Ctrl-C or --timeout,
 	// but bounded after them, and ended when the endpoint is lost.
-	ctx, cancel := context.WithTimeout(cleanupFrom(ctx), time.Minute)
+	ctx, cancel := context.WithTimeout(target.CleanupFrom(ctx), time.Minute)
 	defer cancel()
 	for _, a := range w.ownAlias {
-		o := w.Target.Raw.Send(ctx, "DeleteAlias", mustJSON(map[string]any{"AliasName": a}))
+		o := w.Target.Raw.Send(ctx, "DeleteAlias", textutil.MustJSON(map[string]any{"AliasName": a}))
 		if !o.OK() && o.Type != "NotFoundException" {
 			w.cleaned = append(w.cleaned, fmt.Sprintf("DeleteAlias %s: %s", a, o.Summary()))
 		}
@@ -233,28 +238,17 @@ func (w *World) runCleanup(ctx context.Context) {
 		return
 	}
 	for _, k := range w.ownKeys {
-		del := mustJSON(map[string]any{"KeyId": k, "PendingWindowInDays": 7})
+		del := textutil.MustJSON(map[string]any{"KeyId": k, "PendingWindowInDays": 7})
 		o := w.Target.Raw.Send(ctx, "ScheduleKeyDeletion", del)
-		if o.Type == "KMSInvalidStateException" && !alreadyGone(o) && w.Target.Reference {
+		if o.Type == "KMSInvalidStateException" && !target.AlreadyGone(o) && w.Target.Reference {
 			// A state forced through the controls (Creating, Updating, ...)
 			// refuses deletion; the reference can be told to let go.
-			w.Target.Raw.Send(ctx, "KmsmacReference.SetKeyState", mustJSON(map[string]any{"KeyId": k, "KeyState": "Disabled"}))
+			w.Target.Raw.Send(ctx, "KmsmacReference.SetKeyState", textutil.MustJSON(map[string]any{"KeyId": k, "KeyState": "Disabled"}))
 			o = w.Target.Raw.Send(ctx, "ScheduleKeyDeletion", del)
 		}
-		if !o.OK() && !alreadyGone(o) {
+		if !o.OK() && !target.AlreadyGone(o) {
 			w.cleaned = append(w.cleaned, fmt.Sprintf("ScheduleKeyDeletion %s: %s", k, o.Summary()))
-			w.Target.leftKey(k)
+			w.Target.LeftKey(k)
 		}
 	}
-}
-
-// alreadyGone: the scenario itself scheduled the deletion, or the key vanished.
-func alreadyGone(o *Outcome) bool {
-	return o.Type == "NotFoundException" ||
-		(o.Type == "KMSInvalidStateException" && strings.Contains(o.Message, "pending deletion"))
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	return s
 }

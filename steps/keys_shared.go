@@ -10,7 +10,10 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/properties"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // Key sharing: a key a scenario names in "Given a <spec> key "K"" (also
@@ -216,7 +219,7 @@ func stepArgText(st *godog.Step) string {
 
 // keyPool holds the run's shared keys.
 type keyPool struct {
-	t *Target
+	t *target.Target
 	o *Options
 
 	fileOnce sync.Once
@@ -265,7 +268,7 @@ type poolSlot struct {
 
 var pools sync.Map // *Target -> *keyPool
 
-func poolFor(t *Target, o *Options) *keyPool {
+func poolFor(t *target.Target, o *Options) *keyPool {
 	p, _ := pools.LoadOrStore(t, &keyPool{t: t, o: o, slots: map[poolKey]*poolSlot{}, fixtures: map[bool]*fixtureSlot{}, aliases: map[poolKey]string{}, given: map[poolKey]string{}})
 	return p.(*keyPool)
 }
@@ -287,7 +290,7 @@ func (p *keyPool) loadFile(ctx context.Context) error {
 			if ref == "" || p.fileErr != nil {
 				return
 			}
-			o := p.t.CallSDK(ctx, "DescribeKey", mustJSON(map[string]any{"KeyId": ref}))
+			o := p.t.CallSDK(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": ref}))
 			str := func(m string) string { v, _ := o.Member("KeyMetadata." + m); s, _ := v.(string); return s }
 			switch {
 			case !o.OK():
@@ -302,7 +305,7 @@ func (p *keyPool) loadFile(ctx context.Context) error {
 				if alias == "" {
 					return
 				}
-				a := p.t.CallSDK(ctx, "DescribeKey", mustJSON(map[string]any{"KeyId": alias}))
+				a := p.t.CallSDK(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": alias}))
 				if id, _ := a.Member("KeyMetadata.KeyId"); id != str("KeyId") {
 					p.fileErr = fmt.Errorf("--keys aliases: %s does not point at the %s key %s (DescribeKey: %s)", alias, role, ref, a.Summary())
 					return
@@ -340,13 +343,13 @@ func (p *keyPool) get(ctx context.Context, pk poolKey) (string, error) {
 	s := slotFor(&p.mu, p.slots, pk)
 	s.once.Do(func() {
 		req := map[string]any{"KeySpec": pk.Spec, "KeyUsage": pk.Usage,
-			"Tags": []map[string]string{{"TagKey": RunTagKey, "TagValue": p.t.RunID}}}
+			"Tags": []map[string]string{{"TagKey": target.RunTagKey, "TagValue": p.t.RunID}}}
 		if pk.Origin != "AWS_KMS" {
 			req["Origin"] = pk.Origin
 		}
 		// The run's context: Ctrl-C, --timeout and a lost endpoint cut it
 		// (a key created unseen is found by kmsmac cleanup --run-id).
-		o := p.t.CallSDK(ctx, "CreateKey", mustJSON(req))
+		o := p.t.CallSDK(ctx, "CreateKey", textutil.MustJSON(req))
 		id, _ := o.Member("KeyMetadata.KeyId")
 		s.id, _ = id.(string)
 		if !o.OK() || s.id == "" {
@@ -368,7 +371,7 @@ func (p *keyPool) get(ctx context.Context, pk poolKey) (string, error) {
 
 // closeSharedKeys schedules the run's shared keys for deletion (unless
 // --keep-keys) and forgets the pool; it returns cleanup problems.
-func closeSharedKeys(ctx context.Context, t *Target, o *Options) []string {
+func closeSharedKeys(ctx context.Context, t *target.Target, o *Options) []string {
 	v, ok := pools.LoadAndDelete(t)
 	if !ok {
 		return nil
@@ -381,10 +384,10 @@ func closeSharedKeys(ctx context.Context, t *Target, o *Options) []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	del := func(what, id string) {
-		r := t.Raw.Send(ctx, "ScheduleKeyDeletion", mustJSON(map[string]any{"KeyId": id, "PendingWindowInDays": 7}))
-		if !r.OK() && !alreadyGone(r) {
+		r := t.Raw.Send(ctx, "ScheduleKeyDeletion", textutil.MustJSON(map[string]any{"KeyId": id, "PendingWindowInDays": 7}))
+		if !r.OK() && !target.AlreadyGone(r) {
 			problems = append(problems, fmt.Sprintf("ScheduleKeyDeletion of %s %s: %s", what, id, r.Summary()))
-			t.leftKey(id)
+			t.LeftKey(id)
 		}
 	}
 	for _, s := range p.fixtures {
@@ -449,7 +452,7 @@ func init() {
 
 // sharedCreateKey answers the CreateKey of a "Given a <spec> key" step
 // with the run-wide key: DescribeKey has the same KeyMetadata shape.
-func (w *World) sharedCreateKey(ctx context.Context, req map[string]any) (*Outcome, bool, error) {
+func (w *World) sharedCreateKey(ctx context.Context, req map[string]any) (*target.Outcome, bool, error) {
 	pk, ok := w.share[w.sharing]
 	w.sharing = ""
 	if !ok {
@@ -468,16 +471,16 @@ func (w *World) sharedCreateKey(ctx context.Context, req map[string]any) (*Outco
 	if err != nil {
 		return nil, true, err
 	}
-	return w.Target.CallSDK(ctx, "DescribeKey", mustJSON(map[string]any{"KeyId": id})), true, nil
+	return w.Target.CallSDK(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": id})), true, nil
 }
 
 // givenAliasCall answers the CreateAlias of an "an alias" step served by
 // --keys with DescribeKey of the existing alias (nothing is created).
-func (w *World) givenAliasCall(ctx context.Context, req map[string]any) (*Outcome, bool) {
+func (w *World) givenAliasCall(ctx context.Context, req map[string]any) (*target.Outcome, bool) {
 	name, _ := req["AliasName"].(string)
 	for _, a := range w.givenAliases {
 		if a == name {
-			return w.Target.CallSDK(ctx, "DescribeKey", mustJSON(map[string]any{"KeyId": name})), true
+			return w.Target.CallSDK(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": name})), true
 		}
 	}
 	return nil, false

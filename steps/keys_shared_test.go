@@ -12,7 +12,10 @@ import (
 	"github.com/cucumber/godog"
 	messages "github.com/cucumber/messages/go/v21"
 
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/reference"
+	"github.com/kmsmac/kmsmac/results"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 func step(text string, table ...string) *godog.Step {
@@ -132,17 +135,17 @@ func tagged(t *testing.T, srv *reference.Server, runID string) map[string]string
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := &Outcome{Status: 200, Body: out}
+	o := &target.Outcome{Status: 200, Body: out}
 	v, _ := o.Member("Keys")
 	states := map[string]string{}
 	for _, k := range v.([]any) {
 		id := k.(map[string]any)["KeyId"].(string)
-		tags, err := svc.Call(ctx, "ListResourceTags", mustJSON(map[string]any{"KeyId": id}))
+		tags, err := svc.Call(ctx, "ListResourceTags", textutil.MustJSON(map[string]any{"KeyId": id}))
 		if err != nil || !strings.Contains(string(tags), runID) {
 			continue
 		}
-		d, _ := svc.Call(ctx, "DescribeKey", mustJSON(map[string]any{"KeyId": id}))
-		st, _ := (&Outcome{Status: 200, Body: d}).Member("KeyMetadata.KeyState")
+		d, _ := svc.Call(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": id}))
+		st, _ := (&target.Outcome{Status: 200, Body: d}).Member("KeyMetadata.KeyState")
 		states[id] = fmt.Sprint(st)
 	}
 	return states
@@ -156,7 +159,7 @@ func TestSharedKeysCreatedOnceAndCleanedUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := res.Counts(); c[Passed] != 6 {
+	if c := res.Counts(); c[results.Passed] != 6 {
 		t.Fatalf("counts %v: %+v", c, res.Scenarios)
 	}
 	// 2 shared keys (slots 0 and 1) for the three outlines, 1 for the
@@ -186,7 +189,7 @@ func TestKeysFileWithNoCreate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		id, _ := (&Outcome{Status: 200, Body: out}).Member("KeyMetadata.KeyId")
+		id, _ := (&target.Outcome{Status: 200, Body: out}).Member("KeyMetadata.KeyId")
 		return id.(string)
 	}
 	k256a := mk(`{"KeySpec":"HMAC_256","KeyUsage":"GENERATE_VERIFY_MAC"}`)
@@ -231,20 +234,20 @@ func TestKeysFileWithNoCreate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]Status{"one given key": Passed, "needs a second key": Skipped, "changes the key": Skipped, "through an alias": Passed}
+	want := map[string]results.Status{"one given key": results.Passed, "needs a second key": results.Skipped, "changes the key": results.Skipped, "through an alias": results.Passed}
 	for _, s := range res.Scenarios {
 		if s.Status != want[s.Name] {
 			t.Errorf("%q: %s (%s), want %s", s.Name, s.Status, s.Reason, want[s.Name])
 		}
-		if s.Status == Skipped && s.Reason != NoCreateReason {
+		if s.Status == results.Skipped && s.Reason != NoCreateReason {
 			t.Errorf("%q skipped with %q", s.Name, s.Reason)
 		}
 	}
 	if res.KeysCreated != 0 {
 		t.Errorf("--no-create run created %d keys", res.KeysCreated)
 	}
-	d, _ := srv.Service().Call(ctx, "DescribeKey", mustJSON(map[string]any{"KeyId": k256a}))
-	if st, _ := (&Outcome{Status: 200, Body: d}).Member("KeyMetadata.KeyState"); st != "Enabled" {
+	d, _ := srv.Service().Call(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": k256a}))
+	if st, _ := (&target.Outcome{Status: 200, Body: d}).Member("KeyMetadata.KeyState"); st != "Enabled" {
 		t.Errorf("the given key is %v after the run", st)
 	}
 
@@ -261,7 +264,7 @@ func TestKeysFileWithNoCreate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Counts()[Failed] != 4 || !strings.Contains(res.Scenarios[0].Reason, "HMAC_384") {
+	if res.Counts()[results.Failed] != 4 || !strings.Contains(res.Scenarios[0].Reason, "HMAC_384") {
 		t.Errorf("wrong key kind: %+v", res.Scenarios)
 	}
 }

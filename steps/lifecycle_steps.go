@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cucumber/godog"
+	"github.com/kmsmac/kmsmac/internal/textutil"
 )
 
 // Steps for the key lifecycle features (key states, DryRun, creation and
@@ -34,7 +35,7 @@ func givenExternalKey(ctx context.Context, spec, name string) error {
 	}
 	// The scenarios need a key without material: one that came back with
 	// material cannot show what they check, so they are blocked by CK-11.
-	o := w.Target.CallSDK(ctx, "DescribeKey", mustJSON(map[string]any{"KeyId": k.ID}))
+	o := w.Target.CallSDK(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": k.ID}))
 	if st := metadataString(o, "KeyState"); o.OK() && st != "PendingImport" {
 		return w.Block("CK-11", fmt.Sprintf("CreateKey with Origin EXTERNAL made a %s key in state %s, not PendingImport (no material)", spec, st))
 	}

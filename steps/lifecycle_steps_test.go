@@ -8,6 +8,7 @@ import (
 
 	"github.com/cucumber/godog"
 	messages "github.com/cucumber/messages/go/v21"
+	"github.com/kmsmac/kmsmac/results"
 )
 
 // lifecycleSelfTest checks the lifecycle, import and grant steps against
@@ -118,26 +119,26 @@ func TestLifecycleSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]ScenarioResult{}
+	got := map[string]results.ScenarioResult{}
 	for _, s := range res.Scenarios {
 		got[s.Name] = s
 	}
 	tests := []struct {
 		name   string
-		want   Status
+		want   results.Status
 		reason string // part of the failure text
 	}{
-		{"enum subset holds", Passed, ""},
-		{"enum subset misses a value", Failed, "missing NOT_A_USAGE"},
-		{"one of the codes matches", Passed, ""},
-		{"none of the codes matches", Failed, "one of NotFoundException (HTTP 400), DisabledException (HTTP 400)"},
-		{"wrapping key size and validity hold", Passed, ""},
-		{"wrong wrapping key size", Failed, "an RSA public key of 2048 bits"},
-		{"wrong validity", Failed, "ParametersValidTo about"},
-		{"imported material is the MAC key", Passed, ""},
-		{"different material is refused", Failed, "IncorrectKeyMaterialException"},
-		{"a created grant's token works", Passed, ""},
-		{"naming a created key", Passed, ""},
+		{"enum subset holds", results.Passed, ""},
+		{"enum subset misses a value", results.Failed, "missing NOT_A_USAGE"},
+		{"one of the codes matches", results.Passed, ""},
+		{"none of the codes matches", results.Failed, "one of NotFoundException (HTTP 400), DisabledException (HTTP 400)"},
+		{"wrapping key size and validity hold", results.Passed, ""},
+		{"wrong wrapping key size", results.Failed, "an RSA public key of 2048 bits"},
+		{"wrong validity", results.Failed, "ParametersValidTo about"},
+		{"imported material is the MAC key", results.Passed, ""},
+		{"different material is refused", results.Failed, "IncorrectKeyMaterialException"},
+		{"a created grant's token works", results.Passed, ""},
+		{"naming a created key", results.Passed, ""},
 	}
 	for _, tc := range tests {
 		s, ok := got[tc.name]

@@ -13,6 +13,8 @@ import (
 	"hash"
 
 	"github.com/cucumber/godog"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // Steps for the MAC oracles: a key with known (imported) material, and
@@ -108,7 +110,7 @@ func (w *World) ImportMaterial(ctx context.Context, k *Key, material []byte) err
 
 // importParams is the wrapping public key (DER) and import token of a
 // successful GetParametersForImport answer.
-func importParams(o *Outcome) (der, tok []byte, err error) {
+func importParams(o *target.Outcome) (der, tok []byte, err error) {
 	if der, err = o.Blob("PublicKey"); err != nil {
 		return nil, nil, fmt.Errorf("GetParametersForImport: %v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cucumber/godog"
+	"github.com/kmsmac/kmsmac/internal/textutil"
 )
 
 // A message that quotes a request member too long to write in a feature
@@ -37,5 +38,5 @@ func thenMessageQuotes(ctx context.Context, member, template string) error {
 		return err
 	}
 	want = strings.ReplaceAll(want, "<value>", v)
-	return w.Check(KindText, o.HasMsg && SameMessage(want, o.Message), fmt.Sprintf("message %q", clip(want, 200)), clip(o.Summary(), 300))
+	return w.Check(KindText, o.HasMsg && SameMessage(want, o.Message), fmt.Sprintf("message %q", textutil.Clip(want, 200)), textutil.Clip(o.Summary(), 300))
 }

@@ -3,6 +3,8 @@ package steps
 import (
 	"strings"
 	"testing"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 func TestMessageQuotes(t *testing.T) {
@@ -21,7 +23,7 @@ func TestMessageQuotes(t *testing.T) {
 		{"no body", ``, "Invalid keyId 'x'", true, "no JSON body"},
 	} {
 		ctx, w := scenarioCtx(t, &Options{})
-		w.last = &Outcome{Op: "GenerateMac", Request: []byte(c.request), Status: 400, Type: "NotFoundException", Message: c.msg, HasMsg: c.hasMsg}
+		w.last = &target.Outcome{Op: "GenerateMac", Request: []byte(c.request), Status: 400, Type: "NotFoundException", Message: c.msg, HasMsg: c.hasMsg}
 		err := thenMessageQuotes(ctx, "KeyId", "Invalid keyId '<value>'")
 		switch {
 		case c.wantErr == "" && err != nil:

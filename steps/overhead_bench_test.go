@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/kmsmac/kmsmac/features"
+	"github.com/kmsmac/kmsmac/results"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // benchTags is a small subset of the suite (GenerateMac, VerifyMac, key
@@ -24,7 +27,7 @@ func BenchmarkSuiteOverhead(b *testing.B) {
 		b.Run(map[int]string{1: "sequential", 4: "concurrency=4"}[conc], func(b *testing.B) {
 			ctx := context.Background()
 			o := Options{Tags: benchTags, Seed: 1, Concurrency: conc}
-			t, err := NewTarget(ctx, o)
+			t, err := target.New(ctx, o.TargetOptions())
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -40,8 +43,8 @@ func BenchmarkSuiteOverhead(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if c := res.Counts(); c[Passed] != n {
-					b.Fatalf("%d of %d scenarios passed", c[Passed], n)
+				if c := res.Counts(); c[results.Passed] != n {
+					b.Fatalf("%d of %d scenarios passed", c[results.Passed], n)
 				}
 			}
 			b.StopTimer()

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/kmsmac/kmsmac/internal/textutil"
 )
 
 // WaitForState polls DescribeKey (backoff from 50 ms, bounded by the
@@ -18,7 +20,7 @@ func (w *World) WaitForState(ctx context.Context, keyRef, state string) error {
 	delay := 50 * time.Millisecond
 	var seen string
 	for {
-		o := w.Target.Raw.Send(ctx, "DescribeKey", mustJSON(map[string]any{"KeyId": id}))
+		o := w.Target.Raw.Send(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": id}))
 		if o.OK() {
 			v, _ := o.Member("KeyMetadata.KeyState")
 			seen = fmt.Sprint(v)
@@ -51,7 +53,7 @@ func (w *World) WaitForAlias(ctx context.Context, alias, key string) error {
 	deadline := time.Now().Add(w.Target.PollTimeout)
 	delay := 50 * time.Millisecond
 	for {
-		o := w.Target.Raw.Send(ctx, "ListAliases", mustJSON(map[string]any{"KeyId": k.ID}))
+		o := w.Target.Raw.Send(ctx, "ListAliases", textutil.MustJSON(map[string]any{"KeyId": k.ID}))
 		if v, ok := o.Member("Aliases"); ok {
 			list, _ := v.([]any)
 			for _, e := range list {

@@ -14,6 +14,9 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/kmsmac/kmsmac/properties"
+	"github.com/kmsmac/kmsmac/results"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // Steps for the generated checks (@property): each runs one check of the
@@ -109,7 +112,7 @@ func runProperty(ctx context.Context, label string, c properties.Check, n, maxCo
 		return errors.New("a property needs at least one generated case")
 	}
 	cfg := properties.Config{Seed: w.RunSeed(), Tests: n, MaxCommands: maxCommands,
-		Tags:       map[string]string{RunTagKey: w.Target.RunID},
+		Tags:       map[string]string{target.RunTagKey: w.Target.RunID},
 		KeyCreated: func(string) { w.Target.KeysCreated.Add(1) }}
 	if w.Opts.AWS {
 		cfg.Wait = w.Target.PollTimeout // real KMS is eventually consistent (EC-1)
@@ -259,7 +262,7 @@ func thenPropertyHolds(ctx context.Context) error {
 // inferred (GM-OK-3, GM-OK-5 found by the model or a check tagged with
 // stronger rules) is an unverified deviation whatever the scenario's tags.
 func (w *World) propertyCheck(rule string, k Kind, expected, observed string) error {
-	l, known := Levels()[rule]
+	l, known := results.Levels()[rule]
 	if known && ((k == KindText && l.Text < 2) || (k != KindText && l.Code < 1)) {
 		saved := w.stepRules
 		w.stepRules = []string{rule}
@@ -272,7 +275,7 @@ func (w *World) propertyCheck(rule string, k Kind, expected, observed string) er
 		saved := w.stepRules
 		w.stepRules = []string{rule}
 		defer func() { w.stepRules = saved }()
-		return w.check(w.ev.hardFor(Levels(), rule, k, w.Tags["@unverified"]), k, false, expected, observed)
+		return w.check(w.ev.hardFor(results.Levels(), rule, k, w.Tags["@unverified"]), k, false, expected, observed)
 	}
 	return w.CheckRules([]string{rule}, k, false, expected, observed)
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/kmsmac/kmsmac/reference"
 	"github.com/kmsmac/kmsmac/reference/awsjson"
+	"github.com/kmsmac/kmsmac/results"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 func TestRunSeed(t *testing.T) {
@@ -27,7 +29,7 @@ func TestRunSeed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv(EnvSeed, tc.env)
 			o := &Options{Seed: tc.optSeed}
-			a, b := newWorld(&Target{}, o), newWorld(&Target{}, o)
+			a, b := newWorld(&target.Target{}, o), newWorld(&target.Target{}, o)
 			got := a.RunSeed()
 			if got == 0 || (tc.want != 0 && got != tc.want) {
 				t.Fatalf("seed %d, want %d (non-zero)", got, tc.want)
@@ -87,20 +89,20 @@ func TestPropertiesCatchBrokenEndpoints(t *testing.T) {
 	tests := []struct {
 		name, tags string
 		fix        func(op string, out []byte, err error) ([]byte, error)
-		want       Status
+		want       results.Status
 		scenarios  int
 		reason     []string
-		rules      map[string]Status // per-rule outcomes that must hold
+		rules      map[string]results.Status // per-rule outcomes that must hold
 	}{
 		{
 			name: "wrong MACs break the round trip", tags: "@property && @GM-OK-1",
 			fix:  alterAnswer("GenerateMac", flipMac),
-			want: Failed, scenarios: 1, reason: []string{"RoundTrip: FAILED", "seed 42", "counterexample (shrunk", "VerifyMac of the MAC GenerateMac returned"},
+			want: results.Failed, scenarios: 1, reason: []string{"RoundTrip: FAILED", "seed 42", "counterexample (shrunk", "VerifyMac of the MAC GenerateMac returned"},
 		},
 		{
 			// VM-FAIL-2 is D for every alteration, truncation included.
 			name: "accepting altered MACs breaks the tamper checks", tags: "@property && @VM-FAIL-2",
-			fix: acceptAll, want: Failed, scenarios: 4, reason: []string{"FAILED", "seed 42", "want 400 KMSInvalidMacException"},
+			fix: acceptAll, want: results.Failed, scenarios: 4, reason: []string{"FAILED", "seed 42", "want 400 KMSInvalidMacException"},
 		},
 		{
 			name: "a DisableKey that does nothing diverges from the model", tags: "@property && @slow",
@@ -110,7 +112,7 @@ func TestPropertiesCatchBrokenEndpoints(t *testing.T) {
 				}
 				return out, err
 			},
-			want: Failed, scenarios: 1, reason: []string{"Model: FAILED", "seed 42", "DisableKey"},
+			want: results.Failed, scenarios: 1, reason: []string{"Model: FAILED", "seed 42", "DisableKey"},
 		},
 		{
 			// The wording is VAL-FMT-1's (S): it fails, and only VAL-FMT-1.
@@ -122,8 +124,8 @@ func TestPropertiesCatchBrokenEndpoints(t *testing.T) {
 				}
 				return out, err
 			},
-			want: Failed, scenarios: 1, reason: []string{"Limits[Message]: FAILED", "(VAL-FMT-1)"},
-			rules: map[string]Status{"VAL-FMT-1": Failed, "MAC-SIZE-1": Passed, "MAC-SIZE-2": Passed, "MAC-SIZE-3": Passed},
+			want: results.Failed, scenarios: 1, reason: []string{"Limits[Message]: FAILED", "(VAL-FMT-1)"},
+			rules: map[string]results.Status{"VAL-FMT-1": results.Failed, "MAC-SIZE-1": results.Passed, "MAC-SIZE-2": results.Passed, "MAC-SIZE-3": results.Passed},
 		},
 	}
 	for _, tc := range tests {
@@ -175,7 +177,7 @@ func TestPropertiesPassOnReference(t *testing.T) {
 		t.Errorf("%d scenarios, want 3", len(res.Scenarios))
 	}
 	for _, s := range res.Scenarios {
-		if s.Status != Passed {
+		if s.Status != results.Passed {
 			t.Errorf("%s: %s: %s", s.Name, s.Status, s.Reason)
 		}
 		if len(s.Expected) == 0 || !strings.Contains(s.Expected[0], fmt.Sprintf("seed %d", res.Seed)) {

@@ -2,7 +2,6 @@ package steps
 
 import (
 	"bytes"
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -10,76 +9,27 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
-	"io"
 	"net/http"
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/kmsmac/kmsmac/golden"
+	"github.com/kmsmac/kmsmac/internal/textutil"
+	"github.com/kmsmac/kmsmac/target"
 )
-
-// exchange is the last HTTP request/response of one call; the SDK path
-// fills it through recordingTransport so SDK and raw outcomes look alike.
-type exchange struct {
-	reqBody []byte
-	status  int
-	header  http.Header
-	body    []byte
-}
-
-type exchangeKey struct{}
-
-func withExchange(ctx context.Context, x *exchange) context.Context {
-	return context.WithValue(ctx, exchangeKey{}, x)
-}
-
-// recordingTransport copies request and response bodies into the exchange
-// found in the request context (requests without one pass untouched).
-type recordingTransport struct{ next http.RoundTripper }
-
-// maxBody bounds what one response may make us hold in memory.
-const maxBody = 8 << 20
-
-func (t recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	x, _ := req.Context().Value(exchangeKey{}).(*exchange)
-	if x == nil {
-		return t.next.RoundTrip(req)
-	}
-	if req.Body != nil && req.Body != http.NoBody {
-		b, err := io.ReadAll(req.Body)
-		req.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		x.reqBody = b
-		req.Body = io.NopCloser(bytes.NewReader(b))
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
-	}
-	resp, err := t.next.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	resp.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	x.status, x.header, x.body = resp.StatusCode, resp.Header.Clone(), b
-	resp.Body = io.NopCloser(bytes.NewReader(b))
-	resp.ContentLength = int64(len(b))
-	return resp, nil
-}
 
 // tape is one scenario's calls as the scenario saw them: every outcome
 // that became the scenario's last after a step (what Then steps assert
 // on). Harness traffic (polling, cleanup, setup steps that restore the
 // last outcome) never shows up, so two targets give the same sequence.
 type tape struct {
-	seen  *Outcome
+	seen  *target.Outcome
 	calls []tapedCall
 }
 
 type tapedCall struct {
-	o   *Outcome
+	o   *target.Outcome
 	key *Key // the scenario key the request named, if any
 }
 
@@ -98,17 +48,6 @@ func tapeStep(w *World) {
 
 // tapeValKey is the World.Vals entry holding the tape (not a step value).
 const tapeValKey = "\x00kmsmac-tape"
-
-// GoldenCall is one normalised call: what a recording stores and a replay
-// compares.
-type GoldenCall struct {
-	Op       string          `json:"op"`
-	Status   int             `json:"status"`
-	Type     string          `json:"type,omitempty"`
-	Message  *string         `json:"message,omitempty"` // nil: the error had no message
-	Error    string          `json:"error,omitempty"`   // no HTTP answer, or the SDK refused
-	Response json.RawMessage `json:"response,omitempty"`
-}
 
 // normaliser rewrites what differs between targets and runs (ids, ARNs,
 // account, region, times, tokens, MACs of generated keys) into the
@@ -135,24 +74,22 @@ func newNormaliser(w *World) *normaliser {
 		}
 	}
 	// Longest first: an ARN contains its key id, an alias ARN its name.
-	for _, name := range sortedKeys(w.keys) {
+	for _, name := range textutil.SortedKeys(w.keys) {
 		add(w.keys[name].ARN, "<key-arn:"+name+">")
 	}
 	t := w.Target
-	t.mu.Lock()
-	partition, account := t.partition, t.account
-	t.mu.Unlock()
-	for _, name := range sortedKeys(w.aliases) {
+	partition, account := t.Account()
+	for _, name := range textutil.SortedKeys(w.aliases) {
 		a := w.aliases[name]
 		if account != "" {
 			add("arn:"+partition+":kms:"+t.Region+":"+account+":"+a, "<alias-arn:"+name+">")
 		}
 		add(a, "<alias:"+name+">")
 	}
-	for _, name := range sortedKeys(w.keys) {
+	for _, name := range textutil.SortedKeys(w.keys) {
 		add(w.keys[name].ID, "<key-id:"+name+">")
 	}
-	for _, name := range sortedKeys(w.grants) {
+	for _, name := range textutil.SortedKeys(w.grants) {
 		g := w.grants[name]
 		add(g.Token, "<grant-token:"+name+">")
 		add(g.ID, "<grant-id:"+name+">")
@@ -207,7 +144,7 @@ func (n *normaliser) value(member string, v any, generatedMAC bool) any {
 	switch t := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(t))
-		for _, k := range sortedKeys(t) { // sorted: numbering is stable
+		for _, k := range textutil.SortedKeys(t) { // sorted: numbering is stable
 			out[k] = n.value(k, t[k], generatedMAC)
 		}
 		return out
@@ -282,9 +219,9 @@ func b64len(s string) int {
 // the scenario stay (a real account has other keys and AWS aliases).
 var listMembers = map[string]bool{"Keys": true, "Aliases": true}
 
-func (n *normaliser) call(tc tapedCall) GoldenCall {
+func (n *normaliser) call(tc tapedCall) golden.Call {
 	o := tc.o
-	c := GoldenCall{Op: n.text(o.Op), Status: o.Status}
+	c := golden.Call{Op: n.text(o.Op), Status: o.Status}
 	switch {
 	case o.Status == 0:
 		c.Error = "no HTTP response"
@@ -323,7 +260,7 @@ func (n *normaliser) call(tc tapedCall) GoldenCall {
 			m["Mac"] = importedMAC(tc.key, o.Request, s)
 		}
 	}
-	b, err := marshalSorted(v)
+	b, err := textutil.MarshalSorted(v)
 	if err != nil {
 		b = mustJSONRaw("<unencodable>")
 	}
@@ -336,7 +273,7 @@ func (n *normaliser) call(tc tapedCall) GoldenCall {
 func (n *normaliser) ownEntries(l []any) []any {
 	out := []any{}
 	for _, e := range l {
-		b, _ := marshalSorted(e)
+		b, _ := textutil.MarshalSorted(e)
 		s := n.repl.Replace(string(b))
 		if strings.Contains(s, "<key-") || strings.Contains(s, "<alias") {
 			out = append(out, e)
@@ -346,19 +283,19 @@ func (n *normaliser) ownEntries(l []any) []any {
 }
 
 func mustJSONRaw(s string) json.RawMessage {
-	b, _ := marshalSorted(s)
+	b, _ := textutil.MarshalSorted(s)
 	return b
 }
 
 // normalisedCalls is the scenario's tape, normalised with everything the
 // World knows at its end (keys named after a call still get their name).
-func normalisedCalls(w *World) []GoldenCall {
+func normalisedCalls(w *World) []golden.Call {
 	t, _ := w.Vals[tapeValKey].(*tape)
 	if t == nil {
 		return nil
 	}
 	n := newNormaliser(w)
-	out := make([]GoldenCall, 0, len(t.calls))
+	out := make([]golden.Call, 0, len(t.calls))
 	for _, tc := range t.calls {
 		out = append(out, n.call(tc))
 	}

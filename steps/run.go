@@ -5,31 +5,40 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"path"
 	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	gherkin "github.com/cucumber/gherkin/go/v26"
 	"github.com/cucumber/godog"
+	messages "github.com/cucumber/messages/go/v21"
 	"github.com/kmsmac/kmsmac/features"
+	"github.com/kmsmac/kmsmac/internal/textutil"
+	"github.com/kmsmac/kmsmac/progress"
+	"github.com/kmsmac/kmsmac/results"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // Run runs the conformance suite against o's target and returns every
 // scenario's verdict. The error is for setup problems (unreachable
 // endpoint, bad tags or formats), never for failing scenarios.
-func Run(ctx context.Context, o Options) (Result, error) {
+func Run(ctx context.Context, o Options) (results.Result, error) {
 	if o.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 	}
 	if err := ValidateTags(o.Tags); err != nil {
-		return Result{}, &SetupError{err}
+		return results.Result{}, &target.SetupError{Err: err}
 	}
-	t, err := NewTarget(ctx, o)
+	t, err := target.New(ctx, o.TargetOptions())
 	if err != nil {
-		return Result{}, err
+		return results.Result{}, err
 	}
 	defer t.Close(context.WithoutCancel(ctx))
 	return RunOn(ctx, t, o)
@@ -40,27 +49,27 @@ func Run(ctx context.Context, o Options) (Result, error) {
 // on Ctrl-C) stops the run: scenarios not yet started do not run, the one
 // in flight is reported as skipped ("interrupted"), every started scenario
 // still cleans up, and Result.Note says so.
-func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
+func RunOn(ctx context.Context, t *target.Target, o Options) (results.Result, error) {
 	start := time.Now()
 	if err := ValidateTags(o.Tags); err != nil {
-		return Result{}, &SetupError{err}
+		return results.Result{}, &target.SetupError{Err: err}
 	}
 	if err := checkKeysFile(o); err != nil { // keys_file.go
-		return Result{}, &SetupError{err}
+		return results.Result{}, &target.SetupError{Err: err}
 	}
 	// golden.go: the recording is read once, here, so a bad one is a setup error.
 	if g := goldenFor(t, &o); g != nil && g.loadErr != nil {
-		return Result{}, &SetupError{g.loadErr}
+		return results.Result{}, &target.SetupError{Err: g.loadErr}
 	}
 	if o.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 	}
-	// lost.go: cleanup outlives a cancel, a timeout or a lost endpoint by
+	// target/lost.go: cleanup outlives a cancel, a timeout or a lost endpoint by
 	// a bounded time; the run's own calls end with ctx, or when the
 	// endpoint is found lost.
-	cleanupCtx, cancelCleanup := cleanupContext(ctx, cleanupBound(t.timeout))
+	cleanupCtx, cancelCleanup := target.CleanupContext(ctx, target.CleanupBound(t.RequestTimeout()))
 	defer cancelCleanup()
 	ctx, cancelRun := context.WithCancel(ctx)
 	defer cancelRun()
@@ -68,7 +77,7 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 	if fsys == nil {
 		fsys = features.FS
 	}
-	format, junitFiles := SplitFormats(o.Format) // junit.go: kmsmac writes junit:FILE itself
+	format, junitFiles := SplitFormats(o.Format) // results/junit.go: kmsmac writes junit:FILE itself
 	out := o.Output
 	if format == "" {
 		format = "progress"
@@ -85,28 +94,26 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 	}
 	total, err := CountScenarios(fsys, o.Tags)
 	if err != nil {
-		return Result{}, &SetupError{err}
+		return results.Result{}, &target.SetupError{Err: err}
 	}
 	if total == 0 {
-		return Result{}, &SetupError{fmt.Errorf("no scenario matched --tags %q", o.Tags)}
+		return results.Result{}, &target.SetupError{Err: fmt.Errorf("no scenario matched --tags %q", o.Tags)}
 	}
 	suiteName := fmt.Sprintf("kmsmac %s %d", t.RunID, suiteSeq.Add(1))
 	c := newCollector()
-	if t.health != nil {
-		t.health.setOnLost(func(e *EndpointLostError) {
-			c.mu.Lock()
-			e.Scenario = len(c.order)
-			c.mu.Unlock()
-			cancelRun()
-			cancelCleanup() // its calls would fail at once anyway
-		})
-		defer t.health.setOnLost(nil)
-	}
+	t.OnLost(func(e *target.EndpointLostError) {
+		c.mu.Lock()
+		e.Scenario = len(c.order)
+		c.mu.Unlock()
+		cancelRun()
+		cancelCleanup() // its calls would fail at once anyway
+	})
+	defer t.OnLost(nil)
 	if strings.Contains(format, "progress") {
-		c.progress = registerProgress(suiteName, total)
-		defer unregisterProgress(suiteName)
+		c.progress = progress.Register(suiteName, total)
+		defer progress.Unregister(suiteName)
 	}
-	format = godogFormats(format)
+	format = progress.GodogFormats(format)
 	var notRunMu sync.Mutex
 	notRun := map[string]bool{}
 	suite := godog.TestSuite{
@@ -115,7 +122,7 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 			// Registered first so it runs first: after a cancel, scenarios
 			// that have not started do not run at all.
 			sc.Before(func(sctx context.Context, s *godog.Scenario) (context.Context, error) {
-				sctx = withCleanup(sctx, cleanupCtx)
+				sctx = target.WithCleanup(sctx, cleanupCtx)
 				if t.Lost() != nil || ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 					notRunMu.Lock()
 					notRun[s.Id] = true
@@ -141,9 +148,9 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 		},
 	}
 	if status := suite.Run(); status == 2 {
-		return Result{}, &SetupError{errors.New("godog rejected the options (tags expression, formatter or feature files); see the message above")}
+		return results.Result{}, &target.SetupError{Err: errors.New("godog rejected the options (tags expression, formatter or feature files); see the message above")}
 	}
-	res := Result{Target: t.Name, Scenarios: c.resultsExcept(notRun), Wall: time.Since(start), Strict: o.Strict, Seed: o.Seed, RunID: t.RunID, KeepKeys: o.KeepKeys}
+	res := results.Result{Target: t.Name, Scenarios: c.resultsExcept(notRun), Wall: time.Since(start), Strict: o.Strict, Seed: o.Seed, RunID: t.RunID, KeepKeys: o.KeepKeys}
 	res.KeysCreated = t.KeysCreated.Load()
 	lost := t.Lost()
 	switch {
@@ -157,8 +164,8 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 		res.Note = fmt.Sprintf("the run hit its %s timeout; later scenarios failed without a fair chance", o.Timeout)
 	case ctx.Err() != nil:
 		for i := range res.Scenarios {
-			if r := &res.Scenarios[i]; r.Status == Failed && strings.Contains(r.Reason, context.Canceled.Error()) {
-				r.Status, r.Reason, r.Short = Skipped, "interrupted while running: "+clip(firstLine(r.Reason), 160), "interrupted"
+			if r := &res.Scenarios[i]; r.Status == results.Failed && strings.Contains(r.Reason, context.Canceled.Error()) {
+				r.Status, r.Reason, r.Short = results.Skipped, "interrupted while running: "+textutil.Clip(textutil.FirstLine(r.Reason), 160), "interrupted"
 			}
 		}
 		res.Note = fmt.Sprintf("interrupted: %d scenarios ran before the run was stopped, %d did not start", len(res.Scenarios), len(notRun))
@@ -167,19 +174,22 @@ func RunOn(ctx context.Context, t *Target, o Options) (Result, error) {
 		}
 	}
 	// Shared keys and the probe key: within the cleanup bound from here.
-	sharedCtx, cancelShared := context.WithTimeout(cleanupCtx, cleanupBound(t.timeout))
+	sharedCtx, cancelShared := context.WithTimeout(cleanupCtx, target.CleanupBound(t.RequestTimeout()))
 	if p := closeSharedKeys(sharedCtx, t, &o); len(p) > 0 && lost == nil { // keys_shared.go
 		res.Note = strings.TrimPrefix(res.Note+"; cleanup of shared keys: "+strings.Join(p, "; "), "; ")
 	}
-	t.closeProbeKey(sharedCtx)
+	t.CloseProbeKey(sharedCtx)
 	cancelShared()
 	res.KeysLeft = t.KeysLeft()
 	if len(res.KeysLeft) > 0 {
 		res.Note = strings.TrimPrefix(fmt.Sprintf("%s; %d keys could not be scheduled for deletion (%s): remove them with kmsmac cleanup --run-id %s",
 			res.Note, len(res.KeysLeft), strings.Join(res.KeysLeft, ", "), t.RunID), "; ")
 	}
-	if err := writeJUnitFiles(junitFiles, res); err != nil {
-		return res, &SetupError{err}
+	var gs strings.Builder // golden.go: --golden and --record, for the summary
+	writeGoldenSummary(&gs, res)
+	res.GoldenSummary = gs.String()
+	if err := results.WriteJUnitFiles(junitFiles, res); err != nil {
+		return res, &target.SetupError{Err: err}
 	}
 	return res, nil
 }
@@ -190,7 +200,7 @@ var suiteSeq atomic.Int64
 // endpoint stopped answering (they ended after the call that found it
 // lost began) into skips: a dead endpoint is no verdict. It returns how
 // many it changed.
-func markLost(res *Result, c *collector, notRun map[string]bool, lost *EndpointLostError) int {
+func markLost(res *results.Result, c *collector, notRun map[string]bool, lost *target.EndpointLostError) int {
 	c.mu.Lock()
 	var starts []time.Time // in the order of res.Scenarios (resultsExcept)
 	for _, id := range c.order {
@@ -203,15 +213,15 @@ func markLost(res *Result, c *collector, notRun map[string]bool, lost *EndpointL
 	n := 0
 	for i := range res.Scenarios {
 		r := &res.Scenarios[i]
-		if r.Status != Failed && r.Status != Blocked {
+		if r.Status != results.Failed && r.Status != results.Blocked {
 			continue
 		}
 		if len(starts) == len(res.Scenarios) && starts[i].Add(r.Duration).Before(lost.Since) {
 			continue // over before the endpoint stopped answering: a verdict
 		}
-		r.Status, r.Reason, r.Short, r.BlockedBy = Skipped, reason+": "+clip(firstLine(r.Reason), 160), "endpoint lost", ""
+		r.Status, r.Reason, r.Short, r.BlockedBy = results.Skipped, reason+": "+textutil.Clip(textutil.FirstLine(r.Reason), 160), "endpoint lost", ""
 		for j := range r.RuleOutcomes {
-			r.RuleOutcomes[j] = RuleOutcome{Rule: r.RuleOutcomes[j].Rule, Status: Skipped, Reason: reason}
+			r.RuleOutcomes[j] = results.RuleOutcome{Rule: r.RuleOutcomes[j].Rule, Status: results.Skipped, Reason: reason}
 		}
 		n++
 	}
@@ -238,21 +248,21 @@ func needsSequential(format string) bool {
 // markSteps tells the transports which calls are under test: Given
 // (context) steps are setup, When and Then steps carry the calls that
 // scenarios assert on, and after a step (cleanup) it is harness again.
-// See retry.go for what that changes.
+// See target/retry.go for what that changes.
 func markSteps(sc *godog.ScenarioContext) {
 	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
 		if string(st.Type) == "Context" {
-			return harness(ctx), nil
+			return target.Harness(ctx), nil
 		}
-		return underTest(ctx), nil
+		return target.UnderTest(ctx), nil
 	})
 	sc.StepContext().After(func(ctx context.Context, _ *godog.Step, _ godog.StepResultStatus, _ error) (context.Context, error) {
-		return harness(ctx), nil
+		return target.Harness(ctx), nil
 	})
 }
 
 // resultsExcept is results without the scenarios that never started.
-func (c *collector) resultsExcept(skip map[string]bool) []ScenarioResult {
+func (c *collector) resultsExcept(skip map[string]bool) []results.ScenarioResult {
 	all := c.results()
 	if len(skip) == 0 {
 		return all
@@ -284,4 +294,55 @@ func ValidateTags(expr string) error {
 		}
 	}
 	return nil
+}
+
+// CountScenarios is how many scenarios of the features in fsys the tag
+// expression selects (godog's filter: "," is or, "&&" is and, "~" is not).
+func CountScenarios(fsys fs.FS, tags string) (int, error) {
+	n := 0
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) != ".feature" {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		doc, err := gherkin.ParseGherkinDocument(strings.NewReader(string(b)), (&messages.Incrementing{}).NewId)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		for _, pk := range gherkin.Pickles(*doc, p, (&messages.Incrementing{}).NewId) {
+			if matchTags(tags, pk.Tags) {
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+func matchTags(expr string, tags []*messages.PickleTag) bool {
+	if strings.TrimSpace(expr) == "" {
+		return true
+	}
+	has := map[string]bool{}
+	for _, t := range tags {
+		has[strings.TrimPrefix(t.Name, "@")] = true
+	}
+	for _, and := range strings.Split(expr, "&&") {
+		any := false
+		for _, tag := range strings.Split(and, ",") {
+			tag = strings.ReplaceAll(strings.TrimSpace(tag), "@", "")
+			if neg, ok := strings.CutPrefix(tag, "~"); ok {
+				any = any || !has[neg]
+			} else {
+				any = any || has[tag]
+			}
+		}
+		if !any {
+			return false
+		}
+	}
+	return true
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/cucumber/godog"
 	"github.com/kmsmac/kmsmac/reference"
+	"github.com/kmsmac/kmsmac/results"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // selfTest is a feature that checks the harness, not an endpoint: each
@@ -72,14 +74,14 @@ const selfTest = `Feature: harness self-test
     Then the call succeeds
 `
 
-func runSelfTest(t *testing.T, o Options) map[string]ScenarioResult {
+func runSelfTest(t *testing.T, o Options) map[string]results.ScenarioResult {
 	t.Helper()
 	o.FS = fstest.MapFS{"self.feature": {Data: []byte(selfTest)}}
 	res, err := Run(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]ScenarioResult{}
+	out := map[string]results.ScenarioResult{}
 	for _, s := range res.Scenarios {
 		out[s.Name] = s
 	}
@@ -91,12 +93,12 @@ func runSelfTest(t *testing.T, o Options) map[string]ScenarioResult {
 
 func TestVerdicts(t *testing.T) {
 	got := runSelfTest(t, Options{})
-	want := map[string]Status{
-		"passes": Passed, "wrong code on a hard rule fails": Failed,
-		"wrong code on an unverified rule deviates": Deviation, "wrong text on a D / I rule deviates": Deviation,
-		"needs the reference controls": Passed, "undefined step fails": Failed,
+	want := map[string]results.Status{
+		"passes": results.Passed, "wrong code on a hard rule fails": results.Failed,
+		"wrong code on an unverified rule deviates": results.Deviation, "wrong text on a D / I rule deviates": results.Deviation,
+		"needs the reference controls": results.Passed, "undefined step fails": results.Failed,
 	}
-	if s := got["a step skips"]; s.Status != Skipped || s.Reason != "no such capability here" {
+	if s := got["a step skips"]; s.Status != results.Skipped || s.Reason != "no such capability here" {
 		t.Errorf("a step skips: %s %q, want skipped with the reason", s.Status, s.Reason)
 	}
 	for name, st := range want {
@@ -118,7 +120,7 @@ func TestVerdicts(t *testing.T) {
 
 func TestStrictFailsDeviations(t *testing.T) {
 	got := runSelfTest(t, Options{Strict: true})
-	if s := got["wrong code on an unverified rule deviates"]; s.Status != Failed {
+	if s := got["wrong code on an unverified rule deviates"]; s.Status != results.Failed {
 		t.Errorf("strict: %s, want failed", s.Status)
 	}
 }
@@ -136,10 +138,10 @@ func TestReferenceOnlySkippedElsewhere(t *testing.T) {
 	})
 	got := runSelfTest(t, Options{Endpoint: proxy})
 	s := got["needs the reference controls"]
-	if s.Status != Skipped || !strings.Contains(s.Reason, "@reference-only") {
+	if s.Status != results.Skipped || !strings.Contains(s.Reason, "@reference-only") {
 		t.Errorf("got %s (%s), want skipped with the reason", s.Status, s.Reason)
 	}
-	if got["passes"].Status != Passed {
+	if got["passes"].Status != results.Passed {
 		t.Errorf("URL target: passes is %s: %s", got["passes"].Status, got["passes"].Reason)
 	}
 }
@@ -150,7 +152,7 @@ func TestServedReferenceHasControls(t *testing.T) {
 	srv := reference.NewServer(reference.Options{})
 	defer srv.Close()
 	got := runSelfTest(t, Options{Endpoint: srv.URL()})
-	if s := got["needs the reference controls"]; s.Status != Passed {
+	if s := got["needs the reference controls"]; s.Status != results.Passed {
 		t.Errorf("got %s (%s), want passed", s.Status, s.Reason)
 	}
 }
@@ -177,7 +179,7 @@ func rewritingProxy(t *testing.T, url string, intercept func(target string) (int
 	p := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if intercept != nil {
 			if st, body, ok := intercept(r.Header.Get("X-Amz-Target")); ok {
-				w.Header().Set("Content-Type", JSONContentType)
+				w.Header().Set("Content-Type", target.JSONContentType)
 				w.WriteHeader(st)
 				io.WriteString(w, body)
 				return
@@ -222,7 +224,7 @@ func TestUnreachableEndpointIsSetupError(t *testing.T) {
 	url := srv.URL
 	srv.Close() // nothing listens there any more
 	_, err := Run(context.Background(), Options{Endpoint: url})
-	var se *SetupError
+	var se *target.SetupError
 	if !errors.As(err, &se) || !strings.Contains(err.Error(), "unreachable") {
 		t.Errorf("got %v, want a SetupError saying unreachable", err)
 	}
@@ -234,7 +236,7 @@ func TestNotImplemented(t *testing.T) {
 	proxy := refusing(t, "TrentService.GenerateMac", http.StatusInternalServerError, `{"__type":"InternalFailure","message":"not here"}`)
 	got := runSelfTest(t, Options{Endpoint: proxy})
 	r := got["passes"]
-	if r.Status != Failed || !strings.Contains(r.Reason, "GenerateMac not implemented: HTTP 500 InternalFailure") {
+	if r.Status != results.Failed || !strings.Contains(r.Reason, "GenerateMac not implemented: HTTP 500 InternalFailure") {
 		t.Errorf("got %s: %s", r.Status, r.Reason)
 	}
 }
@@ -250,7 +252,7 @@ func TestConcurrentRun(t *testing.T) {
 		t.Fatalf("only %d scenarios ran", len(res.Scenarios))
 	}
 	for _, s := range res.Scenarios {
-		if s.Status != Passed {
+		if s.Status != results.Passed {
 			t.Errorf("%s: %s %s", s.Name, s.Status, s.Reason)
 		}
 	}

@@ -14,9 +14,12 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/kmsspec"
 	"github.com/kmsmac/kmsmac/properties"
 	"github.com/kmsmac/kmsmac/vectors"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // Steps for the known-answer vectors (@vectors): Wycheproof through the
@@ -45,7 +48,7 @@ type vectorReport struct {
 	total, run, passed, keys int
 	skipped                  map[string]int // reason -> vectors
 	failures                 []string
-	firstBad                 *Outcome // the call of the first failure, shown as the request
+	firstBad                 *target.Outcome // the call of the first failure, shown as the request
 }
 
 const vectorRunKey = "vectors:run"
@@ -133,7 +136,7 @@ func (w *World) runVectors(ctx context.Context, vs []properties.Vector) vectorRe
 				rep.skipped[why]++
 				continue
 			case err != nil:
-				broken[idx] = fmt.Sprintf("importing its %d-byte key (IMP-1): %s", len(v.Key), firstLine(err.Error()))
+				broken[idx] = fmt.Sprintf("importing its %d-byte key (IMP-1): %s", len(v.Key), textutil.FirstLine(err.Error()))
 				rep.run++
 				rep.failures = append(rep.failures, v.Name+": "+broken[idx])
 				continue
@@ -172,7 +175,7 @@ func (w *World) ImportBlocked(ctx context.Context) error {
 	v, _ := importProbes.Load(w.Target)
 	if p := v.(*importProbe); p.block != nil {
 		rule, why, _ := IsBlocked(p.block)
-		return w.Block(rule, "@import: the endpoint cannot import HMAC key material: "+firstLine(why))
+		return w.Block(rule, "@import: the endpoint cannot import HMAC key material: "+textutil.FirstLine(why))
 	}
 	return nil
 }
@@ -200,7 +203,7 @@ func (w *World) probeImport(ctx context.Context) (string, error) {
 		err = w.ImportMaterial(ctx, k, material)
 	}
 	if _, why, ok := IsBlocked(err); ok {
-		return "@import: the endpoint cannot import key material (" + firstLine(why) + ")", err
+		return "@import: the endpoint cannot import key material (" + textutil.FirstLine(why) + ")", err
 	}
 	return "", nil // no answer at all, or imported: the scenarios report what they see
 }
@@ -227,10 +230,10 @@ func (w *World) importVectorKey(ctx context.Context, alg string, material []byte
 // did) and the call that showed it. VerifyMac must refuse every tag that is
 // not the full MAC, a correct but truncated one too (VM-FAIL-2: only an
 // identical tag verifies).
-func (w *World) checkVector(ctx context.Context, k *Key, v properties.Vector) (string, *Outcome) {
+func (w *World) checkVector(ctx context.Context, k *Key, v properties.Vector) (string, *target.Outcome) {
 	var why []string
-	var bad *Outcome
-	note := func(o *Outcome, format string, args ...any) {
+	var bad *target.Outcome
+	note := func(o *target.Outcome, format string, args ...any) {
 		why = append(why, fmt.Sprintf(format, args...))
 		if bad == nil {
 			bad = o

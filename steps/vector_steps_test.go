@@ -14,15 +14,18 @@ import (
 	"testing/fstest"
 
 	"github.com/kmsmac/kmsmac/features"
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/reference"
 	"github.com/kmsmac/kmsmac/reference/awsjson"
+	"github.com/kmsmac/kmsmac/results"
+	"github.com/kmsmac/kmsmac/target"
 	"github.com/kmsmac/kmsmac/vectors"
 )
 
 // scenarioCtx is a context holding a World for calling steps directly.
 func scenarioCtx(t *testing.T, o *Options) (context.Context, *World) {
 	t.Helper()
-	w := newWorld(&Target{Name: "none"}, o)
+	w := newWorld(&target.Target{Name: "none"}, o)
 	w.ev = scenarioEvidence(nil, false) // no rule tags: assertions are hard
 	return context.WithValue(context.Background(), worldKey{}, w), w
 }
@@ -160,12 +163,12 @@ func TestVectorsCatchWrongMACs(t *testing.T) {
 		t.Fatalf("%d scenarios, want the 4 algorithms", len(res.Scenarios))
 	}
 	for _, s := range res.Scenarios {
-		if s.Status != Failed || !strings.Contains(s.Reason, "(GM-OK-4)") || !strings.Contains(s.Reason, "wycheproof") && !strings.Contains(s.Reason, "_test.json") {
+		if s.Status != results.Failed || !strings.Contains(s.Reason, "(GM-OK-4)") || !strings.Contains(s.Reason, "wycheproof") && !strings.Contains(s.Reason, "_test.json") {
 			t.Errorf("%s: %s %q; want a failure naming GM-OK-4 and a vector", s.Name, s.Status, s.Reason)
 		}
 		// A flipped bit leaves the length right: only GM-OK-4 is charged.
 		for _, ro := range s.RuleOutcomes {
-			if want := map[bool]Status{true: Failed, false: Passed}[ro.Rule == "GM-OK-4"]; ro.Status != want {
+			if want := map[bool]results.Status{true: results.Failed, false: results.Passed}[ro.Rule == "GM-OK-4"]; ro.Status != want {
 				t.Errorf("%s: %s is %s, want %s", s.Name, ro.Rule, ro.Status, want)
 			}
 		}
@@ -210,16 +213,16 @@ func TestImportMissingFails(t *testing.T) {
 		said := s.Reason + " " + strings.Join(s.Expected, " ")
 		switch {
 		case strings.Contains(s.Name, "model"):
-			if s.Status != Passed {
+			if s.Status != results.Passed {
 				t.Errorf("%s: %s (%s); the model should run without import", s.Name, s.Status, s.Reason)
 			}
-		case s.Status != Failed || !strings.Contains(said, "@import: the endpoint cannot import"):
+		case s.Status != results.Failed || !strings.Contains(said, "@import: the endpoint cannot import"):
 			t.Errorf("%s: %s %q; want a failure naming the @import capability", s.Name, s.Status, said)
 		case strings.Contains(s.Name, "Wycheproof"):
 			// Blocked by IMP-1, which the scenario carries: IMP-1 fails
 			// here, its other rules are blocked, not charged.
 			for _, ro := range s.RuleOutcomes {
-				if want := map[bool]Status{true: Failed, false: Blocked}[ro.Rule == "IMP-1"]; ro.Status != want {
+				if want := map[bool]results.Status{true: results.Failed, false: results.Blocked}[ro.Rule == "IMP-1"]; ro.Status != want {
 					t.Errorf("%s: %s is %s, want %s", s.Name, ro.Rule, ro.Status, want)
 				}
 			}
@@ -248,7 +251,7 @@ func truncatingEndpoint(t *testing.T) string {
 		if json.Unmarshal(body, &req) != nil || len(req.Mac) == 0 {
 			return out, err
 		}
-		gen, gerr := svc.Call(ctx, "GenerateMac", mustJSON(map[string]any{"KeyId": req.KeyId, "Message": req.Message, "MacAlgorithm": req.MacAlgorithm}))
+		gen, gerr := svc.Call(ctx, "GenerateMac", textutil.MustJSON(map[string]any{"KeyId": req.KeyId, "Message": req.Message, "MacAlgorithm": req.MacAlgorithm}))
 		var full struct {
 			KeyId string
 			Mac   []byte
@@ -256,7 +259,7 @@ func truncatingEndpoint(t *testing.T) string {
 		if gerr != nil || json.Unmarshal(gen, &full) != nil || len(req.Mac) >= len(full.Mac) || !bytes.HasPrefix(full.Mac, req.Mac) {
 			return out, err
 		}
-		return mustJSON(map[string]any{"KeyId": full.KeyId, "MacValid": true, "MacAlgorithm": req.MacAlgorithm}), nil
+		return textutil.MustJSON(map[string]any{"KeyId": full.KeyId, "MacValid": true, "MacAlgorithm": req.MacAlgorithm}), nil
 	})
 	return serveCaller(t, call)
 }
@@ -277,7 +280,7 @@ func TestVectorsTruncationFails(t *testing.T) {
 		t.Fatalf("%d scenarios, want the 4 algorithms", len(res.Scenarios))
 	}
 	for _, s := range res.Scenarios {
-		if s.Status != Failed || !strings.Contains(s.Reason, "truncated to") || !strings.Contains(s.Reason, "VM-FAIL-2") {
+		if s.Status != results.Failed || !strings.Contains(s.Reason, "truncated to") || !strings.Contains(s.Reason, "VM-FAIL-2") {
 			t.Errorf("%s: %s %q; want failed naming the truncated tags", s.Name, s.Status, s.Reason)
 		}
 	}

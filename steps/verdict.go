@@ -9,6 +9,10 @@ import (
 	"strings"
 
 	"github.com/cucumber/godog"
+
+	"github.com/kmsmac/kmsmac/internal/textutil"
+	"github.com/kmsmac/kmsmac/results"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // Per-rule verdicts. Every check a step makes is charged to the rules that
@@ -18,22 +22,6 @@ import (
 // outcome per rule tag: passed, failed, unverified deviation, not reached
 // (an earlier step failed before any check of that rule ran), blocked (the
 // scenario could not get its preconditions) or skipped.
-
-// Rule-level statuses beside the scenario statuses.
-const (
-	Blocked    Status = "blocked"
-	NotReached Status = "not reached"
-)
-
-// RuleOutcome is one rule's verdict in one scenario: the first check of
-// that rule that failed (or deviated), or why it was not judged.
-type RuleOutcome struct {
-	Rule     string `json:"rule"`
-	Status   Status `json:"status"`
-	Expected string `json:"expected,omitempty"`
-	Observed string `json:"observed,omitempty"`
-	Reason   string `json:"reason,omitempty"`
-}
 
 // stepRulesRE is the trailing rule annotation of a step: " [KID-4]" or
 // " [GM-OK-1, KID-4]".
@@ -56,12 +44,12 @@ func SplitStepRules(text string) (string, []string) {
 // ruleCheck is one check charged to one rule.
 type ruleCheck struct {
 	rule               string
-	status             Status // Passed, Failed or Deviation
+	status             results.Status // Passed, Failed or Deviation
 	expected, observed string
 }
 
 // note records a check against rules.
-func (w *World) note(rules []string, st Status, expected, observed string) {
+func (w *World) note(rules []string, st results.Status, expected, observed string) {
 	for _, r := range rules {
 		w.checks = append(w.checks, ruleCheck{rule: r, status: st, expected: expected, observed: observed})
 	}
@@ -138,7 +126,7 @@ func IsBlocked(err error) (rule, reason string, ok bool) {
 
 // blockingRule is the catalogued rule that a setup call's failure shows
 // the endpoint breaks: the HMAC lifecycle rule that promises the call works.
-func blockingRule(o *Outcome) string {
+func blockingRule(o *target.Outcome) string {
 	var req map[string]any
 	_ = json.Unmarshal(o.Request, &req)
 	str := func(k string) string { s, _ := req[k].(string); return s }
@@ -210,56 +198,56 @@ func prepareSteps(s *godog.Scenario) *scenarioSteps {
 // failure its error when it failed, blocked set when a precondition was
 // missing. A failure no check was charged with (a step that could not
 // read the answer it needed) is charged to the rules of the failing step.
-func (w *World) ruleOutcomes(ss *scenarioSteps, failedAt int, failure error, blocked *precondition) []RuleOutcome {
+func (w *World) ruleOutcomes(ss *scenarioSteps, failedAt int, failure error, blocked *precondition) []results.RuleOutcome {
 	scenarioFailed := failure != nil && blocked == nil
 	if scenarioFailed && !w.anyFailed() {
 		rules := w.Rules
 		if ss != nil && failedAt >= 0 && failedAt < len(ss.ids) && ss.rules[ss.ids[failedAt]] != nil {
 			rules = ss.rules[ss.ids[failedAt]]
 		}
-		w.note(rules, Failed, "the step completes", firstLine(failure.Error()))
+		w.note(rules, results.Failed, "the step completes", textutil.FirstLine(failure.Error()))
 	}
-	var out []RuleOutcome
+	var out []results.RuleOutcome
 	rules := w.Rules
 	tagged := map[string]bool{}
 	for _, r := range rules {
 		tagged[r] = true
 	}
 	for _, c := range w.checks { // a check of a rule the scenario is not tagged with still counts
-		if !tagged[c.rule] && c.status != Passed {
+		if !tagged[c.rule] && c.status != results.Passed {
 			tagged[c.rule] = true
 			rules = append(rules, c.rule)
 		}
 	}
 	for _, r := range rules {
-		ro := RuleOutcome{Rule: r, Status: Passed}
+		ro := results.RuleOutcome{Rule: r, Status: results.Passed}
 		for _, c := range w.checks {
 			if c.rule != r {
 				continue
 			}
-			if c.status == Failed {
-				ro.Status, ro.Expected, ro.Observed = Failed, c.expected, c.observed
+			if c.status == results.Failed {
+				ro.Status, ro.Expected, ro.Observed = results.Failed, c.expected, c.observed
 				break
 			}
-			if c.status == Deviation && ro.Status == Passed {
-				ro.Status, ro.Expected, ro.Observed = Deviation, c.expected, c.observed
+			if c.status == results.Deviation && ro.Status == results.Passed {
+				ro.Status, ro.Expected, ro.Observed = results.Deviation, c.expected, c.observed
 			}
 		}
 		switch {
-		case ro.Status == Failed:
+		case ro.Status == results.Failed:
 		case blocked != nil && blocked.rule == r:
 			// the missing precondition is this rule's own promise
-			ro.Status, ro.Expected, ro.Observed = Failed, "the call succeeds ("+r+")", blocked.reason
+			ro.Status, ro.Expected, ro.Observed = results.Failed, "the call succeeds ("+r+")", blocked.reason
 		case blocked != nil:
-			ro.Status, ro.Reason = Blocked, blocked.Error()
+			ro.Status, ro.Reason = results.Blocked, blocked.Error()
 		case w.partial[r] != nil && w.partial[r].rule == r:
-			ro.Status, ro.Expected, ro.Observed = Failed, "the call succeeds ("+r+")", w.partial[r].reason
+			ro.Status, ro.Expected, ro.Observed = results.Failed, "the call succeeds ("+r+")", w.partial[r].reason
 		case w.partial[r] != nil && !w.checked(r):
-			ro.Status, ro.Reason = Blocked, w.partial[r].Error()
+			ro.Status, ro.Reason = results.Blocked, w.partial[r].Error()
 		case w.unreached[r] != "" && !w.checked(r):
-			ro.Status, ro.Reason = NotReached, w.unreached[r]
+			ro.Status, ro.Reason = results.NotReached, w.unreached[r]
 		case scenarioFailed && ss != nil && !w.checked(r) && pendingFor(ss, failedAt, r):
-			ro.Status, ro.Reason = NotReached, "an earlier step failed before any check of this rule ran"
+			ro.Status, ro.Reason = results.NotReached, "an earlier step failed before any check of this rule ran"
 		}
 		out = append(out, ro)
 	}
@@ -269,7 +257,7 @@ func (w *World) ruleOutcomes(ss *scenarioSteps, failedAt int, failure error, blo
 	// reports the rule failed.
 	charged := map[string]bool{}
 	for _, ro := range out {
-		charged[ro.Rule] = ro.Status == Failed
+		charged[ro.Rule] = ro.Status == results.Failed
 	}
 	blockers := []*precondition{blocked}
 	for _, r := range slices.Sorted(maps.Keys(w.partial)) {
@@ -278,7 +266,7 @@ func (w *World) ruleOutcomes(ss *scenarioSteps, failedAt int, failure error, blo
 	for _, p := range blockers {
 		if p != nil && p.rule != "" && !charged[p.rule] {
 			charged[p.rule] = true
-			out = append(out, RuleOutcome{Rule: p.rule, Status: Failed, Expected: "the call this scenario needs succeeds (" + p.rule + ")", Observed: p.reason})
+			out = append(out, results.RuleOutcome{Rule: p.rule, Status: results.Failed, Expected: "the call this scenario needs succeeds (" + p.rule + ")", Observed: p.reason})
 		}
 	}
 	return out
@@ -314,17 +302,17 @@ func (w *World) checked(r string) bool {
 }
 
 // allRules gives every rule tag the same status (a skipped scenario).
-func (w *World) allRules(st Status, reason string) []RuleOutcome {
-	out := make([]RuleOutcome, 0, len(w.Rules))
+func (w *World) allRules(st results.Status, reason string) []results.RuleOutcome {
+	out := make([]results.RuleOutcome, 0, len(w.Rules))
 	for _, r := range w.Rules {
-		out = append(out, RuleOutcome{Rule: r, Status: st, Reason: reason})
+		out = append(out, results.RuleOutcome{Rule: r, Status: st, Reason: reason})
 	}
 	return out
 }
 
 func (w *World) anyFailed() bool {
 	for _, c := range w.checks {
-		if c.status == Failed || (c.status == Deviation && w.Opts.Strict) {
+		if c.status == results.Failed || (c.status == results.Deviation && w.Opts.Strict) {
 			return true
 		}
 	}

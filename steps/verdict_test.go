@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/kmsmac/kmsmac/results"
 )
 
 // attribution is a feature whose per-rule verdicts are known in advance
@@ -62,21 +64,21 @@ func TestPerRuleAttribution(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]map[string]Status{}
-	scen := map[string]ScenarioResult{}
+	got := map[string]map[string]results.Status{}
+	scen := map[string]results.ScenarioResult{}
 	for _, s := range res.Scenarios {
 		scen[s.Name] = s
-		got[s.Name] = map[string]Status{}
+		got[s.Name] = map[string]results.Status{}
 		for _, ro := range s.RuleOutcomes {
 			got[s.Name][ro.Rule] = ro.Status
 		}
 	}
-	want := map[string]map[string]Status{
-		"an annotated check is charged to its rule only":          {"GM-OK-1": Passed, "KID-4": Failed},
-		"a rule whose checks come after a failure is not reached": {"GM-OK-1": NotReached, "KID-4": Failed},
-		"a missing grant operation blocks the scenario":           {"GM-OK-1": Blocked, "MAC-GT-1": Blocked},
-		"the blocking rule fails on its own scenario":             {"GR-1": Failed},
-		"a call under test to a missing operation blocks":         {"GR-5": Blocked},
+	want := map[string]map[string]results.Status{
+		"an annotated check is charged to its rule only":          {"GM-OK-1": results.Passed, "KID-4": results.Failed},
+		"a rule whose checks come after a failure is not reached": {"GM-OK-1": results.NotReached, "KID-4": results.Failed},
+		"a missing grant operation blocks the scenario":           {"GM-OK-1": results.Blocked, "MAC-GT-1": results.Blocked},
+		"the blocking rule fails on its own scenario":             {"GR-1": results.Failed},
+		"a call under test to a missing operation blocks":         {"GR-5": results.Blocked},
 	}
 	for name, rules := range want {
 		for rule, st := range rules {
@@ -85,24 +87,24 @@ func TestPerRuleAttribution(t *testing.T) {
 			}
 		}
 	}
-	if s := scen["a missing grant operation blocks the scenario"]; s.Status != Blocked || s.BlockedBy != "GR-1" ||
+	if s := scen["a missing grant operation blocks the scenario"]; s.Status != results.Blocked || s.BlockedBy != "GR-1" ||
 		!strings.Contains(s.Reason, "CreateGrant not implemented") {
 		t.Errorf("blocked scenario: %s by %q: %s", s.Status, s.BlockedBy, s.Reason)
 	}
-	if s := scen["the blocking rule fails on its own scenario"]; s.Status != Failed {
+	if s := scen["the blocking rule fails on its own scenario"]; s.Status != results.Failed {
 		t.Errorf("GR-1's own scenario: %s, want failed", s.Status)
 	}
 	// Run-wide: GM-OK-1 passed once, blocked once, not reached once: passed.
-	verdicts := map[string]Status{}
+	verdicts := map[string]results.Status{}
 	for _, v := range res.RuleVerdicts() {
 		verdicts[v.Rule] = v.Status
 	}
-	for rule, st := range map[string]Status{"GM-OK-1": Passed, "KID-4": Failed, "MAC-GT-1": Blocked, "GR-1": Failed} {
+	for rule, st := range map[string]results.Status{"GM-OK-1": results.Passed, "KID-4": results.Failed, "MAC-GT-1": results.Blocked, "GR-1": results.Failed} {
 		if verdicts[rule] != st {
 			t.Errorf("run verdict of %s: %q, want %q", rule, verdicts[rule], st)
 		}
 	}
-	if ids := strings.Join(res.RuleIDs(Failed), " "); ids != "GR-1 KID-4" {
+	if ids := strings.Join(res.RuleIDs(results.Failed), " "); ids != "GR-1 KID-4" {
 		t.Errorf("failing rule ids %q, want %q", ids, "GR-1 KID-4")
 	}
 }
@@ -118,18 +120,5 @@ func TestSplitStepRules(t *testing.T) {
 		if got := text + "|" + strings.Join(ids, " "); got != want {
 			t.Errorf("SplitStepRules(%q) = %q, want %q", in, got, want)
 		}
-	}
-}
-
-// godog's pretty output keeps its steps and failures but loses its own
-// summary, whose totals disagree with kmsmac's.
-func TestSummaryCut(t *testing.T) {
-	var out strings.Builder
-	c := &summaryCut{w: &out}
-	for _, r := range "Scenario: x\n  Then y\n\n--- \x1b[31mFailed steps:\x1b[0m\n\n  Scenario: x\n1 scenarios (1 failed)\n" {
-		c.Write([]byte(string(r))) // godog's colour filter writes a rune at a time
-	}
-	if got := out.String(); got != "Scenario: x\n  Then y\n\n" {
-		t.Errorf("kept %q", got)
 	}
 }

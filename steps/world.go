@@ -9,12 +9,15 @@ import (
 	"sync/atomic"
 
 	"github.com/cucumber/godog"
+
+	"github.com/kmsmac/kmsmac/internal/textutil"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // World is one scenario's state. Hooks put it in the context; step
 // functions get it with WorldFrom(ctx). Nothing in it outlives the scenario.
 type World struct {
-	Target   *Target
+	Target   *target.Target
 	Opts     *Options
 	Scenario string
 	URI      string
@@ -27,7 +30,7 @@ type World struct {
 	aliases      map[string]string // scenario name -> "alias/kmsmac-..."
 	grants       map[string]*Grant
 	macs         map[string][]byte
-	last         *Outcome
+	last         *target.Outcome
 	lastKey      *Key
 	expected     []string
 	soft         []string
@@ -77,7 +80,7 @@ func WorldFrom(ctx context.Context) *World {
 	return w
 }
 
-func newWorld(t *Target, o *Options) *World {
+func newWorld(t *target.Target, o *Options) *World {
 	return &World{Target: t, Opts: o, Tags: map[string]bool{}, Vals: map[string]any{},
 		failedAt: -1, keys: map[string]*Key{}, aliases: map[string]string{}, grants: map[string]*Grant{}, macs: map[string][]byte{}}
 }
@@ -86,7 +89,7 @@ func newWorld(t *Target, o *Options) *World {
 func (w *World) Key(name string) (*Key, error) {
 	k, ok := w.keys[name]
 	if !ok {
-		return nil, fmt.Errorf("no key %q in this scenario (known: %s)", name, strings.Join(sortedKeys(w.keys), ", "))
+		return nil, fmt.Errorf("no key %q in this scenario (known: %s)", name, strings.Join(textutil.SortedKeys(w.keys), ", "))
 	}
 	return k, nil
 }
@@ -160,7 +163,7 @@ func (w *World) TrackAlias(name string) {
 func (w *World) OnCleanup(f func(context.Context) error) { w.cleanup = append(w.cleanup, f) }
 
 // Last is the outcome of the scenario's last call.
-func (w *World) Last() *Outcome { return w.last }
+func (w *World) Last() *target.Outcome { return w.last }
 
 // LastKey is the key the last request named, if the scenario knows it.
 func (w *World) LastKey() *Key { return w.lastKey }
@@ -169,7 +172,7 @@ func (w *World) LastKey() *Key { return w.lastKey }
 // is set, and records the outcome as the scenario's last. Successful
 // CreateKey/CreateAlias are tracked for cleanup; successful state changes
 // wait until DescribeKey shows the new state.
-func (w *World) Call(ctx context.Context, op string, req map[string]any, raw bool) (*Outcome, error) {
+func (w *World) Call(ctx context.Context, op string, req map[string]any, raw bool) (*target.Outcome, error) {
 	if op == "CreateKey" && w.sharing != "" && !raw {
 		if o, ok, err := w.sharedCreateKey(ctx, req); ok {
 			if err != nil {
@@ -187,7 +190,7 @@ func (w *World) Call(ctx context.Context, op string, req map[string]any, raw boo
 	}
 	if op == "CreateKey" {
 		if _, ok := req["Tags"]; !ok {
-			req["Tags"] = []map[string]string{{"TagKey": RunTagKey, "TagValue": w.Target.RunID}}
+			req["Tags"] = []map[string]string{{"TagKey": target.RunTagKey, "TagValue": w.Target.RunID}}
 		}
 	}
 	body, err := json.Marshal(req)
@@ -197,7 +200,7 @@ func (w *World) Call(ctx context.Context, op string, req map[string]any, raw boo
 	if id, ok := req["KeyId"].(string); ok {
 		w.lastKey = w.keyFor(id)
 	}
-	var o *Outcome
+	var o *target.Outcome
 	if raw {
 		o = w.Target.Raw.Send(ctx, op, body)
 	} else {
@@ -208,7 +211,7 @@ func (w *World) Call(ctx context.Context, op string, req map[string]any, raw boo
 }
 
 // CallRaw sends a raw body (which may be any bytes) with X-Amz-Target op.
-func (w *World) CallRaw(ctx context.Context, op string, body []byte) *Outcome {
+func (w *World) CallRaw(ctx context.Context, op string, body []byte) *target.Outcome {
 	o := w.Target.Raw.Send(ctx, op, body)
 	w.last = o
 	return o
@@ -216,7 +219,7 @@ func (w *World) CallRaw(ctx context.Context, op string, body []byte) *Outcome {
 
 // Record makes o the scenario's last outcome (for topic steps that call
 // the clients themselves).
-func (w *World) Record(o *Outcome) { w.last = o }
+func (w *World) Record(o *target.Outcome) { w.last = o }
 
 // stateAfter is the state a successful call leads to.
 var stateAfter = map[string]string{
@@ -225,7 +228,7 @@ var stateAfter = map[string]string{
 	"KmsmacReference.ExpireKeyMaterial": "PendingImport",
 }
 
-func (w *World) after(ctx context.Context, op string, req map[string]any, o *Outcome) error {
+func (w *World) after(ctx context.Context, op string, req map[string]any, o *target.Outcome) error {
 	if !o.OK() {
 		return nil
 	}
@@ -297,7 +300,7 @@ func (w *World) Expect(s string) {
 
 // Keys lists the scenario's key names, sorted.
 func (w *World) Keys() []string {
-	names := sortedKeys(w.keys)
+	names := textutil.SortedKeys(w.keys)
 	sort.Strings(names)
 	return names
 }

@@ -8,7 +8,7 @@ import (
 	"os/signal"
 
 	"github.com/kmsmac/kmsmac/cleanup"
-	"github.com/kmsmac/kmsmac/steps"
+	"github.com/kmsmac/kmsmac/target"
 	"github.com/spf13/pflag"
 )
 
@@ -20,14 +20,14 @@ func runCleanup(args []string, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("cleanup", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var t cleanup.Target
-	o := cleanup.Options{TagKey: steps.RunTagKey}
+	o := cleanup.Options{TagKey: target.RunTagKey}
 	var yes bool
 	fs.StringVar(&t.Endpoint, "endpoint", "", "endpoint URL to clean (default AWS_ENDPOINT_URL_KMS / AWS_ENDPOINT_URL)")
 	fs.BoolVar(&t.AWS, "aws", false, "clean real AWS KMS, with the SDK's default configuration chain")
 	fs.StringVar(&t.Region, "region", "", "region (default AWS_REGION, then us-east-1 for endpoints)")
-	fs.StringVar(&o.RunID, "run-id", "", "remove the keys of this run (the value of the "+steps.RunTagKey+" tag, printed by conform)")
+	fs.StringVar(&o.RunID, "run-id", "", "remove the keys of this run (the value of the "+target.RunTagKey+" tag, printed by conform)")
 	fs.DurationVar(&o.OlderThan, "older-than", 0, "remove the keys of any run created longer ago than this, e.g. 24h")
-	fs.StringVar(&o.TagKey, "tag-key", steps.RunTagKey, "the tag key that marks a run's keys")
+	fs.StringVar(&o.TagKey, "tag-key", target.RunTagKey, "the tag key that marks a run's keys")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "list what would be removed; change nothing")
 	fs.BoolVar(&yes, "yes", false, "confirm changes in a real AWS account (required with --aws unless --dry-run)")
 	fs.Usage = func() {
@@ -41,7 +41,7 @@ Exit status: 0 done (or nothing to do), 1 some keys could not be removed,
 2 usage or setup error (bad flags, endpoint unreachable, listing failed).
 
 Flags:
-`, steps.RunTagKey, cleanup.PendingWindowDays)
+`, target.RunTagKey, cleanup.PendingWindowDays)
 		fs.PrintDefaults()
 	}
 	if status, ok := parseNoArgs(fs, args, stderr); !ok {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/kmsmac/kmsmac/cleanup"
 	"github.com/kmsmac/kmsmac/reference"
-	"github.com/kmsmac/kmsmac/steps"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 func TestCleanupCommand(t *testing.T) {
@@ -36,9 +36,9 @@ func TestCleanupCommand(t *testing.T) {
 		}
 		return aws.ToString(out.KeyMetadata.KeyId)
 	}
-	tagged := mk(steps.RunTagKey, "abc123")
-	tagged2 := mk(steps.RunTagKey, "abc123")
-	otherRun := mk(steps.RunTagKey, "zzz")
+	tagged := mk(target.RunTagKey, "abc123")
+	tagged2 := mk(target.RunTagKey, "abc123")
+	otherRun := mk(target.RunTagKey, "zzz")
 	plain := mk()
 	custom := mk("owner", "ci")
 	state := func(id string) types.KeyState {

@@ -13,7 +13,9 @@ import (
 	"sync/atomic"
 	"syscall"
 
+	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/steps"
+	"github.com/kmsmac/kmsmac/target"
 	flag "github.com/spf13/pflag" // drop-in for the standard flag package
 )
 
@@ -58,9 +60,9 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kmsmac conform: setup failed:", err)
 		return 2
 	}
-	var expectations *steps.Expectations
+	var expectations *results.Expectations
 	if expectFile != "" {
-		e, err := steps.ReadExpectations(expectFile)
+		e, err := results.ReadExpectations(expectFile)
 		if err != nil {
 			fmt.Fprintln(stderr, "kmsmac conform:", err)
 			return 2
@@ -70,7 +72,7 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	o.Output = stdout
 	ctx, interrupted, stop := interruptContext(stderr)
 	defer stop()
-	t, err := steps.NewTarget(ctx, o)
+	t, err := target.New(ctx, o.TargetOptions())
 	if err != nil {
 		fmt.Fprintln(stderr, "kmsmac conform: setup failed:", err)
 		return 2
@@ -79,7 +81,7 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	res, err := steps.RunOn(ctx, t, o)
 	t.Close(context.WithoutCancel(ctx))
 	if err != nil {
-		var se *steps.SetupError
+		var se *target.SetupError
 		if errors.As(err, &se) {
 			fmt.Fprintln(stderr, "kmsmac conform: setup failed:", err)
 		} else {
@@ -126,7 +128,7 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	return failOn.exitCode(res.Counts(), len(res.RuleIDs(steps.Failed)))
+	return failOn.exitCode(res.Counts(), len(res.RuleIDs(results.Failed)))
 }
 
 // exitInterrupted is the status of a run stopped by SIGINT or SIGTERM
@@ -182,7 +184,7 @@ func checkFormats(spec string) error {
 }
 
 // writeReport writes JSON for a .json name, else the Markdown matrix.
-func writeReport(path string, res steps.Result) error {
+func writeReport(path string, res results.Result) error {
 	if strings.HasSuffix(strings.ToLower(path), ".json") {
 		return writeFile(path, res.WriteJSON)
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kmsmac/kmsmac/steps"
+	"github.com/kmsmac/kmsmac/results"
 )
 
 // deadURL is a loopback URL where nothing listens any more: an
@@ -117,14 +117,14 @@ func TestConformExpectations(t *testing.T) {
 		!strings.Contains(errb.String(), `unknown status "maybe"`) {
 		t.Fatalf("bad file: exit %d\n%s", code, errb.String())
 	}
-	var rep steps.JSONReport
+	var rep results.JSONReport
 	b, _ := os.ReadFile(filepath.Join(dir, "r.json"))
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatalf("JSON report: %v\n%.400s", err, b)
 	}
 	found := false
 	for _, r := range rep.Rules {
-		found = found || (r.ID == "MAC-ENUM-1" && r.Status == steps.Passed && r.Scenarios[steps.Passed] > 0)
+		found = found || (r.ID == "MAC-ENUM-1" && r.Status == results.Passed && r.Scenarios[results.Passed] > 0)
 	}
 	if !found || len(rep.Scenarios) == 0 {
 		t.Fatalf("JSON report lacks MAC-ENUM-1 passed:\n%.600s", b)

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kmsmac/kmsmac/steps"
+	"github.com/kmsmac/kmsmac/results"
 )
 
 // failPolicy is conform's --fail-on: which scenario outcomes make the
@@ -51,13 +51,13 @@ func (p failPolicy) withStrict(strict bool) failPolicy {
 // exitCode is 1 when the counts break the policy, else 0. failedRules
 // counts rules charged with a failure: a scenario blocked by a refused
 // setup call fails the rule that promised it, even when none failed.
-func (p failPolicy) exitCode(c map[steps.Status]int, failedRules int) int {
-	bad := c[steps.Failed] + failedRules
+func (p failPolicy) exitCode(c map[results.Status]int, failedRules int) int {
+	bad := c[results.Failed] + failedRules
 	if p >= failOnUnverified {
-		bad += c[steps.Deviation]
+		bad += c[results.Deviation]
 	}
 	if p >= failOnAny {
-		bad += c[steps.Skipped] + c[steps.Blocked]
+		bad += c[results.Skipped] + c[results.Blocked]
 	}
 	if bad > 0 {
 		return 1

@@ -7,23 +7,23 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kmsmac/kmsmac/steps"
+	"github.com/kmsmac/kmsmac/results"
 )
 
 func TestFailPolicyExitCode(t *testing.T) {
-	counts := func(passed, failed, dev, skipped int) map[steps.Status]int {
-		return map[steps.Status]int{steps.Passed: passed, steps.Failed: failed, steps.Deviation: dev, steps.Skipped: skipped}
+	counts := func(passed, failed, dev, skipped int) map[results.Status]int {
+		return map[results.Status]int{results.Passed: passed, results.Failed: failed, results.Deviation: dev, results.Skipped: skipped}
 	}
 	tests := []struct {
 		name   string
 		policy failPolicy
 		strict bool
-		c      map[steps.Status]int
+		c      map[results.Status]int
 		want   int
 	}{
 		{"all passed", failOnFailed, false, counts(5, 0, 0, 0), 0},
 		{"all passed, any", failOnAny, false, counts(5, 0, 0, 0), 0},
-		{"empty counts", failOnAny, true, map[steps.Status]int{}, 0},
+		{"empty counts", failOnAny, true, map[results.Status]int{}, 0},
 		{"failed", failOnFailed, false, counts(5, 1, 0, 0), 1},
 		{"failed, any", failOnAny, false, counts(0, 1, 0, 0), 1},
 		{"deviation tolerated", failOnFailed, false, counts(5, 0, 2, 0), 0},

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kmsmac/kmsmac/steps"
+	"github.com/kmsmac/kmsmac/target"
 	"github.com/kmsmac/kmsmac/vectors"
 )
 
@@ -209,7 +210,7 @@ func checkSuite(o *steps.Options, name string, stderr io.Writer) bool {
 // checkEndpoint turns a --endpoint host:port into its http:// URL, with a
 // note, and rejects other values that are not URLs (kmsmac NAME: ...).
 func checkEndpoint(endpoint *string, name string, stderr io.Writer) bool {
-	u, guessed, err := steps.EndpointURL(*endpoint)
+	u, guessed, err := target.EndpointURL(*endpoint)
 	if err != nil {
 		fmt.Fprintf(stderr, "kmsmac %s: --endpoint: %v\n", name, err)
 		return false

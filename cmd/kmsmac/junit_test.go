@@ -15,7 +15,7 @@ import (
 )
 
 // JUnit XML as CI tools read it (the Ant/Maven schema; kmsmac writes it
-// itself from the run's Result, steps/junit.go).
+// itself from the run's Result, results/junit.go).
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`

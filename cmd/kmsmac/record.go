@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/kmsmac/kmsmac/golden"
 	"github.com/kmsmac/kmsmac/steps"
 	"github.com/spf13/pflag"
 )
@@ -65,12 +66,12 @@ Flags:`)
 		return 2
 	}
 	fmt.Fprintf(stdout, "seed %d\n", o.Seed)
-	if err := res.RecordingError(); err != nil {
+	if err := steps.RecordingError(res); err != nil {
 		fmt.Fprintln(stderr, "kmsmac record: writing the recording:", err)
 		return 2
 	}
 	// Read it back: what conform --golden will see.
-	if _, err := steps.LoadGolden(o.RecordTo); err != nil {
+	if _, err := golden.Load(o.RecordTo); err != nil {
 		fmt.Fprintln(stderr, "kmsmac record:", err)
 		return 2
 	}

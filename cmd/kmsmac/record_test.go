@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kmsmac/kmsmac/steps"
+	"github.com/kmsmac/kmsmac/golden"
 )
 
 func TestRecordExitCodes(t *testing.T) {
@@ -49,7 +49,7 @@ func TestRecordThenConformGolden(t *testing.T) {
 	if code := run([]string{"record", "--tags", "@GM-OK-1,@DRY-2", "--out", out, "--seed", "3"}, &o, &e); code != 0 {
 		t.Fatalf("record: exit %d\n%s%s", code, o.String(), e.String())
 	}
-	g, err := steps.LoadGolden(out)
+	g, err := golden.Load(out)
 	if err != nil {
 		t.Fatal(err)
 	}

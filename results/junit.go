@@ -1,4 +1,4 @@
-package steps
+package results
 
 import (
 	"encoding/xml"
@@ -8,35 +8,12 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/kmsmac/kmsmac/internal/textutil"
 )
 
-// SplitFormats separates the junit:FILE entries of a --format value, which
-// kmsmac writes itself from the Result (rule ids in the names, skips as
-// <skipped/>, deviations noted), from the formatters godog runs. When only
-// junit files are asked for, godog still needs a formatter: progress to
-// the null device.
-func SplitFormats(format string) (godogFormat string, junitFiles []string) {
-	var rest []string
-	for _, f := range strings.Split(format, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
-		}
-		if name, file, ok := strings.Cut(f, ":"); ok && name == "junit" && file != "" {
-			junitFiles = append(junitFiles, file)
-			continue
-		}
-		rest = append(rest, f)
-	}
-	godogFormat = strings.Join(rest, ",")
-	if godogFormat == "" && len(junitFiles) > 0 {
-		godogFormat = "progress:" + os.DevNull
-	}
-	return godogFormat, junitFiles
-}
-
-// writeJUnitFiles writes r as JUnit XML to every file (directories made).
-func writeJUnitFiles(files []string, r Result) error {
+// WriteJUnitFiles writes r as JUnit XML to every file (directories made).
+func WriteJUnitFiles(files []string, r Result) error {
 	for _, name := range files {
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 			return err
@@ -114,12 +91,12 @@ func (r Result) WriteJUnit(w io.Writer) error {
 		case s.Status == Failed:
 			c.Failure = &junitMessage{Message: failMessage(s), Type: "failed", Text: evidenceText(s)}
 		case s.Status == Deviation && r.Strict:
-			c.Failure = &junitMessage{Message: "unverified deviation (--strict): " + clip(oneLine(s.Reason), 500),
+			c.Failure = &junitMessage{Message: "unverified deviation (--strict): " + textutil.Clip(oneLine(s.Reason), 500),
 				Type: "unverified deviation", Text: evidenceText(s)}
 		case s.Status == Deviation:
 			c.SystemOut = "unverified deviation (passes without --strict): " + s.Reason + "\n" + evidenceText(s)
 		case s.Status == Skipped || s.Status == Blocked:
-			c.Skipped = &junitMessage{Message: clip(oneLine(s.Reason), 1000)}
+			c.Skipped = &junitMessage{Message: textutil.Clip(oneLine(s.Reason), 1000)}
 		}
 		if len(s.Cleanup) > 0 {
 			c.SystemOut += "cleanup problems: " + strings.Join(s.Cleanup, "; ") + "\n"
@@ -174,16 +151,16 @@ func failMessage(s ScenarioResult) string {
 		}
 	}
 	if len(parts) > 0 {
-		return clip(oneLine(strings.Join(parts, " | ")), 500)
+		return textutil.Clip(oneLine(strings.Join(parts, " | ")), 500)
 	}
 	m := s.Short
 	if m == "" {
-		m = firstLine(s.Reason)
+		m = textutil.FirstLine(s.Reason)
 	}
 	if m == "" {
 		m = "failed"
 	}
-	return clip(oneLine(m), 500)
+	return textutil.Clip(oneLine(m), 500)
 }
 
 // evidenceText is the failure body: what was expected, what came back and

@@ -1,4 +1,4 @@
-package steps
+package target
 
 import (
 	"context"
@@ -27,6 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/kmsmac/kmsmac/internal/awsraw"
+	"github.com/kmsmac/kmsmac/internal/textutil"
 )
 
 // Target is the endpoint under test and the two clients that reach it.
@@ -67,9 +68,24 @@ type SetupError struct{ Err error }
 func (e *SetupError) Error() string { return e.Err.Error() }
 func (e *SetupError) Unwrap() error { return e.Err }
 
-// NewTarget builds the clients for o's target and checks that the
-// endpoint answers.
-func NewTarget(ctx context.Context, o Options) (*Target, error) {
+// Options choose the endpoint and how patiently to talk to it; they are
+// the target's share of a run's options (steps.Options.TargetOptions).
+type Options struct {
+	// Endpoint is a URL (http://127.0.0.1:4566); AWS uses the SDK's
+	// default configuration chain. Neither means the embedded reference.
+	Endpoint string
+	AWS      bool
+	Region   string // default: AWS_REGION / AWS_DEFAULT_REGION, then us-east-1
+	Profile  string // shared-config profile for AWS (with AWS)
+
+	PollTimeout    time.Duration // per state wait; default 30s
+	RequestTimeout time.Duration // one request; default 30s
+	Retries        int           // extra attempts for throttling and 5xx (see retry.go); 0 means 3, negative none
+}
+
+// New builds the clients for o's target and checks that the endpoint
+// answers.
+func New(ctx context.Context, o Options) (*Target, error) {
 	t := &Target{RunID: newRunID(), PollTimeout: o.PollTimeout, retries: retriesOf(o), timeout: requestTimeoutOf(o)}
 	if t.PollTimeout <= 0 {
 		t.PollTimeout = 30 * time.Second
@@ -321,7 +337,7 @@ func netReason(err error) string {
 func (t *Target) Close(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, t.timeout) // bounded, whatever ctx is
 	defer cancel()
-	t.closeProbeKey(ctx)
+	t.CloseProbeKey(ctx)
 	if t.closeFn != nil {
 		return t.closeFn()
 	}
@@ -358,7 +374,7 @@ func (t *Target) Identity(ctx context.Context) (partition, account string, err e
 		}
 		t.Learn(aws.ToString(out.Arn))
 	} else {
-		o := t.Raw.Send(ctx, "CreateKey", mustJSON(map[string]any{
+		o := t.Raw.Send(ctx, "CreateKey", textutil.MustJSON(map[string]any{
 			"KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC", "Description": "kmsmac identity probe",
 			"Tags": []map[string]string{{"TagKey": RunTagKey, "TagValue": t.RunID}}}))
 		arn, _ := o.Member("KeyMetadata.Arn")
@@ -451,14 +467,6 @@ func newRunID() string {
 	return hex.EncodeToString(b[:])
 }
 
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
-
 // Describe is the effective target, for the start of a run: endpoint,
 // region, account and credential source. The secret key never appears and
 // the access key id only by its last four characters.
@@ -472,7 +480,7 @@ func (t *Target) Describe(ctx context.Context) string {
 		if err != nil {
 			cred = "unavailable: " + err.Error()
 		} else {
-			cred = fmt.Sprintf("%s, access key id %s", orDash(c.Source), redact(c.AccessKeyID))
+			cred = fmt.Sprintf("%s, access key id %s", textutil.OrDash(c.Source), redact(c.AccessKeyID))
 		}
 	}
 	fmt.Fprintf(&b, "  credentials: %s\n", cred)
@@ -509,9 +517,20 @@ func redact(id string) string {
 	return strings.Repeat("*", len(id)-4) + id[len(id)-4:]
 }
 
-// closeProbeKey schedules the identity probe key for deletion, once; a
+// RequestTimeout bounds one request (Options.RequestTimeout, resolved).
+func (t *Target) RequestTimeout() time.Duration { return t.timeout }
+
+// Account is the partition and account learned so far ("" if none yet):
+// what Identity or Learn found, without a request.
+func (t *Target) Account() (partition, account string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.partition, t.account
+}
+
+// CloseProbeKey schedules the identity probe key for deletion, once; a
 // key it cannot delete is listed in KeysLeft.
-func (t *Target) closeProbeKey(ctx context.Context) {
+func (t *Target) CloseProbeKey(ctx context.Context) {
 	t.mu.Lock()
 	id := t.probeKey
 	t.probeKey = ""
@@ -519,8 +538,14 @@ func (t *Target) closeProbeKey(ctx context.Context) {
 	if id == "" {
 		return
 	}
-	o := t.Raw.Send(ctx, "ScheduleKeyDeletion", mustJSON(map[string]any{"KeyId": id, "PendingWindowInDays": 7}))
-	if !o.OK() && !alreadyGone(o) {
-		t.leftKey(id)
+	o := t.Raw.Send(ctx, "ScheduleKeyDeletion", textutil.MustJSON(map[string]any{"KeyId": id, "PendingWindowInDays": 7}))
+	if !o.OK() && !AlreadyGone(o) {
+		t.LeftKey(id)
 	}
+}
+
+// AlreadyGone: the scenario itself scheduled the deletion, or the key vanished.
+func AlreadyGone(o *Outcome) bool {
+	return o.Type == "NotFoundException" ||
+		(o.Type == "KMSInvalidStateException" && strings.Contains(o.Message, "pending deletion"))
 }

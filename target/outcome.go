@@ -1,4 +1,4 @@
-package steps
+package target
 
 import (
 	"bytes"
@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/kmsmac/kmsmac/internal/awsraw"
+	"github.com/kmsmac/kmsmac/internal/textutil"
 )
 
 // Outcome is what one call looked like on the wire, whichever client sent it.
@@ -97,7 +97,7 @@ func (o *Outcome) Summary() string {
 	case o.Status == http.StatusOK:
 		return "HTTP 200 " + string(Elide(o.Body))
 	}
-	s := fmt.Sprintf("HTTP %d %s", o.Status, orDash(o.Type))
+	s := fmt.Sprintf("HTTP %d %s", o.Status, textutil.OrDash(o.Type))
 	switch {
 	case o.HasMsg:
 		s += fmt.Sprintf(" message %q", o.Message)
@@ -119,7 +119,7 @@ func bodyHint(b []byte) string {
 	if m := htmlTitle.FindSubmatch(b); m != nil {
 		return fmt.Sprintf("(HTML page %q, %d bytes)", strings.TrimSpace(string(m[1])), len(b))
 	}
-	return clip(strings.Join(strings.Fields(string(Elide(b))), " "), 200)
+	return textutil.Clip(strings.Join(strings.Fields(string(Elide(b))), " "), 200)
 }
 
 // RequestLine is the request in one line with secrets and bulk elided.
@@ -145,12 +145,12 @@ func Elide(body []byte) []byte {
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.UseNumber()
 	if d.Decode(&v) != nil {
-		return []byte(clip(string(body), 200))
+		return []byte(textutil.Clip(string(body), 200))
 	}
 	v = elideValue("", v)
-	out, err := marshalSorted(v)
+	out, err := textutil.MarshalSorted(v)
 	if err != nil {
-		return []byte(clip(string(body), 200))
+		return []byte(textutil.Clip(string(body), 200))
 	}
 	return out
 }
@@ -182,39 +182,4 @@ func elideValue(key string, v any) any {
 		}
 	}
 	return v
-}
-
-// marshalSorted is json.Marshal with map keys in order (Go does that
-// already) and without HTML escaping, so "<4096 bytes>" stays readable.
-func marshalSorted(v any) ([]byte, error) {
-	var b bytes.Buffer
-	e := json.NewEncoder(&b)
-	e.SetEscapeHTML(false)
-	if err := e.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + fmt.Sprintf("...<%d chars>", len(s))
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-func sortedKeys[M ~map[string]V, V any](m M) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

@@ -3,61 +3,16 @@ package steps
 import (
 	"context"
 	"encoding/base64"
-	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/kmsmac/kmsmac/target"
 )
 
-func TestNormaliseType(t *testing.T) {
-	for in, want := range map[string]string{
-		"NotFoundException":                             "NotFoundException",
-		"com.amazonaws.kms#NotFoundException":           "NotFoundException",
-		"NotFoundException:http://internal.amazon.com/": "NotFoundException",
-		"aws.protocoltests#Foo:bar":                     "Foo",
-		"":                                              "",
-	} {
-		if got := NormaliseType(in); got != want {
-			t.Errorf("NormaliseType(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestParseErrorBothMessageSpellings(t *testing.T) {
-	for _, body := range []string{`{"__type":"a#X","message":"m"}`, `{"__type":"X","Message":"m"}`} {
-		o := &Outcome{Status: 400, Body: []byte(body), Header: http.Header{}}
-		o.parseError()
-		if o.Type != "X" || o.Message != "m" || !o.HasMsg {
-			t.Errorf("%s: got type %q message %q has %v", body, o.Type, o.Message, o.HasMsg)
-		}
-	}
-	o := &Outcome{Status: 400, Body: []byte(`{"__type":"KMSInvalidMacException"}`), Header: http.Header{}}
-	o.parseError()
-	if o.HasMsg || !strings.Contains(o.Summary(), "(no message)") {
-		t.Errorf("no-message body: HasMsg %v, summary %q", o.HasMsg, o.Summary())
-	}
-}
-
-func TestElideHidesSecrets(t *testing.T) {
-	msg := base64.StdEncoding.EncodeToString([]byte("top secret message"))
-	body := `{"KeyId":"k","Message":"` + msg + `","Mac":"AAAA","ImportToken":"zz!secret","GrantTokens":["a","b","c","d","e"]}`
-	got := string(Elide([]byte(body)))
-	for _, bad := range []string{msg, "AAAA", "zz!secret"} {
-		if strings.Contains(got, bad) {
-			t.Errorf("Elide kept %q: %s", bad, got)
-		}
-	}
-	for _, want := range []string{`"Message":"<18 bytes>"`, `"Mac":"<3 bytes>"`, `<list of 5>`, `"KeyId":"k"`} {
-		if !strings.Contains(got, want) {
-			t.Errorf("Elide output lacks %s: %s", want, got)
-		}
-	}
-	if got := string(Elide([]byte("<html>oops"))); got != "<html>oops" {
-		t.Errorf("non-JSON body: %q", got)
-	}
-}
-
 func TestValueExpressions(t *testing.T) {
-	w := newWorld(&Target{RunID: "r1", Region: "us-east-1", account: "123456789012", partition: "aws"}, &Options{})
+	tg := &target.Target{RunID: "r1", Region: "us-east-1"}
+	tg.Learn("arn:aws:kms:us-east-1:123456789012:key/x") // account 123456789012, partition aws
+	w := newWorld(tg, &Options{})
 	w.AddKey(&Key{Name: "K", ID: "id-1", ARN: "arn:aws:kms:us-east-1:123456789012:key/id-1"})
 	w.SetMac("T", []byte{1, 2, 3, 4})
 	ctx := context.Background()

@@ -1,4 +1,4 @@
-package steps
+package results
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kmsmac/kmsmac/features"
+	"github.com/kmsmac/kmsmac/internal/textutil"
 )
 
 // WriteSummary prints the end-of-run summary: scenario and rule counts,
@@ -34,7 +35,7 @@ func (r Result) WriteSummary(w io.Writer) {
 	var lines []string
 	for _, s := range r.Scenarios {
 		if s.Status == Skipped {
-			lines = append(lines, fmt.Sprintf("  - %s [%s] (%s): %s", s.Name, strings.Join(s.Rules, " "), s.Feature, clip(oneLine(s.Reason), 400)))
+			lines = append(lines, fmt.Sprintf("  - %s [%s] (%s): %s", s.Name, strings.Join(s.Rules, " "), s.Feature, textutil.Clip(oneLine(s.Reason), 400)))
 		}
 	}
 	if len(lines) > 0 {
@@ -44,7 +45,7 @@ func (r Result) WriteSummary(w io.Writer) {
 	lines = lines[:0]
 	for _, s := range r.Scenarios {
 		if s.Status == Deviation {
-			lines = append(lines, fmt.Sprintf("  - %s [%s] (%s): %s", s.Name, strings.Join(s.Rules, " "), s.Feature, clip(oneLine(s.Reason), 400)))
+			lines = append(lines, fmt.Sprintf("  - %s [%s] (%s): %s", s.Name, strings.Join(s.Rules, " "), s.Feature, textutil.Clip(oneLine(s.Reason), 400)))
 		}
 	}
 	if len(lines) > 0 {
@@ -58,7 +59,7 @@ func (r Result) WriteSummary(w io.Writer) {
 		line := fmt.Sprintf("  - %s [%s] (%s)", s.Name, strings.Join(s.Rules, " "), s.Feature)
 		for _, ro := range s.RuleOutcomes {
 			if ro.Status == Failed {
-				line += fmt.Sprintf("\n      %s: expected %s; observed %s", ro.Rule, clip(oneLine(ro.Expected), 200), clip(oneLine(ro.Observed), 300))
+				line += fmt.Sprintf("\n      %s: expected %s; observed %s", ro.Rule, textutil.Clip(oneLine(ro.Expected), 200), textutil.Clip(oneLine(ro.Observed), 300))
 			}
 		}
 		lines = append(lines, line)
@@ -80,13 +81,13 @@ func (r Result) WriteSummary(w io.Writer) {
 			fmt.Fprintf(w, "cleanup problem in %q: %s\n", s.Name, p)
 		}
 	}
-	r.writeGoldenSummary(w)
+	io.WriteString(w, r.GoldenSummary)
 	r.writeKeysLine(w)
 	verdict := "PASS"
 	if !r.OK() {
 		verdict = "FAIL"
 	}
-	if r.Lost != "" { // lost.go: a dead endpoint is no verdict
+	if r.Lost != "" { // target/lost.go: a dead endpoint is no verdict
 		verdict = "NO VERDICT: endpoint lost"
 	}
 	fmt.Fprintf(w, "%s (%s)\n", verdict, r.Wall.Round(1e6))
@@ -100,7 +101,7 @@ func (r Result) writeBlocked(w io.Writer) {
 		if s.Status != Blocked {
 			continue
 		}
-		why := clip(oneLine(firstLine(s.Reason)), 300)
+		why := textutil.Clip(oneLine(textutil.FirstLine(s.Reason)), 300)
 		if _, ok := groups[why]; !ok {
 			order = append(order, why)
 		}
@@ -134,7 +135,7 @@ func (r Result) writeKeysLine(w io.Writer) {
 	if r.KeepKeys {
 		fate = "kept (--keep-keys); remove them later with kmsmac cleanup --run-id " + r.RunID
 	}
-	if n := len(r.KeysLeft); n > 0 && !r.KeepKeys { // lost.go
+	if n := len(r.KeysLeft); n > 0 && !r.KeepKeys { // target/lost.go
 		fate = fmt.Sprintf("%d of them could not be scheduled for deletion: remove them with kmsmac cleanup --run-id %s", n, r.RunID)
 	}
 	fmt.Fprintf(w, "%d keys created (tag %s=%s), %s\n", r.KeysCreated, RunTagKey, r.RunID, fate)
@@ -238,7 +239,7 @@ func (r Result) WriteMarkdown(w io.Writer) error {
 			} else {
 				detail = "expected " + f.Expected + "; observed " + f.Observed
 			}
-			detail = clip(Neutral(detail), 600) + " (" + v.FirstScenario + ")"
+			detail = textutil.Clip(Neutral(detail), 600) + " (" + v.FirstScenario + ")"
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", v.Rule, cell(titles[v.Rule]), cell(lv[v.Rule].Raw), v.Status, countsText(v.Counts), cell(detail))
 	}
@@ -256,7 +257,7 @@ func (r Result) WriteMarkdown(w io.Writer) error {
 			obs = s.Reason
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", cell(s.Name), s.Feature, cell(strings.Join(rules, ", ")), s.Status,
-			cell(clip(Neutral(strings.Join(s.Expected, "; ")), 400)), cell(clip(Neutral(obs), 600)))
+			cell(textutil.Clip(Neutral(strings.Join(s.Expected, "; ")), 400)), cell(textutil.Clip(Neutral(obs), 600)))
 	}
 	var notRun []string
 	for id := range titles {

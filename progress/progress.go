@@ -1,19 +1,17 @@
-package steps
+package progress
 
 import (
 	"bytes"
 	"fmt"
 	"io"
-	"io/fs"
-	"path"
 	"regexp"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/cucumber/gherkin/go/v26"
 	"github.com/cucumber/godog/formatters"
 	messages "github.com/cucumber/messages/go/v21"
+	"github.com/kmsmac/kmsmac/results"
 )
 
 // kmsmac's formatters stand in for godog's "progress" and "pretty": godog's
@@ -66,8 +64,8 @@ func (c *summaryCut) Write(p []byte) (int, error) {
 	}
 }
 
-// godogFormats maps the user's formatter names onto kmsmac's.
-func godogFormats(spec string) string {
+// GodogFormats maps the user's formatter names onto kmsmac's.
+func GodogFormats(spec string) string {
 	var out []string
 	for _, f := range strings.Split(spec, ",") {
 		name, file, hasFile := strings.Cut(f, ":")
@@ -83,32 +81,32 @@ func godogFormats(spec string) string {
 	return strings.Join(out, ",")
 }
 
-// progress is one run's progress printer; the scenario hooks report each
+// Bar is one run's progress printer; the scenario hooks report each
 // finished scenario, the formatter gives it godog's writer.
-type progress struct {
+type Bar struct {
 	mu      sync.Mutex
 	total   int
 	start   time.Time
 	outs    []io.Writer
 	done    int
-	counts  map[Status]int
+	counts  map[results.Status]int
 	lineLen int
 }
 
 var (
 	progressMu   sync.Mutex
-	progressRuns = map[string]*progress{} // godog suite name -> run
+	progressRuns = map[string]*Bar{} // godog suite name -> run
 )
 
-func registerProgress(suite string, total int) *progress {
-	p := &progress{total: total, start: time.Now(), counts: map[Status]int{}}
+func Register(suite string, total int) *Bar {
+	p := &Bar{total: total, start: time.Now(), counts: map[results.Status]int{}}
 	progressMu.Lock()
 	progressRuns[suite] = p
 	progressMu.Unlock()
 	return p
 }
 
-func unregisterProgress(suite string) {
+func Unregister(suite string) {
 	progressMu.Lock()
 	delete(progressRuns, suite)
 	progressMu.Unlock()
@@ -128,11 +126,11 @@ func newProgressFormatter(suite string, w io.Writer) formatters.Formatter {
 
 const progressWidth = 50
 
-var progressMark = map[Status]string{Passed: ".", Failed: "F", Deviation: "U", Blocked: "B", Skipped: "S"}
+var progressMark = map[results.Status]string{results.Passed: ".", results.Failed: "F", results.Deviation: "U", results.Blocked: "B", results.Skipped: "S"}
 
 // scenarioDone prints the scenario's mark and, every progressWidth
 // scenarios and at the end, how far the run is.
-func (p *progress) scenarioDone(st Status) {
+func (p *Bar) ScenarioDone(st results.Status) {
 	if p == nil {
 		return
 	}
@@ -148,7 +146,7 @@ func (p *progress) scenarioDone(st Status) {
 	}
 }
 
-func (p *progress) finish() {
+func (p *Bar) finish() {
 	if p == nil {
 		return
 	}
@@ -160,16 +158,16 @@ func (p *progress) finish() {
 	}
 }
 
-func (p *progress) write(s string) {
+func (p *Bar) write(s string) {
 	for _, w := range p.outs {
 		io.WriteString(w, s)
 	}
 }
 
-func (p *progress) status() string {
+func (p *Bar) status() string {
 	el := time.Since(p.start)
 	s := fmt.Sprintf("%d/%d scenarios", p.done, p.total)
-	for _, st := range []Status{Failed, Blocked, Deviation, Skipped} {
+	for _, st := range []results.Status{results.Failed, results.Blocked, results.Deviation, results.Skipped} {
 		if p.counts[st] > 0 {
 			s += fmt.Sprintf(", %d %s", p.counts[st], st)
 		}
@@ -183,7 +181,7 @@ func (p *progress) status() string {
 }
 
 // progressFormatter receives godog's events; kmsmac's hooks do the printing.
-type progressFormatter struct{ p *progress }
+type progressFormatter struct{ p *Bar }
 
 func (progressFormatter) TestRunStarted()                                   {}
 func (progressFormatter) Feature(*messages.GherkinDocument, string, []byte) {}
@@ -203,54 +201,3 @@ func (progressFormatter) Pending(*messages.Pickle, *messages.PickleStep, *format
 func (progressFormatter) Ambiguous(*messages.Pickle, *messages.PickleStep, *formatters.StepDefinition, error) {
 }
 func (f progressFormatter) Summary() { f.p.finish() }
-
-// CountScenarios is how many scenarios of the features in fsys the tag
-// expression selects (godog's filter: "," is or, "&&" is and, "~" is not).
-func CountScenarios(fsys fs.FS, tags string) (int, error) {
-	n := 0
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || path.Ext(p) != ".feature" {
-			return err
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		doc, err := gherkin.ParseGherkinDocument(strings.NewReader(string(b)), (&messages.Incrementing{}).NewId)
-		if err != nil {
-			return fmt.Errorf("%s: %w", p, err)
-		}
-		for _, pk := range gherkin.Pickles(*doc, p, (&messages.Incrementing{}).NewId) {
-			if matchTags(tags, pk.Tags) {
-				n++
-			}
-		}
-		return nil
-	})
-	return n, err
-}
-
-func matchTags(expr string, tags []*messages.PickleTag) bool {
-	if strings.TrimSpace(expr) == "" {
-		return true
-	}
-	has := map[string]bool{}
-	for _, t := range tags {
-		has[strings.TrimPrefix(t.Name, "@")] = true
-	}
-	for _, and := range strings.Split(expr, "&&") {
-		any := false
-		for _, tag := range strings.Split(and, ",") {
-			tag = strings.ReplaceAll(strings.TrimSpace(tag), "@", "")
-			if neg, ok := strings.CutPrefix(tag, "~"); ok {
-				any = any || !has[neg]
-			} else {
-				any = any || has[tag]
-			}
-		}
-		if !any {
-			return false
-		}
-	}
-	return true
-}

@@ -1,4 +1,4 @@
-package steps
+package results
 
 import (
 	"encoding/json"
@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"time"
+
+	"github.com/kmsmac/kmsmac/internal/textutil"
 )
 
 var neutralRules = []struct {
@@ -134,7 +136,7 @@ func (r Result) JSON() JSONReport {
 	for _, s := range r.Scenarios {
 		js := JSONScenario{Feature: s.Feature, Name: s.Name, Status: s.Status, BlockedBy: s.BlockedBy, Rules: []RuleOutcome{}}
 		if s.Status != Passed {
-			js.Reason = Neutral(firstLine(s.Reason))
+			js.Reason = Neutral(textutil.FirstLine(s.Reason))
 			if s.Short != "" {
 				js.Reason = Neutral(s.Short)
 			}

@@ -1,4 +1,4 @@
-package steps
+package results
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/kmsmac/kmsmac/internal/textutil"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -66,7 +67,7 @@ func (r Result) WriteExpectations(w io.Writer) error {
 			if f.Status != Blocked {
 				why = "expected " + f.Expected + "; observed " + f.Observed
 			}
-			line += "  # " + clip(oneLine(Neutral(why)), 200)
+			line += "  # " + textutil.Clip(oneLine(Neutral(why)), 200)
 		}
 		if _, err := fmt.Fprintln(w, line); err != nil {
 			return err
@@ -143,7 +144,7 @@ func (c Comparison) Write(w io.Writer, file string) {
 	}
 	fmt.Fprintln(w)
 	for _, d := range c.Regressions {
-		fmt.Fprintf(w, "  REGRESSION %s: expected %s, now %s: %s\n", d.Rule, d.Expected, d.Observed, clip(oneLine(d.Detail), 300))
+		fmt.Fprintf(w, "  REGRESSION %s: expected %s, now %s: %s\n", d.Rule, d.Expected, d.Observed, textutil.Clip(oneLine(d.Detail), 300))
 	}
 	for _, d := range c.Improved {
 		what := "UNEXPECTED PASS"

@@ -1,4 +1,4 @@
-package steps
+package target
 
 import (
 	"context"
@@ -161,6 +161,13 @@ func (h *health) declare(e *EndpointLostError) {
 	h.lost.Store(e)
 }
 
+// OnLost calls f once when the endpoint is found lost (nil: no longer).
+func (t *Target) OnLost(f func(*EndpointLostError)) {
+	if t.health != nil {
+		t.health.setOnLost(f)
+	}
+}
+
 func (h *health) setOnLost(f func(*EndpointLostError)) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -168,20 +175,20 @@ func (h *health) setOnLost(f func(*EndpointLostError)) {
 	h.active.Store(f != nil)
 }
 
-// cleanupBound is how long cleanup may take in all once the run is
+// CleanupBound is how long cleanup may take in all once the run is
 // cancelled, times out or loses its endpoint: a few request timeouts, at
 // most 30 s.
-func cleanupBound(requestTimeout time.Duration) time.Duration {
+func CleanupBound(requestTimeout time.Duration) time.Duration {
 	return min(3*requestTimeout, 30*time.Second)
 }
 
 type cleanupKey struct{}
 
-// cleanupContext returns a context for the cleanup of a run whose calls
+// CleanupContext returns a context for the cleanup of a run whose calls
 // use ctx: it keeps ctx's values, is not cancelled with ctx, but ends
 // bound after ctx does (or at once when the endpoint is lost). The cancel
 // func releases it.
-func cleanupContext(ctx context.Context, bound time.Duration) (context.Context, context.CancelFunc) {
+func CleanupContext(ctx context.Context, bound time.Duration) (context.Context, context.CancelFunc) {
 	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	stop := context.AfterFunc(ctx, func() {
 		t := time.AfterFunc(bound, cancel)
@@ -190,14 +197,14 @@ func cleanupContext(ctx context.Context, bound time.Duration) (context.Context, 
 	return cctx, func() { stop(); cancel() }
 }
 
-// withCleanup stores the run's cleanup context in a scenario context.
-func withCleanup(ctx, cleanup context.Context) context.Context {
+// WithCleanup stores the run's cleanup context in a scenario context.
+func WithCleanup(ctx, cleanup context.Context) context.Context {
 	return context.WithValue(ctx, cleanupKey{}, cleanup)
 }
 
-// cleanupFrom is the run's cleanup context carried by ctx, or ctx without
+// CleanupFrom is the run's cleanup context carried by ctx, or ctx without
 // its cancellation when there is none.
-func cleanupFrom(ctx context.Context) context.Context {
+func CleanupFrom(ctx context.Context) context.Context {
 	if c, ok := ctx.Value(cleanupKey{}).(context.Context); ok {
 		// the scenario's values (harness marking, world) over the run's lifetime
 		return valuesOf{Context: c, values: ctx}
@@ -214,8 +221,8 @@ type valuesOf struct {
 
 func (v valuesOf) Value(k any) any { return v.values.Value(k) }
 
-// leftKey records a key the run could not schedule for deletion.
-func (t *Target) leftKey(id string) {
+// LeftKey records a key the run could not schedule for deletion.
+func (t *Target) LeftKey(id string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.keysLeft = append(t.keysLeft, id)

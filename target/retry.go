@@ -1,4 +1,4 @@
-package steps
+package target
 
 import (
 	"bytes"
@@ -54,14 +54,14 @@ const (
 
 type underTestKey struct{}
 
-// underTest marks ctx as carrying the call a scenario asserts on (When
-// and Then steps); harness marks setup and cleanup calls. Unmarked
+// UnderTest marks ctx as carrying the call a scenario asserts on (When
+// and Then steps); Harness marks setup and cleanup calls. Unmarked
 // contexts are harness calls.
-func underTest(ctx context.Context) context.Context {
+func UnderTest(ctx context.Context) context.Context {
 	return context.WithValue(ctx, underTestKey{}, true)
 }
 
-func harness(ctx context.Context) context.Context {
+func Harness(ctx context.Context) context.Context {
 	return context.WithValue(ctx, underTestKey{}, false)
 }
 

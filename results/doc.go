@@ -1,0 +1,11 @@
+// Package results is the model of a conformance run's outcome and its
+// writers: Status, ScenarioResult, RuleOutcome and Result; the per-rule
+// verdicts (RuleVerdicts); the console summary, Markdown, JSON and JUnit
+// reports; the expectations file a run is gated on (Compare, Neutral);
+// and the rules' evidence levels read from features/RULES.md (Levels).
+//
+// The run engine (package steps) fills a Result; everything here only
+// reads one. It must not know godog, steps or endpoints: it does not
+// import them, so a report can be written (or read back, as package
+// matrix does with the JSON) without running anything.
+package results
