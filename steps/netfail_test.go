@@ -6,16 +6,12 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
 
-	"github.com/kmsmac/kmsmac/reference"
+	"github.com/kmsmac/kmsmac/internal/faultproxy"
 	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
 )
@@ -40,41 +36,9 @@ const netFeature = `Feature: network failures
     Then the call succeeds
 `
 
-// faulty is a loopback endpoint in front of a fresh reference; fault
-// decides per request (operation, how many of that operation came before)
-// whether to misbehave instead of forwarding.
-type faulty struct {
-	URL   string
-	mu    sync.Mutex
-	count map[string]int
-}
-
-func (f *faulty) seen(op string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.count[op]
-}
-
-func newFaulty(t *testing.T, fault func(w http.ResponseWriter, r *http.Request, op string, n int) bool) *faulty {
-	t.Helper()
-	ref := reference.NewServer(reference.Options{})
-	t.Cleanup(func() { ref.Close() })
-	u, _ := url.Parse(ref.URL())
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	f := &faulty{count: map[string]int{}}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "TrentService.")
-		f.mu.Lock()
-		n := f.count[op]
-		f.count[op]++
-		f.mu.Unlock()
-		if fault == nil || !fault(w, r, op, n) {
-			proxy.ServeHTTP(w, r)
-		}
-	}))
-	t.Cleanup(ts.Close)
-	f.URL = ts.URL
-	return f
+// newFaulty is a faultproxy in front of a fresh reference.
+func newFaulty(t *testing.T, fault faultproxy.Fault) *faultproxy.Proxy {
+	return faultproxy.New(t, fault)
 }
 
 func stall(w http.ResponseWriter, r *http.Request) {
@@ -119,7 +83,7 @@ func TestNetFailSetup(t *testing.T) {
 	html := newFaulty(t, func(w http.ResponseWriter, _ *http.Request, _ string, _ int) bool { htmlPage(w); return true })
 	tests := []struct {
 		name     string
-		f        *faulty // nil: refused
+		f        *faultproxy.Proxy // nil: refused
 		retries  int
 		want     []string
 		listKeys int // requests the endpoint saw, when it is not the closed port
@@ -152,8 +116,8 @@ func TestNetFailSetup(t *testing.T) {
 			if elapsed > 10*time.Second {
 				t.Errorf("took %s", elapsed)
 			}
-			if tc.f != nil && tc.f.seen("ListKeys") != tc.listKeys {
-				t.Errorf("endpoint saw %d ListKeys, want %d", tc.f.seen("ListKeys"), tc.listKeys)
+			if tc.f != nil && tc.f.Seen("ListKeys") != tc.listKeys {
+				t.Errorf("endpoint saw %d ListKeys, want %d", tc.f.Seen("ListKeys"), tc.listKeys)
 			}
 		})
 	}
@@ -252,10 +216,10 @@ func TestNetFailScenarios(t *testing.T) {
 					}
 				}
 			}
-			if got := f.seen("GenerateMac"); got != tc.gm {
+			if got := f.Seen("GenerateMac"); got != tc.gm {
 				t.Errorf("endpoint saw %d GenerateMac, want %d", got, tc.gm)
 			}
-			if got := f.seen("CreateKey"); got < tc.ck {
+			if got := f.Seen("CreateKey"); got < tc.ck {
 				t.Errorf("endpoint saw %d CreateKey, want at least %d", got, tc.ck)
 			}
 		})

@@ -6,53 +6,18 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/kmsmac/kmsmac/reference"
+	"github.com/kmsmac/kmsmac/internal/faultproxy"
 )
 
-// faulty is a loopback endpoint in front of a fresh reference; fault
-// decides per request (operation, how many of that operation came before)
-// whether to misbehave instead of forwarding.
-type faulty struct {
-	URL   string
-	mu    sync.Mutex
-	count map[string]int
-}
-
-func (f *faulty) seen(op string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.count[op]
-}
-
-func newFaulty(t *testing.T, fault func(w http.ResponseWriter, r *http.Request, op string, n int) bool) *faulty {
-	t.Helper()
-	ref := reference.NewServer(reference.Options{})
-	t.Cleanup(func() { ref.Close() })
-	u, _ := url.Parse(ref.URL())
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	f := &faulty{count: map[string]int{}}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "TrentService.")
-		f.mu.Lock()
-		n := f.count[op]
-		f.count[op]++
-		f.mu.Unlock()
-		if fault == nil || !fault(w, r, op, n) {
-			proxy.ServeHTTP(w, r)
-		}
-	}))
-	t.Cleanup(ts.Close)
-	f.URL = ts.URL
-	return f
+// newFaulty is a faultproxy in front of a fresh reference.
+func newFaulty(t *testing.T, fault faultproxy.Fault) *faultproxy.Proxy {
+	return faultproxy.New(t, fault)
 }
 
 // The policy itself, for inputs the servers above do not produce.
