@@ -2,18 +2,16 @@ package steps
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/sha512"
 	"crypto/x509"
 	"encoding/base64"
 	"fmt"
-	"hash"
 
 	"github.com/cucumber/godog"
 
+	"github.com/kmsmac/kmsmac/kmsspec"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -25,33 +23,6 @@ func init() {
 		sc.Given(`^an? (HMAC_\d+) key "([^"]+)" with imported material of (\d+) bytes$`, givenImported)
 		sc.Given(`^I compute the (HMAC_SHA_\d+) of (\S+) under the material of key "([^"]+)" as "([^"]+)"$`, computeLocal)
 	})
-}
-
-// hashFor maps a MAC algorithm to its hash (the local oracle's table,
-// written out here rather than taken from reference/mac).
-func hashFor(alg string) (func() hash.Hash, error) {
-	switch alg {
-	case "HMAC_SHA_224":
-		return sha256.New224, nil
-	case "HMAC_SHA_256":
-		return sha256.New, nil
-	case "HMAC_SHA_384":
-		return sha512.New384, nil
-	case "HMAC_SHA_512":
-		return sha512.New, nil
-	}
-	return nil, fmt.Errorf("unknown MAC algorithm %s", alg)
-}
-
-// LocalMAC is HMAC(material, msg) with alg's hash.
-func LocalMAC(alg string, material, msg []byte) ([]byte, error) {
-	h, err := hashFor(alg)
-	if err != nil {
-		return nil, err
-	}
-	m := hmac.New(h, material)
-	m.Write(msg)
-	return m.Sum(nil), nil
 }
 
 // givenImported creates an EXTERNAL key and imports n random bytes with
@@ -142,10 +113,9 @@ func computeLocal(ctx context.Context, alg, msgExpr, key, as string) error {
 	if err != nil {
 		return fmt.Errorf("%s is not a blob expression: %v", msgExpr, err)
 	}
-	mac, err := LocalMAC(alg, k.Material, msg)
-	if err != nil {
-		return err
+	if _, ok := kmsspec.ByAlgorithm(alg); !ok {
+		return fmt.Errorf("unknown MAC algorithm %s", alg)
 	}
-	w.SetMac(as, mac)
+	w.SetMac(as, kmsspec.HMAC(alg, k.Material, msg))
 	return nil
 }
