@@ -262,20 +262,14 @@ func thenPropertyHolds(ctx context.Context) error {
 // inferred (GM-OK-3, GM-OK-5 found by the model or a check tagged with
 // stronger rules) is an unverified deviation whatever the scenario's tags.
 func (w *World) propertyCheck(rule string, k Kind, expected, observed string) error {
-	l, known := results.Levels()[rule]
-	if known && ((k == KindText && l.Text < 2) || (k != KindText && l.Code < 1)) {
-		saved := w.stepRules
-		w.stepRules = []string{rule}
-		defer func() { w.stepRules = saved }()
-		return w.Unverified(k, false, expected, observed)
+	// The rule's own level decides, without its inferred part: a split
+	// rule's generated checks (STATE-10 "D; I for MACs made before …")
+	// judge the recorded part.
+	if _, known := results.Levels()[rule]; !known {
+		return w.CheckRules([]string{rule}, k, false, expected, observed)
 	}
-	if known && l.Inferred != "" {
-		// A split rule (STATE-10 "D; I for MACs made before …"): the
-		// generated checks judge its recorded part, so they assert hard.
-		saved := w.stepRules
-		w.stepRules = []string{rule}
-		defer func() { w.stepRules = saved }()
-		return w.check(w.ev.hardFor(results.Levels(), rule, k, w.Tags["@unverified"]), k, false, expected, observed)
-	}
-	return w.CheckRules([]string{rule}, k, false, expected, observed)
+	saved := w.stepRules
+	w.stepRules = []string{rule}
+	defer func() { w.stepRules = saved }()
+	return w.check(w.ev.hardFor(results.Levels(), rule, k, w.Tags["@unverified"]), k, false, expected, observed)
 }
