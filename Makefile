@@ -48,7 +48,7 @@ matrix: build ## conform against the reference, moto_server and local-kms; side 
 	bash scripts/matrix.sh
 
 bench: ## HMAC core, endpoint and suite-overhead (ns/scenario) benchmarks (Go benchmark format)
-	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./reference/mac ./bench/... ./steps
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./reference/mac ./bench/... ./runner
 
 perf-report: ## benchmark the reference, the floor server and moto_server side by side into docs/perf.md
 	bash scripts/perf-report.sh

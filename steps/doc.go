@@ -1,8 +1,12 @@
-// Package steps runs the kmsmac conformance suite: the godog step
-// definitions, the per-scenario World (carried in context.Context), and
-// the run engine that turns scenarios into verdicts. The endpoint and its
-// clients are package target; steps reaches the endpoint only through a
-// *target.Target. Run is shared by "go test" and "kmsmac conform".
+// Package steps is the step vocabulary of the conformance suite: the
+// godog step definitions (phrase -> calls on a target -> checks), the
+// per-scenario World (carried in context.Context), the checks charged to
+// rules and a scenario's verdict from them (World.Judge). VOCABULARY.md is
+// the phrase book; a new step is a new *_steps.go file.
+//
+// It must not know how a run is driven (package runner: options, godog
+// suite, concurrency, reports), hosts or credentials (it reaches the
+// endpoint only through a *target.Target), or the reference's internals.
 //
 // The standard is the AWS KMS HMAC API (GenerateMac, VerifyMac and the key
 // lifecycle), as catalogued in rules.md; each scenario's rule tags pick the

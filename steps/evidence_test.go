@@ -24,7 +24,7 @@ func TestSplitLevelNeedsRecordedPart(t *testing.T) {
 		{[]string{"STATE-10"}, []string{RecordedPart, "@unverified"}, false, false},
 		{[]string{"VM-FAIL-1"}, nil, true, true},
 	} {
-		w := newWorld(&target.Target{}, &Options{})
+		w := NewWorld(&target.Target{}, &Settings{})
 		for _, tag := range c.tags {
 			w.Tags[tag] = true
 		}
@@ -96,7 +96,7 @@ func TestCheckHardSoftStrict(t *testing.T) {
 		{"unverified code", evidence{}, false, KindCode, false, 1},
 		{"split rule without @recorded-part", evidence{codeHard: true, textHard: true, split: []string{"VM-FAIL-2"}}, false, KindCode, false, 1},
 	} {
-		w := newWorld(&target.Target{}, &Options{Strict: c.strict})
+		w := NewWorld(&target.Target{}, &Settings{Strict: c.strict})
 		w.ev = c.ev
 		err := w.Check(c.kind, false, "X", "Y")
 		if (err != nil) != c.wantErr || len(w.soft) != c.wantSoft {
@@ -111,7 +111,7 @@ func TestCheckHardSoftStrict(t *testing.T) {
 // Unverified never fails hard, even in a scenario whose evidence is hard.
 func TestUnverifiedIsSoft(t *testing.T) {
 	for _, strict := range []bool{false, true} {
-		w := newWorld(&target.Target{}, &Options{Strict: strict})
+		w := NewWorld(&target.Target{}, &Settings{Strict: strict})
 		w.ev = evidence{codeHard: true, textHard: true}
 		err := w.Unverified(KindCode, false, "X", "Y")
 		if (err != nil) != strict || len(w.soft) != 1 {

@@ -1,23 +1,36 @@
 package steps
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cucumber/godog"
 
 	"github.com/kmsmac/kmsmac/internal/textutil"
-	"github.com/kmsmac/kmsmac/progress"
+	"github.com/kmsmac/kmsmac/keypool"
 	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
 )
+
+// What the run engine (package runner) calls, in order, for each
+// scenario: NewWorld and WithWorld, Begin, StepStarted and StepEnded
+// around each step, then RunCleanup and Judge. AddSteps registers the
+// vocabulary itself.
+
+// Settings are what a run tells the vocabulary; one value is shared by
+// every scenario of the run (package runner fills it from its Options).
+type Settings struct {
+	Strict     bool          // unverified deviations fail the scenario
+	KeepKeys   bool          // do not schedule created keys for deletion
+	NoCreate   bool          // never create or change keys: such scenarios skip
+	AWS        bool          // real KMS: generated checks wait for eventual consistency
+	VectorsDir string        // Wycheproof directory; "" = $KMSMAC_VECTORS, else the embedded set
+	Seed       int64         // property seed; 0 picks one on first use (World.RunSeed)
+	Pool       *keypool.Pool // the run's shared keys; nil shares none
+}
 
 // stepSets are the step-definition groups; each topic file adds its own
 // in init with registerSteps.
@@ -25,200 +38,90 @@ var stepSets []func(*godog.ScenarioContext)
 
 func registerSteps(f func(*godog.ScenarioContext)) { stepSets = append(stepSets, f) }
 
-// collector gathers scenario results; results() gives them in feature
-// order (byPickleOrder), whatever order concurrent scenarios started in.
-type collector struct {
-	mu    sync.Mutex
-	order []string
-	byID  map[string]*results.ScenarioResult
-	start map[string]time.Time
+// Register adds a step set from outside the package (a test's own
+// phrases); call it from init, before any run.
+func Register(f func(*godog.ScenarioContext)) { registerSteps(f) }
 
-	golden   *goldenRun    // recording or replay, when the run asks for one
-	progress *progress.Bar // kmsmac-progress output, when asked for
-	done     sync.Once
-}
-
-func newCollector() *collector {
-	return &collector{byID: map[string]*results.ScenarioResult{}, start: map[string]time.Time{}}
-}
-
-func (c *collector) put(id string, r *results.ScenarioResult) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.byID[id]; !ok {
-		c.order = append(c.order, id)
-		c.start[id] = time.Now()
-	}
-	c.byID[id] = r
-}
-
-func (c *collector) results() []results.ScenarioResult {
-	c.done.Do(func() {
-		c.mu.Lock()
-		g := c.golden
-		c.mu.Unlock()
-		g.finish() // write the recording: every scenario has ended
-	})
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	byPickleOrder(c.order)
-	out := make([]results.ScenarioResult, 0, len(c.order))
-	for _, id := range c.order {
-		out = append(out, *c.byID[id])
-	}
-	return out
-}
-
-// byPickleOrder sorts scenario (pickle) ids into the order a sequential
-// run starts them: godog numbers the nodes and pickles of all feature
-// files with one counter (messages.Incrementing), file by file in path
-// order and scenario by scenario within a file, so the numeric pickle id is
-// the feature order. Ids that are not numbers leave the start order.
-func byPickleOrder(ids []string) {
-	n := make(map[string]int, len(ids))
-	for _, id := range ids {
-		v, err := strconv.Atoi(id)
-		if err != nil {
-			return
-		}
-		n[id] = v
-	}
-	slices.SortStableFunc(ids, func(a, b string) int { return cmp.Compare(n[a], n[b]) })
-}
-
-// initScenario wires hooks and steps for one scenario.
-func initScenario(sc *godog.ScenarioContext, t *target.Target, o *Options, c *collector) {
-	g := goldenFor(t, o)
-	c.mu.Lock()
-	c.golden = g
-	c.mu.Unlock()
-	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
-		w := newWorld(t, o)
-		w.Scenario, w.URI = s.Name, s.Uri
-		w.steps = prepareSteps(s)
-		for _, tag := range s.Tags {
-			w.Tags[tag.Name] = true
-			if id := strings.TrimPrefix(tag.Name, "@"); results.RuleTag.MatchString(id) {
-				w.Rules = append(w.Rules, id)
-			}
-		}
-		w.ev = scenarioEvidence(w.Rules, w.Tags["@unverified"])
-		r := &results.ScenarioResult{Feature: s.Uri, Name: s.Name, Rules: w.Rules, Status: results.Failed,
-			Reason: "scenario did not finish"}
-		ctx = context.WithValue(ctx, worldKey{}, w)
-		if w.Tags["@reference-only"] && !t.Reference {
-			r.Status, r.Reason = results.Skipped, "@reference-only: needs the KmsmacReference.* controls, which only a kmsmac reference endpoint has"
-			r.RuleOutcomes = w.allRules(results.Skipped, r.Reason)
-			c.put(s.Id, r)
-			return ctx, godog.ErrSkip
-		}
-		c.put(s.Id, r)
-		return ctx, nil
-	})
-	// A step may skip the rest of its scenario (godog.ErrSkip, wrapped with
-	// the reason): remember why, since the scenario's After hook does not
-	// see that error.
-	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
-		if w, ok := ctx.Value(worldKey{}).(*World); ok && w.steps != nil {
-			w.stepRules = w.steps.rules[st.Id]
-			for i, id := range w.steps.ids {
-				if id == st.Id {
-					w.stepIdx = i
-				}
-			}
-		}
-		return ctx, nil
-	})
-	// The hooks return nil, not the step's error: godog joins a hook's
-	// error to the step's, which printed every failure twice.
-	sc.StepContext().After(func(ctx context.Context, _ *godog.Step, st godog.StepResultStatus, err error) (context.Context, error) {
-		w, ok := ctx.Value(worldKey{}).(*World)
-		if !ok {
-			return ctx, nil
-		}
-		if st == godog.StepSkipped && errors.Is(err, godog.ErrSkip) && w.skipped == "" {
-			w.skipped = strings.TrimPrefix(err.Error(), godog.ErrSkip.Error()+": ")
-		}
-		if st == godog.StepFailed && w.failedAt < 0 {
-			w.failedAt = w.stepIdx
-		}
-		w.stepRules = nil
-		if g != nil {
-			tapeStep(w)
-		}
-		return ctx, nil
-	})
-	sc.After(func(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
-		w, ok := ctx.Value(worldKey{}).(*World)
-		if !ok {
-			return ctx, nil
-		}
-		c.mu.Lock()
-		r := c.byID[s.Id]
-		start := c.start[s.Id]
-		c.mu.Unlock()
-		if r == nil {
-			return ctx, nil
-		}
-		if r.Status == results.Skipped {
-			if g != nil {
-				g.scenarioDone(w, s, r)
-			}
-			c.progress.ScenarioDone(r.Status)
-			return ctx, nil
-		}
-		w.runCleanup(ctx)
-		r.Duration = time.Since(start)
-		r.Expected, r.Soft, r.Cleanup = w.expected, w.soft, w.cleaned
-		if w.last != nil {
-			r.Observed, r.Request = w.last.Summary(), w.last.RequestLine()
-		}
-		var blocked *precondition
-		failed := err != nil && !errors.Is(err, godog.ErrSkip)
-		if failed && errors.As(err, &blocked) {
-			r.BlockedBy = blocked.rule
-		}
-		switch {
-		case w.skipped != "" && (err == nil || errors.Is(err, godog.ErrSkip)):
-			r.Status, r.Reason = results.Skipped, w.skipped
-			r.RuleOutcomes = w.allRules(results.Skipped, w.skipped)
-		case blocked != nil:
-			r.RuleOutcomes = w.ruleOutcomes(w.steps, w.failedAt, err, blocked)
-			r.Status, r.Reason, r.Short = results.Blocked, blocked.Error(), textutil.FirstLine(blocked.Error())
-			if slices.Contains(w.Rules, blocked.rule) {
-				r.Status = results.Failed // blocked by one of its own rules: that rule failed here
-			}
-		case failed:
-			r.RuleOutcomes = w.ruleOutcomes(w.steps, w.failedAt, err, nil)
-			r.Status, r.Reason = results.Failed, strings.TrimSpace(err.Error())
-			var f *failure
-			if errors.As(err, &f) {
-				r.Observed, r.Short = f.observed, "expected "+f.expected+"; observed "+f.observed
-			} else {
-				r.Observed, r.Short = r.Reason, textutil.FirstLine(r.Reason)
-			}
-		case len(w.soft) > 0:
-			r.RuleOutcomes = w.ruleOutcomes(w.steps, -1, nil, nil)
-			r.Status, r.Reason = results.Deviation, strings.Join(w.soft, "; ")
-		default:
-			r.RuleOutcomes = w.ruleOutcomes(w.steps, -1, nil, nil)
-			r.Status, r.Reason = results.Passed, ""
-		}
-		if g != nil {
-			g.scenarioDone(w, s, r) // compares calls; never changes the verdict
-		}
-		c.put(s.Id, r)
-		c.progress.ScenarioDone(r.Status)
-		return ctx, nil // cleanup problems are reported, never change the verdict
-	})
+// AddSteps registers every step phrase (and the vocabulary's own hooks)
+// on sc; the engine's hooks are registered before it, so they run first.
+func AddSteps(sc *godog.ScenarioContext) {
 	for _, f := range stepSets {
 		f(sc)
 	}
 }
 
-// runCleanup deletes aliases, runs registered cleanups, then schedules
+// NewWorld is a scenario's empty World.
+func NewWorld(t *target.Target, s *Settings) *World {
+	return &World{Target: t, Opts: s, Tags: map[string]bool{}, Vals: map[string]any{},
+		failedAt: -1, keys: map[string]*Key{}, aliases: map[string]string{}, grants: map[string]*Grant{}, macs: map[string][]byte{}}
+}
+
+// WithWorld puts w in ctx, for WorldFrom.
+func WithWorld(ctx context.Context, w *World) context.Context {
+	return context.WithValue(ctx, worldKey{}, w)
+}
+
+// Lookup is the World in ctx, if any (hooks, which must not panic).
+func Lookup(ctx context.Context) (*World, bool) {
+	w, ok := ctx.Value(worldKey{}).(*World)
+	return w, ok
+}
+
+// Begin takes the scenario's name, tags, rules and steps; it cuts the
+// rule annotations off the steps' text (godog matches the cut text).
+func (w *World) Begin(s *godog.Scenario) {
+	w.Scenario, w.URI = s.Name, s.Uri
+	w.steps = prepareSteps(s)
+	for _, tag := range s.Tags {
+		w.Tags[tag.Name] = true
+		if id := strings.TrimPrefix(tag.Name, "@"); results.RuleTag.MatchString(id) {
+			w.Rules = append(w.Rules, id)
+		}
+	}
+	w.ev = scenarioEvidence(w.Rules, w.Tags["@unverified"])
+}
+
+// StepStarted charges the step's checks to its rule annotation.
+func (w *World) StepStarted(st *godog.Step) {
+	if w.steps == nil {
+		return
+	}
+	w.stepRules = w.steps.rules[st.Id]
+	for i, id := range w.steps.ids {
+		if id == st.Id {
+			w.stepIdx = i
+		}
+	}
+}
+
+// StepEnded notes a step's end: a step may skip the rest of its scenario
+// (godog.ErrSkip, wrapped with the reason), which the scenario's After
+// hook does not see, so the reason is kept here.
+func (w *World) StepEnded(st godog.StepResultStatus, err error) {
+	if st == godog.StepSkipped && errors.Is(err, godog.ErrSkip) && w.skipped == "" {
+		w.skipped = strings.TrimPrefix(err.Error(), godog.ErrSkip.Error()+": ")
+	}
+	if st == godog.StepFailed && w.failedAt < 0 {
+		w.failedAt = w.stepIdx
+	}
+	w.stepRules = nil
+}
+
+// Aliases are the scenario's alias names (scenario name -> full name).
+func (w *World) Aliases() map[string]string {
+	out := make(map[string]string, len(w.aliases))
+	for k, v := range w.aliases {
+		out[k] = v
+	}
+	return out
+}
+
+// GrantNames lists the scenario's grants, sorted.
+func (w *World) GrantNames() []string { return textutil.SortedKeys(w.grants) }
+
+// RunCleanup deletes aliases, runs registered cleanups, then schedules
 // created keys for deletion (7 days) unless --keep-keys.
-func (w *World) runCleanup(ctx context.Context) {
+func (w *World) RunCleanup(ctx context.Context) {
 	// The run's cleanup context (target/lost.go): not cut by Ctrl-C or --timeout,
 	// but bounded after them, and ended when the endpoint is lost.
 	ctx, cancel := context.WithTimeout(target.CleanupFrom(ctx), time.Minute)

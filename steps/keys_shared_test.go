@@ -1,21 +1,13 @@
 package steps
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/cucumber/godog"
 	messages "github.com/cucumber/messages/go/v21"
 
-	"github.com/kmsmac/kmsmac/internal/textutil"
-	"github.com/kmsmac/kmsmac/reference"
-	"github.com/kmsmac/kmsmac/results"
-	"github.com/kmsmac/kmsmac/target"
+	"github.com/kmsmac/kmsmac/keypool"
 )
 
 func step(text string, table ...string) *godog.Step {
@@ -31,17 +23,19 @@ func step(text string, table ...string) *godog.Step {
 }
 
 func TestPlanSharingGivenAlias(t *testing.T) {
-	pk := poolKey{"HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 0}
+	pk := kind("HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 0)
 	steps := []*godog.Step{step(`an HMAC_256 key "K"`), step(`an alias "A" for key "K"`),
 		step("I call GenerateMac with:", "KeyId", "alias:A")}
 	p := planSharing(steps)
-	got := p.resolveAliases(map[poolKey]string{pk: "alias/mine"})
+	got := p.resolveAliases(func(k keypool.Kind) string { return map[keypool.Kind]string{pk: "alias/mine"}[k] })
 	if got["A"] != "alias/mine" || p.slot["K"] != pk || p.creates {
 		t.Fatalf("given alias: %v, plan %+v", got, p)
 	}
 	// Without a given alias of that key, the alias is created: K is not shared.
 	p = planSharing(steps)
-	if got := p.resolveAliases(map[poolKey]string{{"HMAC_512", "GENERATE_VERIFY_MAC", "AWS_KMS", 0}: "alias/x"}); len(got) != 0 || len(p.slot) != 0 || !p.creates {
+	if got := p.resolveAliases(func(k keypool.Kind) string {
+		return map[keypool.Kind]string{kind("HMAC_512", "GENERATE_VERIFY_MAC", "AWS_KMS", 0): "alias/x"}[k]
+	}); len(got) != 0 || len(p.slot) != 0 || !p.creates {
 		t.Fatalf("no given alias: %v, plan %+v", got, p)
 	}
 }
@@ -51,220 +45,47 @@ func TestPlanSharing(t *testing.T) {
 	cases := []struct {
 		name    string
 		steps   []*godog.Step
-		shared  map[string]poolKey
+		shared  map[string]keypool.Kind
 		creates bool
 	}{
 		{"read only", []*godog.Step{step(`an HMAC_256 key "K"`), gen, step("the call succeeds")},
-			map[string]poolKey{"K": {"HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 0}}, false},
+			map[string]keypool.Kind{"K": kind("HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 0)}, false},
 		{"two keys of a spec stay distinct", []*godog.Step{step(`an HMAC_256 key "A"`), step(`an HMAC_256 key "B"`),
 			step(`I generate a MAC of "x" with key "A" and HMAC_SHA_256 as "m"`)},
-			map[string]poolKey{"A": {"HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 0}, "B": {"HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 1}}, false},
+			map[string]keypool.Kind{"A": kind("HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 0), "B": kind("HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 1)}, false},
 		{"state change", []*godog.Step{step(`an HMAC_256 key "K"`), step(`key "K" is in state Disabled`), gen},
-			map[string]poolKey{}, true},
+			map[string]keypool.Kind{}, true},
 		{"call for key", []*godog.Step{step(`an HMAC_256 key "K"`), step(`I call DisableKey for key "K"`)},
-			map[string]poolKey{}, true},
+			map[string]keypool.Kind{}, true},
 		{"read call for key", []*godog.Step{step(`an HMAC_256 key "K"`), step(`I call DescribeKey for key "K"`)},
-			map[string]poolKey{"K": {"HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 0}}, false},
+			map[string]keypool.Kind{"K": kind("HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 0)}, false},
 		{"alias", []*godog.Step{step(`an HMAC_256 key "K"`), step(`an alias "A" for key "K"`), gen},
-			map[string]poolKey{}, true},
+			map[string]keypool.Kind{}, true},
 		{"grant", []*godog.Step{step(`an HMAC_256 key "K"`), step(`a grant "G" on key "K" for GenerateMac`)},
-			map[string]poolKey{}, true},
+			map[string]keypool.Kind{}, true},
 		{"tag through a table", []*godog.Step{step(`an HMAC_256 key "K"`), step(`an HMAC_256 key "L"`),
 			step("I call TagResource with:", "KeyId", "key-arn:L")},
-			map[string]poolKey{"K": {"HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 0}}, true},
+			map[string]keypool.Kind{"K": kind("HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 0)}, true},
 		{"import", []*godog.Step{step(`an HMAC_256 key "K" without key material`), step(`key material "M" of 32 random bytes`),
-			step(`I import material "M" into key "K"`)}, map[string]poolKey{}, true},
+			step(`I import material "M" into key "K"`)}, map[string]keypool.Kind{}, true},
 		{"external read", []*godog.Step{step(`an HMAC_384 key "K" without key material`), gen},
-			map[string]poolKey{"K": {"HMAC_384", "GENERATE_VERIFY_MAC", "EXTERNAL", 0}}, false},
+			map[string]keypool.Kind{"K": kind("HMAC_384", "GENERATE_VERIFY_MAC", "EXTERNAL", 0)}, false},
 		{"usage", []*godog.Step{step(`a SYMMETRIC_DEFAULT key "E" with usage ENCRYPT_DECRYPT`), gen},
-			map[string]poolKey{"E": {"SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "AWS_KMS", 0}}, false},
-		{"property", []*godog.Step{step(`I check the property "RoundTrip" with 10 generated cases`)}, map[string]poolKey{}, true},
+			map[string]keypool.Kind{"E": kind("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "AWS_KMS", 0)}, false},
+		{"property", []*godog.Step{step(`I check the property "RoundTrip" with 10 generated cases`)}, map[string]keypool.Kind{}, true},
 		{"raw mutation naming the last key", []*godog.Step{step(`an HMAC_256 key "K"`),
 			{Text: "I send a raw ScheduleKeyDeletion request with body:", Argument: &messages.PickleStepArgument{DocString: &messages.PickleDocString{Content: `{"KeyId": "<key-id>"}`}}}},
-			map[string]poolKey{}, true},
+			map[string]keypool.Kind{}, true},
 	}
 	for _, c := range cases {
 		p := planSharing(c.steps)
-		p.resolveAliases(nil) // no --keys
+		p.resolveAliases(func(keypool.Kind) string { return "" }) // no --keys
 		if fmt.Sprint(p.slot) != fmt.Sprint(c.shared) || p.creates != c.creates {
 			t.Errorf("%s: shared %v creates %v; want %v %v", c.name, p.slot, p.creates, c.shared, c.creates)
 		}
 	}
 }
 
-const shareFeature = `Feature: sharing
-  @GM-OK-1
-  Scenario Outline: read only <n>
-    Given an HMAC_256 key "K"
-    And an HMAC_256 key "L"
-    And I generate a MAC of "hi" with key "K" and HMAC_SHA_256 as "a"
-    And I generate a MAC of "hi" with key "L" and HMAC_SHA_256 as "b"
-    Then the MACs "a" and "b" are different
-    Examples:
-      | n |
-      | 1 |
-      | 2 |
-      | 3 |
-
-  @STATE-2
-  Scenario: changes its key
-    Given an HMAC_256 key "K"
-    And key "K" is in state Disabled
-    When I call GenerateMac with:
-      | KeyId        | key:K        |
-      | Message      | blob:hi      |
-      | MacAlgorithm | HMAC_SHA_256 |
-    Then the call fails with DisabledException
-
-  @GM-OK-1
-  Scenario Outline: property <n>
-    When I check the property "RoundTrip" with 5 generated cases
-    Then the property holds
-    Examples:
-      | n |
-      | 1 |
-      | 2 |
-`
-
-// tagged returns every key of the server tagged with the run id, by state.
-func tagged(t *testing.T, srv *reference.Server, runID string) map[string]string {
-	t.Helper()
-	ctx := context.Background()
-	svc := srv.Service()
-	out, err := svc.Call(ctx, "ListKeys", []byte(`{"Limit":1000}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := &target.Outcome{Status: 200, Body: out}
-	v, _ := o.Member("Keys")
-	states := map[string]string{}
-	for _, k := range v.([]any) {
-		id := k.(map[string]any)["KeyId"].(string)
-		tags, err := svc.Call(ctx, "ListResourceTags", textutil.MustJSON(map[string]any{"KeyId": id}))
-		if err != nil || !strings.Contains(string(tags), runID) {
-			continue
-		}
-		d, _ := svc.Call(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": id}))
-		st, _ := (&target.Outcome{Status: 200, Body: d}).Member("KeyMetadata.KeyState")
-		states[id] = fmt.Sprint(st)
-	}
-	return states
-}
-
-func TestSharedKeysCreatedOnceAndCleanedUp(t *testing.T) {
-	srv := reference.NewServer(reference.Options{})
-	defer srv.Close()
-	fsys := fstest.MapFS{"share.feature": {Data: []byte(shareFeature)}}
-	res, err := Run(context.Background(), Options{Endpoint: srv.URL(), FS: fsys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c := res.Counts(); c[results.Passed] != 6 {
-		t.Fatalf("counts %v: %+v", c, res.Scenarios)
-	}
-	// 2 shared keys (slots 0 and 1) for the three outlines, 1 for the
-	// changer, and one property fixture (2 AWS_KMS + 1 imported key per
-	// HMAC spec) for both property scenarios, plus the run's one import
-	// probe (vector_steps.go).
-	if res.KeysCreated != 3+12+1 {
-		t.Fatalf("KeysCreated = %d, want 16", res.KeysCreated)
-	}
-	states := tagged(t, srv, res.RunID)
-	if len(states) != int(res.KeysCreated) {
-		t.Fatalf("keys tagged with the run: %d, KeysCreated %d", len(states), res.KeysCreated)
-	}
-	for id, st := range states {
-		if st != "PendingDeletion" {
-			t.Errorf("key %s left in %s after the run", id, st)
-		}
-	}
-}
-
-func TestKeysFileWithNoCreate(t *testing.T) {
-	srv := reference.NewServer(reference.Options{})
-	defer srv.Close()
-	ctx := context.Background()
-	mk := func(req string) string {
-		out, err := srv.Service().Call(ctx, "CreateKey", []byte(req))
-		if err != nil {
-			t.Fatal(err)
-		}
-		id, _ := (&target.Outcome{Status: 200, Body: out}).Member("KeyMetadata.KeyId")
-		return id.(string)
-	}
-	k256a := mk(`{"KeySpec":"HMAC_256","KeyUsage":"GENERATE_VERIFY_MAC"}`)
-	file := filepath.Join(t.TempDir(), "keys.yaml")
-	if _, err := srv.Service().Call(ctx, "CreateAlias", []byte(`{"AliasName":"alias/byok","TargetKeyId":"`+k256a+`"}`)); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, []byte("hmac:\n  HMAC_256: "+k256a+"\naliases:\n  HMAC_256: alias/byok\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	feature := `Feature: byok
-  Scenario: one given key
-    Given an HMAC_256 key "K"
-    When I call GenerateMac with:
-      | KeyId        | key:K        |
-      | Message      | blob:hi      |
-      | MacAlgorithm | HMAC_SHA_256 |
-    Then the call succeeds
-    And the response "KeyId" is "<key-arn:K>"
-
-  Scenario: needs a second key
-    Given an HMAC_256 key "K"
-    And an HMAC_256 key "L"
-    And I generate a MAC of "hi" with key "K" and HMAC_SHA_256 as "a"
-
-  Scenario: changes the key
-    Given an HMAC_256 key "K"
-    When I call DisableKey for key "K"
-    Then the call succeeds
-
-  Scenario: through an alias
-    Given an HMAC_256 key "K"
-    And an alias "A" for key "K"
-    When I call GenerateMac with:
-      | KeyId        | alias:A      |
-      | Message      | blob:hi      |
-      | MacAlgorithm | HMAC_SHA_256 |
-    Then the call succeeds
-    And the response "KeyId" is "<key-arn:K>"
-`
-	res, err := Run(ctx, Options{Endpoint: srv.URL(), FS: fstest.MapFS{"b.feature": {Data: []byte(feature)}}, KeysFile: file, NoCreate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]results.Status{"one given key": results.Passed, "needs a second key": results.Skipped, "changes the key": results.Skipped, "through an alias": results.Passed}
-	for _, s := range res.Scenarios {
-		if s.Status != want[s.Name] {
-			t.Errorf("%q: %s (%s), want %s", s.Name, s.Status, s.Reason, want[s.Name])
-		}
-		if s.Status == results.Skipped && s.Reason != NoCreateReason {
-			t.Errorf("%q skipped with %q", s.Name, s.Reason)
-		}
-	}
-	if res.KeysCreated != 0 {
-		t.Errorf("--no-create run created %d keys", res.KeysCreated)
-	}
-	d, _ := srv.Service().Call(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": k256a}))
-	if st, _ := (&target.Outcome{Status: 200, Body: d}).Member("KeyMetadata.KeyState"); st != "Enabled" {
-		t.Errorf("the given key is %v after the run", st)
-	}
-
-	if _, err := srv.Service().Call(ctx, "DescribeKey", []byte(`{"KeyId":"alias/byok"}`)); err != nil {
-		t.Errorf("the given alias is gone after the run: %v", err)
-	}
-
-	// A key of the wrong kind fails the scenarios with a clear reason.
-	bad := mk(`{"KeySpec":"HMAC_384","KeyUsage":"GENERATE_VERIFY_MAC"}`)
-	if err := os.WriteFile(file, []byte("hmac:\n  HMAC_256: "+bad+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	res, err = Run(ctx, Options{Endpoint: srv.URL(), FS: fstest.MapFS{"b.feature": {Data: []byte(feature)}}, KeysFile: file, NoCreate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Counts()[results.Failed] != 4 || !strings.Contains(res.Scenarios[0].Reason, "HMAC_384") {
-		t.Errorf("wrong key kind: %+v", res.Scenarios)
-	}
+func kind(spec, usage, origin string, slot int) keypool.Kind {
+	return keypool.Kind{Spec: spec, Usage: usage, Origin: origin, Slot: slot}
 }

@@ -22,7 +22,7 @@ func TestMessageQuotes(t *testing.T) {
 		{"no member", `{"Other":"x"}`, "Invalid keyId 'x'", true, `no string member "KeyId"`},
 		{"no body", ``, "Invalid keyId 'x'", true, "no JSON body"},
 	} {
-		ctx, w := scenarioCtx(t, &Options{})
+		ctx, w := scenarioCtx(t, &Settings{})
 		w.last = &target.Outcome{Op: "GenerateMac", Request: []byte(c.request), Status: 400, Type: "NotFoundException", Message: c.msg, HasMsg: c.hasMsg}
 		err := thenMessageQuotes(ctx, "KeyId", "Invalid keyId '<value>'")
 		switch {

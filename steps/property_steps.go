@@ -13,6 +13,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kmsmac/kmsmac/keypool"
 	"github.com/kmsmac/kmsmac/properties"
 	"github.com/kmsmac/kmsmac/results"
 
@@ -37,8 +38,8 @@ func init() {
 // seed a failure printed.
 const EnvSeed = "KMSMAC_SEED"
 
-// seedMu guards the seed a run picks when Options.Seed is 0; it is written
-// back into the Options so Result.Seed reports it.
+// seedMu guards the seed a run picks when Settings.Seed is 0; it is
+// written back into the Settings so Result.Seed reports it.
 var seedMu sync.Mutex
 
 // RunSeed is the run's property seed: --seed, else $KMSMAC_SEED, else one
@@ -152,9 +153,10 @@ func runProperty(ctx context.Context, label string, c properties.Check, n, maxCo
 
 // propertyFixture returns the keys the MAC checks use: one set per run
 // (the checks only read them), created on first use and scheduled for
-// deletion at the end of the run (keys_shared.go).
+// deletion at the end of the run (keypool); without a pool, one per call,
+// deleted with the scenario.
 func (w *World) propertyFixture(ctx context.Context, cfg properties.Config) (*properties.Fixture, error) {
-	fx, err := poolFor(w.Target, w.Opts).fixture(cfg.NoImport, func() (*properties.Fixture, error) {
+	mk := func() (keypool.Owner, error) {
 		ctx := context.WithoutCancel(ctx) // kept for the run, not this scenario
 		fx, err := properties.NewFixtureConfig(ctx, w.Target.SDK, cfg)
 		if err != nil {
@@ -164,23 +166,24 @@ func (w *World) propertyFixture(ctx context.Context, cfg properties.Config) (*pr
 			err = fx.WaitReady(ctx, cfg.Wait)
 		}
 		return fx, err
-	})
+	}
+	var v keypool.Owner
+	var err error
+	if w.Opts.Pool != nil {
+		v, err = w.Opts.Pool.Shared(fmt.Sprintf("property (no import: %v)", cfg.NoImport), mk)
+	} else if v, err = mk(); v != nil {
+		for _, arn := range v.Created() {
+			w.TrackKey(keypool.KeyIDOf(arn))
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
+	fx := v.(*properties.Fixture)
 	if fx.ImportErr != nil && !cfg.NoImport {
 		godog.Logf(ctx, "property keys: no imported material (%v)", fx.ImportErr)
 	}
 	return fx, nil
-}
-
-// keyIDOf is the key id of a key ARN: the World's cleanup deletes keys by
-// id, which every emulator takes (some refuse ARNs there).
-func keyIDOf(arn string) string {
-	if i := strings.LastIndex(arn, ":key/"); i >= 0 {
-		return arn[i+len(":key/"):]
-	}
-	return arn
 }
 
 // propertyRaw adapts the target's raw client to properties.Raw.

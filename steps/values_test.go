@@ -12,7 +12,7 @@ import (
 func TestValueExpressions(t *testing.T) {
 	tg := &target.Target{RunID: "r1", Region: "us-east-1"}
 	tg.Learn("arn:aws:kms:us-east-1:123456789012:key/x") // account 123456789012, partition aws
-	w := newWorld(tg, &Options{})
+	w := NewWorld(tg, &Settings{})
 	w.AddKey(&Key{Name: "K", ID: "id-1", ARN: "arn:aws:kms:us-east-1:123456789012:key/id-1"})
 	w.SetMac("T", []byte{1, 2, 3, 4})
 	ctx := context.Background()

@@ -301,6 +301,53 @@ func (w *World) checked(r string) bool {
 	return false
 }
 
+// Judge fills r with the scenario's verdict once it has ended and cleaned
+// up: status, reason, and one outcome per rule from the checks its steps
+// made; err is the error godog ended the scenario with.
+func (w *World) Judge(r *results.ScenarioResult, err error) {
+	r.Expected, r.Soft, r.Cleanup = w.expected, w.soft, w.cleaned
+	if w.last != nil {
+		r.Observed, r.Request = w.last.Summary(), w.last.RequestLine()
+	}
+	var blocked *precondition
+	failed := err != nil && !errors.Is(err, godog.ErrSkip)
+	if failed && errors.As(err, &blocked) {
+		r.BlockedBy = blocked.rule
+	}
+	switch {
+	case w.skipped != "" && (err == nil || errors.Is(err, godog.ErrSkip)):
+		r.Status, r.Reason = results.Skipped, w.skipped
+		r.RuleOutcomes = w.allRules(results.Skipped, w.skipped)
+	case blocked != nil:
+		r.RuleOutcomes = w.ruleOutcomes(w.steps, w.failedAt, err, blocked)
+		r.Status, r.Reason, r.Short = results.Blocked, blocked.Error(), textutil.FirstLine(blocked.Error())
+		if slices.Contains(w.Rules, blocked.rule) {
+			r.Status = results.Failed // blocked by one of its own rules: that rule failed here
+		}
+	case failed:
+		r.RuleOutcomes = w.ruleOutcomes(w.steps, w.failedAt, err, nil)
+		r.Status, r.Reason = results.Failed, strings.TrimSpace(err.Error())
+		var f *failure
+		if errors.As(err, &f) {
+			r.Observed, r.Short = f.observed, "expected "+f.expected+"; observed "+f.observed
+		} else {
+			r.Observed, r.Short = r.Reason, textutil.FirstLine(r.Reason)
+		}
+	case len(w.soft) > 0:
+		r.RuleOutcomes = w.ruleOutcomes(w.steps, -1, nil, nil)
+		r.Status, r.Reason = results.Deviation, strings.Join(w.soft, "; ")
+	default:
+		r.RuleOutcomes = w.ruleOutcomes(w.steps, -1, nil, nil)
+		r.Status, r.Reason = results.Passed, ""
+	}
+}
+
+// SkippedOutcomes is every rule tag skipped with reason (a scenario the
+// engine skips before it starts).
+func (w *World) SkippedOutcomes(reason string) []results.RuleOutcome {
+	return w.allRules(results.Skipped, reason)
+}
+
 // allRules gives every rule tag the same status (a skipped scenario).
 func (w *World) allRules(st results.Status, reason string) []results.RuleOutcome {
 	out := make([]results.RuleOutcome, 0, len(w.Rules))

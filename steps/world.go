@@ -11,6 +11,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/kmsmac/kmsmac/internal/textutil"
+	"github.com/kmsmac/kmsmac/keypool"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -18,7 +19,7 @@ import (
 // functions get it with WorldFrom(ctx). Nothing in it outlives the scenario.
 type World struct {
 	Target   *target.Target
-	Opts     *Options
+	Opts     *Settings // the run's settings, shared by its scenarios
 	Scenario string
 	URI      string
 	Tags     map[string]bool // every tag of the scenario, with its '@'
@@ -39,7 +40,7 @@ type World struct {
 	ownKeys      []string                 // key ids to schedule for deletion
 	ownAlias     []string                 // alias names to delete
 	skipped      string                   // why a step skipped the scenario
-	share        map[string]poolKey       // keys this scenario may take from the run's pool
+	share        map[string]keypool.Kind  // keys this scenario may take from the run's pool
 	sharing      string                   // the key the current step declares, if shared
 	givenAliases []string                 // aliases taken from --keys: never created or deleted
 	stepRules    []string                 // rules the current step's checks are charged to (nil: all)
@@ -78,11 +79,6 @@ func WorldFrom(ctx context.Context) *World {
 		panic("steps: no World in context (step used outside a scenario)")
 	}
 	return w
-}
-
-func newWorld(t *target.Target, o *Options) *World {
-	return &World{Target: t, Opts: o, Tags: map[string]bool{}, Vals: map[string]any{},
-		failedAt: -1, keys: map[string]*Key{}, aliases: map[string]string{}, grants: map[string]*Grant{}, macs: map[string][]byte{}}
 }
 
 // Key returns the key the scenario calls name.

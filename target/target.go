@@ -69,7 +69,7 @@ func (e *SetupError) Error() string { return e.Err.Error() }
 func (e *SetupError) Unwrap() error { return e.Err }
 
 // Options choose the endpoint and how patiently to talk to it; they are
-// the target's share of a run's options (steps.Options.TargetOptions).
+// the target's share of a run's options (runner.Options.TargetOptions).
 type Options struct {
 	// Endpoint is a URL (http://127.0.0.1:4566); AWS uses the SDK's
 	// default configuration chain. Neither means the embedded reference.

@@ -14,7 +14,7 @@ import (
 	"syscall"
 
 	"github.com/kmsmac/kmsmac/results"
-	"github.com/kmsmac/kmsmac/steps"
+	"github.com/kmsmac/kmsmac/runner"
 	"github.com/kmsmac/kmsmac/target"
 	flag "github.com/spf13/pflag" // drop-in for the standard flag package
 )
@@ -26,7 +26,7 @@ func init() {
 func runConform(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("conform", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var o steps.Options
+	var o runner.Options
 	var reports multiFlag
 	var expectFile, writeExpect string
 	var failOn failPolicy
@@ -56,7 +56,7 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kmsmac conform: --profile needs --aws")
 		return 2
 	}
-	if err := steps.ValidateTags(o.Tags); err != nil {
+	if err := runner.ValidateTags(o.Tags); err != nil {
 		fmt.Fprintln(stderr, "kmsmac conform: setup failed:", err)
 		return 2
 	}
@@ -78,7 +78,7 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	fmt.Fprint(stderr, t.Describe(ctx))
-	res, err := steps.RunOn(ctx, t, o)
+	res, err := runner.RunOn(ctx, t, o)
 	t.Close(context.WithoutCancel(ctx))
 	if err != nil {
 		var se *target.SetupError

@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/kmsmac/kmsmac/steps"
+	"github.com/kmsmac/kmsmac/runner"
 	"github.com/kmsmac/kmsmac/target"
 	"github.com/kmsmac/kmsmac/vectors"
 )
@@ -162,7 +162,7 @@ func (m *multiFlag) Type() string { return "FILE" }
 // select and drive a target the same way; verb says what the run does to
 // the target ("test", "record"). Each command adds its own --tags and
 // --retries, whose help differs.
-func suiteFlags(fs *pflag.FlagSet, o *steps.Options, verb string) {
+func suiteFlags(fs *pflag.FlagSet, o *runner.Options, verb string) {
 	fs.StringVar(&o.Endpoint, "endpoint", "", "endpoint URL to "+verb+" (also AWS_ENDPOINT_URL_KMS / AWS_ENDPOINT_URL); none = the embedded reference")
 	fs.BoolVar(&o.AWS, "aws", false, verb+" real AWS KMS with the SDK's default configuration chain (creates keys, costs money)")
 	fs.StringVar(&o.Region, "region", "", "region (default AWS_REGION, then us-east-1)")
@@ -180,7 +180,7 @@ func suiteFlags(fs *pflag.FlagSet, o *steps.Options, verb string) {
 
 // checkSuite applies the checks and defaults of suiteFlags, before any key
 // is created; false means it printed a usage error ("kmsmac NAME: ...").
-func checkSuite(o *steps.Options, name string, stderr io.Writer) bool {
+func checkSuite(o *runner.Options, name string, stderr io.Writer) bool {
 	if o.AWS && o.Endpoint != "" {
 		fmt.Fprintf(stderr, "kmsmac %s: --aws and --endpoint exclude each other\n", name)
 		return false
@@ -199,7 +199,7 @@ func checkSuite(o *steps.Options, name string, stderr io.Writer) bool {
 		return false
 	}
 	if o.Retries == 0 {
-		o.Retries = -1 // steps.Options: 0 is the default (3), negative is none
+		o.Retries = -1 // runner.Options: 0 is the default (3), negative is none
 	}
 	if o.Seed == 0 {
 		o.Seed = time.Now().UnixNano()

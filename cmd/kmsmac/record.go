@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/kmsmac/kmsmac/golden"
-	"github.com/kmsmac/kmsmac/steps"
+	"github.com/kmsmac/kmsmac/runner"
 	"github.com/spf13/pflag"
 )
 
@@ -19,7 +19,7 @@ func init() {
 func runRecord(args []string, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("record", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var o steps.Options
+	var o runner.Options
 	fs.StringVar(&o.RecordTo, "out", "", "write the recording to this file (required), e.g. golden.json")
 	suiteFlags(fs, &o, "record")
 	fs.StringVar(&o.Tags, "tags", "", `godog tag expression selecting scenarios, e.g. "~@slow"`)
@@ -55,7 +55,7 @@ Flags:`)
 		return 2
 	}
 	o.Output = stdout
-	res, err := steps.Run(context.Background(), o)
+	res, err := runner.Run(context.Background(), o)
 	if err != nil {
 		fmt.Fprintln(stderr, "kmsmac record: setup failed:", err)
 		return 2
@@ -66,7 +66,7 @@ Flags:`)
 		return 2
 	}
 	fmt.Fprintf(stdout, "seed %d\n", o.Seed)
-	if err := steps.RecordingError(res); err != nil {
+	if err := runner.RecordingError(res); err != nil {
 		fmt.Fprintln(stderr, "kmsmac record: writing the recording:", err)
 		return 2
 	}

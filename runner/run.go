@@ -1,4 +1,4 @@
-package steps
+package runner
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	messages "github.com/cucumber/messages/go/v21"
 	"github.com/kmsmac/kmsmac/features"
 	"github.com/kmsmac/kmsmac/internal/textutil"
+	"github.com/kmsmac/kmsmac/keypool"
 	"github.com/kmsmac/kmsmac/progress"
 	"github.com/kmsmac/kmsmac/results"
 
@@ -54,11 +55,13 @@ func RunOn(ctx context.Context, t *target.Target, o Options) (results.Result, er
 	if err := ValidateTags(o.Tags); err != nil {
 		return results.Result{}, &target.SetupError{Err: err}
 	}
-	if err := checkKeysFile(o); err != nil { // keys_file.go
-		return results.Result{}, &target.SetupError{Err: err}
+	if o.KeysFile != "" { // parsed now, so a bad file is a setup error; its keys are checked on first use
+		if _, err := keypool.LoadKeysFile(o.KeysFile); err != nil {
+			return results.Result{}, &target.SetupError{Err: err}
+		}
 	}
 	// golden.go: the recording is read once, here, so a bad one is a setup error.
-	if g := goldenFor(t, &o); g != nil && g.loadErr != nil {
+	if g := goldenFor(t, &o, nil); g != nil && g.loadErr != nil {
 		return results.Result{}, &target.SetupError{Err: g.loadErr}
 	}
 	if o.Timeout > 0 {
@@ -99,8 +102,11 @@ func RunOn(ctx context.Context, t *target.Target, o Options) (results.Result, er
 	if total == 0 {
 		return results.Result{}, &target.SetupError{Err: fmt.Errorf("no scenario matched --tags %q", o.Tags)}
 	}
+	pool := keypool.New(t, o.KeysFile, o.NoCreate)
+	settings := o.settings(pool)
 	suiteName := fmt.Sprintf("kmsmac %s %d", t.RunID, suiteSeq.Add(1))
 	c := newCollector()
+	c.golden = goldenFor(t, &o, settings)
 	t.OnLost(func(e *target.EndpointLostError) {
 		c.mu.Lock()
 		e.Scenario = len(c.order)
@@ -131,7 +137,7 @@ func RunOn(ctx context.Context, t *target.Target, o Options) (results.Result, er
 				}
 				return sctx, nil
 			})
-			initScenario(sc, t, &o, c)
+			initScenario(sc, t, settings, c)
 			markSteps(sc)
 		},
 		Options: &godog.Options{
@@ -150,7 +156,7 @@ func RunOn(ctx context.Context, t *target.Target, o Options) (results.Result, er
 	if status := suite.Run(); status == 2 {
 		return results.Result{}, &target.SetupError{Err: errors.New("godog rejected the options (tags expression, formatter or feature files); see the message above")}
 	}
-	res := results.Result{Target: t.Name, Scenarios: c.resultsExcept(notRun), Wall: time.Since(start), Strict: o.Strict, Seed: o.Seed, RunID: t.RunID, KeepKeys: o.KeepKeys}
+	res := results.Result{Target: t.Name, Scenarios: c.resultsExcept(notRun), Wall: time.Since(start), Strict: o.Strict, Seed: settings.Seed, RunID: t.RunID, KeepKeys: o.KeepKeys}
 	res.KeysCreated = t.KeysCreated.Load()
 	lost := t.Lost()
 	switch {
@@ -175,7 +181,7 @@ func RunOn(ctx context.Context, t *target.Target, o Options) (results.Result, er
 	}
 	// Shared keys and the probe key: within the cleanup bound from here.
 	sharedCtx, cancelShared := context.WithTimeout(cleanupCtx, target.CleanupBound(t.RequestTimeout()))
-	if p := closeSharedKeys(sharedCtx, t, &o); len(p) > 0 && lost == nil { // keys_shared.go
+	if p := pool.Close(sharedCtx, o.KeepKeys); len(p) > 0 && lost == nil {
 		res.Note = strings.TrimPrefix(res.Note+"; cleanup of shared keys: "+strings.Join(p, "; "), "; ")
 	}
 	t.CloseProbeKey(sharedCtx)

@@ -1,53 +1,56 @@
-package steps
+package golden
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"hash"
 	"net/http"
 	"regexp"
 	"sort"
 	"strings"
 
-	"github.com/kmsmac/kmsmac/golden"
 	"github.com/kmsmac/kmsmac/internal/textutil"
+	"github.com/kmsmac/kmsmac/kmsspec"
 	"github.com/kmsmac/kmsmac/target"
 )
 
-// tape is one scenario's calls as the scenario saw them: every outcome
-// that became the scenario's last after a step (what Then steps assert
-// on). Harness traffic (polling, cleanup, setup steps that restore the
-// last outcome) never shows up, so two targets give the same sequence.
-type tape struct {
-	seen  *target.Outcome
-	calls []tapedCall
+// Names is what a scenario calls the things it made, for the normaliser:
+// every id, ARN, alias and grant token it knows becomes its name.
+type Names struct {
+	Keys    []Key
+	Aliases map[string]string // scenario name -> "alias/kmsmac-..."
+	Grants  []Grant
+	Target  *target.Target // account, partition and region
 }
 
-type tapedCall struct {
-	o   *target.Outcome
-	key *Key // the scenario key the request named, if any
+// Key is a scenario key as the normaliser needs it.
+type Key struct {
+	Name, ID, ARN, Origin string
+	Material              []byte // imported material: its MACs are checked, not hidden
 }
 
-// tapeStep notes the scenario's last outcome after a step, once.
-func tapeStep(w *World) {
-	t, _ := w.Vals[tapeValKey].(*tape)
-	if t == nil {
-		t = &tape{}
-		w.Vals[tapeValKey] = t
+// Grant is a scenario grant as the normaliser needs it.
+type Grant struct{ Name, ID, Token string }
+
+// Taped is one call a scenario asserted on, and the scenario key its
+// request named (nil when none).
+type Taped struct {
+	Outcome *target.Outcome
+	Key     *Key
+}
+
+// Normalise turns a scenario's taped calls into recorded Calls, with
+// everything the scenario knows at its end (keys named after a call
+// still get their name).
+func Normalise(names Names, calls []Taped) []Call {
+	n := newNormaliser(names)
+	out := make([]Call, 0, len(calls))
+	for _, tc := range calls {
+		out = append(out, n.call(tc))
 	}
-	if w.last != nil && w.last != t.seen {
-		t.seen = w.last
-		t.calls = append(t.calls, tapedCall{o: w.last, key: w.lastKey})
-	}
+	return out
 }
-
-// tapeValKey is the World.Vals entry holding the tape (not a step value).
-const tapeValKey = "\x00kmsmac-tape"
 
 // normaliser rewrites what differs between targets and runs (ids, ARNs,
 // account, region, times, tokens, MACs of generated keys) into the
@@ -66,33 +69,30 @@ var (
 	timeMember = regexp.MustCompile(`(Date|ValidTo|Time|Timestamp)$`)
 )
 
-func newNormaliser(w *World) *normaliser {
+func newNormaliser(w Names) *normaliser {
 	var pairs []string
 	add := func(from, to string) {
 		if from != "" {
 			pairs = append(pairs, from, to)
 		}
 	}
-	// Longest first: an ARN contains its key id, an alias ARN its name.
-	for _, name := range textutil.SortedKeys(w.keys) {
-		add(w.keys[name].ARN, "<key-arn:"+name+">")
+	// Longest first (orderPairs): an ARN contains its key id, an alias ARN its name.
+	for _, k := range w.Keys {
+		add(k.ARN, "<key-arn:"+k.Name+">")
+		add(k.ID, "<key-id:"+k.Name+">")
 	}
 	t := w.Target
 	partition, account := t.Account()
-	for _, name := range textutil.SortedKeys(w.aliases) {
-		a := w.aliases[name]
+	for _, name := range textutil.SortedKeys(w.Aliases) {
+		a := w.Aliases[name]
 		if account != "" {
 			add("arn:"+partition+":kms:"+t.Region+":"+account+":"+a, "<alias-arn:"+name+">")
 		}
 		add(a, "<alias:"+name+">")
 	}
-	for _, name := range textutil.SortedKeys(w.keys) {
-		add(w.keys[name].ID, "<key-id:"+name+">")
-	}
-	for _, name := range textutil.SortedKeys(w.grants) {
-		g := w.grants[name]
-		add(g.Token, "<grant-token:"+name+">")
-		add(g.ID, "<grant-id:"+name+">")
+	for _, g := range w.Grants {
+		add(g.Token, "<grant-token:"+g.Name+">")
+		add(g.ID, "<grant-id:"+g.Name+">")
 	}
 	add(account, "<account>")
 	add(t.Region, "<region>")
@@ -194,17 +194,14 @@ func importedMAC(k *Key, req []byte, got string) string {
 	if json.Unmarshal(req, &r) != nil || k.Material == nil {
 		return got
 	}
-	h := map[string]func() hash.Hash{"HMAC_SHA_224": sha256.New224, "HMAC_SHA_256": sha256.New,
-		"HMAC_SHA_384": sha512.New384, "HMAC_SHA_512": sha512.New}[r.MacAlgorithm]
-	if h == nil {
+	if _, ok := kmsspec.ByAlgorithm(r.MacAlgorithm); !ok {
 		return got
 	}
-	m := hmac.New(h, k.Material)
-	m.Write(r.Message)
-	if base64.StdEncoding.EncodeToString(m.Sum(nil)) != got {
+	want := kmsspec.HMAC(r.MacAlgorithm, k.Material, r.Message)
+	if base64.StdEncoding.EncodeToString(want) != got {
 		return got
 	}
-	return fmt.Sprintf("<mac:%d bytes, the HMAC of the imported material>", m.Size())
+	return fmt.Sprintf("<mac:%d bytes, the HMAC of the imported material>", len(want))
 }
 
 func b64len(s string) int {
@@ -219,9 +216,9 @@ func b64len(s string) int {
 // the scenario stay (a real account has other keys and AWS aliases).
 var listMembers = map[string]bool{"Keys": true, "Aliases": true}
 
-func (n *normaliser) call(tc tapedCall) golden.Call {
-	o := tc.o
-	c := golden.Call{Op: n.text(o.Op), Status: o.Status}
+func (n *normaliser) call(tc Taped) Call {
+	o := tc.Outcome
+	c := Call{Op: n.text(o.Op), Status: o.Status}
 	switch {
 	case o.Status == 0:
 		c.Error = "no HTTP response"
@@ -253,11 +250,11 @@ func (n *normaliser) call(tc tapedCall) golden.Call {
 			}
 		}
 	}
-	generated := tc.key == nil || (tc.key.Material == nil && tc.key.Origin != "EXTERNAL")
+	generated := tc.Key == nil || (tc.Key.Material == nil && tc.Key.Origin != "EXTERNAL")
 	v = n.value("", v, generated)
 	if m, ok := v.(map[string]any); ok && !generated {
 		if s, ok := m["Mac"].(string); ok {
-			m["Mac"] = importedMAC(tc.key, o.Request, s)
+			m["Mac"] = importedMAC(tc.Key, o.Request, s)
 		}
 	}
 	b, err := textutil.MarshalSorted(v)
@@ -285,19 +282,4 @@ func (n *normaliser) ownEntries(l []any) []any {
 func mustJSONRaw(s string) json.RawMessage {
 	b, _ := textutil.MarshalSorted(s)
 	return b
-}
-
-// normalisedCalls is the scenario's tape, normalised with everything the
-// World knows at its end (keys named after a call still get their name).
-func normalisedCalls(w *World) []golden.Call {
-	t, _ := w.Vals[tapeValKey].(*tape)
-	if t == nil {
-		return nil
-	}
-	n := newNormaliser(w)
-	out := make([]golden.Call, 0, len(t.calls))
-	for _, tc := range t.calls {
-		out = append(out, n.call(tc))
-	}
-	return out
 }

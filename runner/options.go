@@ -1,4 +1,4 @@
-package steps
+package runner
 
 import (
 	"io"
@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kmsmac/kmsmac/keypool"
+	"github.com/kmsmac/kmsmac/steps"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -44,6 +46,12 @@ type Options struct {
 	RecordTo       string        // write the normalised observed responses to this file (kmsmac record)
 
 	TestingT *testing.T // run scenarios as subtests (go test)
+}
+
+// settings are o's share for the vocabulary, one value for the whole run.
+func (o Options) settings(pool *keypool.Pool) *steps.Settings {
+	return &steps.Settings{Strict: o.Strict, KeepKeys: o.KeepKeys, NoCreate: o.NoCreate, AWS: o.AWS,
+		VectorsDir: o.VectorsDir, Seed: o.Seed, Pool: pool}
 }
 
 // TargetOptions are o's endpoint settings, for target.New.

@@ -1,4 +1,4 @@
-package steps
+package runner
 
 import (
 	"crypto/sha256"
@@ -15,6 +15,7 @@ import (
 	"github.com/kmsmac/kmsmac/golden"
 	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/results"
+	"github.com/kmsmac/kmsmac/steps"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -24,6 +25,7 @@ type goldenRun struct {
 	mu       sync.Mutex
 	once     sync.Once
 	opts     *Options
+	settings *steps.Settings // the seed the run picked
 	target   *target.Target
 	golden   *golden.File
 	byKey    map[string]*golden.Scenario
@@ -50,7 +52,7 @@ var (
 
 // goldenFor returns the run's record/replay state, loading --golden once.
 // Nil when the run neither records nor replays.
-func goldenFor(t *target.Target, o *Options) *goldenRun {
+func goldenFor(t *target.Target, o *Options, st *steps.Settings) *goldenRun {
 	if o.Golden == "" && o.RecordTo == "" {
 		return nil
 	}
@@ -61,6 +63,11 @@ func goldenFor(t *target.Target, o *Options) *goldenRun {
 		goldenRuns[t.RunID] = g
 	}
 	goldenMu.Unlock()
+	if st != nil {
+		g.mu.Lock()
+		g.settings = st
+		g.mu.Unlock()
+	}
 	g.once.Do(func() {
 		if o.Golden == "" {
 			return
@@ -104,7 +111,7 @@ func exampleOf(s *godog.Scenario) string {
 }
 
 // scenarioDone records or compares one finished scenario.
-func (g *goldenRun) scenarioDone(w *World, s *godog.Scenario, r *results.ScenarioResult) {
+func (g *goldenRun) scenarioDone(w *steps.World, s *godog.Scenario, r *results.ScenarioResult) {
 	gs := golden.Scenario{Feature: s.Uri, Name: s.Name, Example: exampleOf(s), Rules: r.Rules, Verdict: r.Status,
 		VerdictOnly: w.Tags["@property"] || w.Tags["@vectors"]}
 	if !gs.VerdictOnly && r.Status != results.Skipped {
@@ -150,6 +157,14 @@ func (g *goldenRun) scenarioDone(w *World, s *godog.Scenario, r *results.Scenari
 	g.compared = append(g.compared, v)
 }
 
+// seed is the run's property seed (picked on first use when not given); g.mu held.
+func (g *goldenRun) seed() int64 {
+	if g.settings != nil {
+		return g.settings.Seed
+	}
+	return g.opts.Seed
+}
+
 // finish writes the recording at the end of the run.
 func (g *goldenRun) finish() {
 	if g == nil || g.opts.RecordTo == "" {
@@ -159,7 +174,7 @@ func (g *goldenRun) finish() {
 	defer g.mu.Unlock()
 	rec := &golden.File{Format: golden.Format, Version: golden.Version, Scenarios: append([]golden.Scenario(nil), g.recorded...),
 		Meta: golden.Meta{Target: g.target.Name, Region: g.target.Region, Date: time.Now().UTC().Format(time.RFC3339),
-			Kmsmac: results.Version(), Tags: g.opts.Tags, Seed: g.opts.Seed}}
+			Kmsmac: results.Version(), Tags: g.opts.Tags, Seed: g.seed()}}
 	g.writeErr = rec.Write(g.opts.RecordTo)
 }
 
@@ -252,4 +267,67 @@ func verdictWord(s results.Status) string {
 		return "fails the rules"
 	}
 	return string(s)
+}
+
+// tape is one scenario's calls as the scenario saw them: every outcome
+// that became the scenario's last after a step (what Then steps assert
+// on). Harness traffic (polling, cleanup, setup steps that restore the
+// last outcome) never shows up, so two targets give the same sequence.
+type tape struct {
+	seen  *target.Outcome
+	calls []tapedCall
+}
+
+type tapedCall struct {
+	o   *target.Outcome
+	key *steps.Key // the scenario key the request named, if any
+}
+
+// tapeValKey is the World.Vals entry holding the tape (not a step value).
+const tapeValKey = "\x00kmsmac-tape"
+
+// tapeStep notes the scenario's last outcome after a step, once.
+func tapeStep(w *steps.World) {
+	t, _ := w.Vals[tapeValKey].(*tape)
+	if t == nil {
+		t = &tape{}
+		w.Vals[tapeValKey] = t
+	}
+	if last := w.Last(); last != nil && last != t.seen {
+		t.seen = last
+		t.calls = append(t.calls, tapedCall{o: last, key: w.LastKey()})
+	}
+}
+
+// normalisedCalls is the scenario's tape, normalised with everything the
+// World knows at its end (keys named after a call still get their name).
+func normalisedCalls(w *steps.World) []golden.Call {
+	t, _ := w.Vals[tapeValKey].(*tape)
+	if t == nil {
+		return nil
+	}
+	names := golden.Names{Aliases: w.Aliases(), Target: w.Target}
+	keys := map[*steps.Key]*golden.Key{}
+	for _, name := range w.Keys() {
+		k, _ := w.Key(name)
+		gk := &golden.Key{Name: name, ID: k.ID, ARN: k.ARN, Origin: k.Origin, Material: k.Material}
+		keys[k] = gk
+		names.Keys = append(names.Keys, *gk)
+	}
+	for _, name := range w.GrantNames() {
+		g, _ := w.Grant(name)
+		names.Grants = append(names.Grants, golden.Grant{Name: name, ID: g.ID, Token: g.Token})
+	}
+	calls := make([]golden.Taped, 0, len(t.calls))
+	for _, tc := range t.calls {
+		gt := golden.Taped{Outcome: tc.o}
+		if tc.key != nil {
+			gt.Key = keys[tc.key]
+			if gt.Key == nil { // a key the scenario no longer names
+				gt.Key = &golden.Key{Name: tc.key.Name, ID: tc.key.ID, ARN: tc.key.ARN, Origin: tc.key.Origin, Material: tc.key.Material}
+			}
+		}
+		calls = append(calls, gt)
+	}
+	return golden.Normalise(names, calls)
 }

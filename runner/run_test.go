@@ -1,4 +1,4 @@
-package steps
+package runner
 
 import (
 	"bytes"
@@ -12,8 +12,10 @@ import (
 	"testing/fstest"
 
 	"github.com/cucumber/godog"
+
 	"github.com/kmsmac/kmsmac/reference"
 	"github.com/kmsmac/kmsmac/results"
+	"github.com/kmsmac/kmsmac/steps"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -261,9 +263,9 @@ func TestConcurrentRun(t *testing.T) {
 // A test-only step that skips the rest of its scenario, as a topic step
 // does for a capability the harness cannot have.
 func init() {
-	registerSteps(func(sc *godog.ScenarioContext) {
+	steps.Register(func(sc *godog.ScenarioContext) {
 		sc.Given(`^the harness skips because "([^"]*)"$`, func(ctx context.Context, why string) error {
-			return WorldFrom(ctx).Skip(why)
+			return steps.WorldFrom(ctx).Skip(why)
 		})
 	})
 }

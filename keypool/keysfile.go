@@ -1,4 +1,4 @@
-package steps
+package keypool
 
 import (
 	"errors"
@@ -171,14 +171,4 @@ func (kf *KeysFile) Roles() []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// checkKeysFile parses --keys before any scenario runs, so a bad file is a
-// setup error (exit 2); the keys themselves are checked on first use.
-func checkKeysFile(o Options) error {
-	if o.KeysFile == "" {
-		return nil
-	}
-	_, err := LoadKeysFile(o.KeysFile)
-	return err
 }

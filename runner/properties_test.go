@@ -1,0 +1,139 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/kmsmac/kmsmac/reference"
+	"github.com/kmsmac/kmsmac/reference/awsjson"
+	"github.com/kmsmac/kmsmac/results"
+	"github.com/kmsmac/kmsmac/steps"
+)
+
+// brokenService wraps the reference, letting fix rewrite any answer.
+func brokenService(t *testing.T, fix func(op string, out []byte, err error) ([]byte, error)) string {
+	t.Helper()
+	svc := reference.NewService(reference.Options{})
+	call := callerFunc(func(ctx context.Context, op string, body []byte) ([]byte, error) {
+		out, err := svc.Call(ctx, op, body)
+		return fix(op, out, err)
+	})
+	return serveCaller(t, call)
+}
+
+// The property scenarios fail (or deviate, where the evidence is weak)
+// against endpoints that break the rule each checks, and the failure shows
+// the seed and the shrunk counterexample.
+func TestPropertiesCatchBrokenEndpoints(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs property scenarios against broken endpoints")
+	}
+	acceptAll := func(op string, out []byte, err error) ([]byte, error) {
+		var e *awsjson.Error
+		if op == "VerifyMac" && errors.As(err, &e) && e.Type == "KMSInvalidMacException" {
+			return []byte(`{"MacValid": true}`), nil
+		}
+		return out, err
+	}
+	tests := []struct {
+		name, tags string
+		fix        func(op string, out []byte, err error) ([]byte, error)
+		want       results.Status
+		scenarios  int
+		reason     []string
+		rules      map[string]results.Status // per-rule outcomes that must hold
+	}{
+		{
+			name: "wrong MACs break the round trip", tags: "@property && @GM-OK-1",
+			fix:  alterAnswer("GenerateMac", flipMac),
+			want: results.Failed, scenarios: 1, reason: []string{"RoundTrip: FAILED", "seed 42", "counterexample (shrunk", "VerifyMac of the MAC GenerateMac returned"},
+		},
+		{
+			// VM-FAIL-2 is D for every alteration, truncation included.
+			name: "accepting altered MACs breaks the tamper checks", tags: "@property && @VM-FAIL-2",
+			fix: acceptAll, want: results.Failed, scenarios: 4, reason: []string{"FAILED", "seed 42", "want 400 KMSInvalidMacException"},
+		},
+		{
+			name: "a DisableKey that does nothing diverges from the model", tags: "@property && @slow",
+			fix: func(op string, out []byte, err error) ([]byte, error) {
+				if op == "DisableKey" {
+					return []byte(`{}`), nil
+				}
+				return out, err
+			},
+			want: results.Failed, scenarios: 1, reason: []string{"Model: FAILED", "seed 42", "DisableKey"},
+		},
+		{
+			// The wording is VAL-FMT-1's (S): it fails, and only VAL-FMT-1.
+			name: "other ValidationException wording fails VAL-FMT-1", tags: "@property && @MAC-SIZE-2",
+			fix: func(op string, out []byte, err error) ([]byte, error) {
+				var e *awsjson.Error
+				if errors.As(err, &e) && e.Type == "ValidationException" {
+					return nil, awsjson.ClientError("ValidationException", "bad input")
+				}
+				return out, err
+			},
+			want: results.Failed, scenarios: 1, reason: []string{"Limits[Message]: FAILED", "(VAL-FMT-1)"},
+			rules: map[string]results.Status{"VAL-FMT-1": results.Failed, "MAC-SIZE-1": results.Passed, "MAC-SIZE-2": results.Passed, "MAC-SIZE-3": results.Passed},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			url := brokenService(t, tc.fix)
+			res, err := Run(context.Background(), Options{Endpoint: url, Tags: tc.tags, Seed: 42,
+				FS: featureFS(t, "properties.feature")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Scenarios) != tc.scenarios {
+				t.Fatalf("%d scenarios ran, want %d", len(res.Scenarios), tc.scenarios)
+			}
+			for _, s := range res.Scenarios {
+				if s.Status != tc.want {
+					t.Errorf("%s: %s (%s), want %s", s.Name, s.Status, s.Reason, tc.want)
+					continue
+				}
+				for _, ro := range s.RuleOutcomes {
+					if want, ok := tc.rules[ro.Rule]; ok && ro.Status != want {
+						t.Errorf("%s: %s is %s, want %s", s.Name, ro.Rule, ro.Status, want)
+					}
+				}
+				for _, part := range tc.reason {
+					if !strings.Contains(s.Reason, part) {
+						t.Errorf("%s: reason lacks %q:\n%s", s.Name, part, s.Reason)
+					}
+				}
+			}
+		})
+	}
+}
+
+// Against the reference the property scenarios pass (TestFeatures runs
+// them all), each shows the seed, and the run reports the seed it picked.
+func TestPropertiesPassOnReference(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the property scenarios")
+	}
+	t.Setenv(steps.EnvSeed, "")
+	res, err := Run(context.Background(), Options{Tags: "@GM-OK-1,@GM-OK-3,@MAC-GT-3", FS: featureFS(t, "properties.feature")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Seed == 0 {
+		t.Error("the run did not report the seed it picked")
+	}
+	if len(res.Scenarios) != 3 {
+		t.Errorf("%d scenarios, want 3", len(res.Scenarios))
+	}
+	for _, s := range res.Scenarios {
+		if s.Status != results.Passed {
+			t.Errorf("%s: %s: %s", s.Name, s.Status, s.Reason)
+		}
+		if len(s.Expected) == 0 || !strings.Contains(s.Expected[0], fmt.Sprintf("seed %d", res.Seed)) {
+			t.Errorf("%s: expected %q does not show seed %d", s.Name, s.Expected, res.Seed)
+		}
+	}
+}
