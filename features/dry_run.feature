@@ -5,7 +5,7 @@ Feature: DryRun
 
   Rule: a DryRun request that would succeed answers DryRunOperationException and nothing else
 
-    @DRY-1 @DRY-2
+    @DRY-1 @DRY-2 @shared-key
     Scenario Outline: GenerateMac with DryRun on an <spec> key returns no MAC
       Given an <spec> key "K"
       When I call GenerateMac with:
@@ -26,7 +26,7 @@ Feature: DryRun
         | HMAC_384 | HMAC_SHA_384 |
         | HMAC_512 | HMAC_SHA_512 |
 
-    @DRY-1 @DRY-2
+    @DRY-1 @DRY-2 @shared-key
     Scenario Outline: VerifyMac with DryRun and a valid <spec> MAC returns no MacValid
       Given an <spec> key "K"
       And I generate a MAC of "hello" with key "K" and <algorithm> as "T"
@@ -49,7 +49,7 @@ Feature: DryRun
         | HMAC_384 | HMAC_SHA_384 |
         | HMAC_512 | HMAC_SHA_512 |
 
-    @DRY-2 @VM-OK-4 @MAC-DRY-1 @GM-OK-2
+    @DRY-2 @VM-OK-4 @MAC-DRY-1 @GM-OK-2 @shared-key
     Scenario: A DryRun GenerateMac changes nothing: the key still serves and verifies its MACs
       Given an HMAC_256 key "K"
       And I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "Before"
@@ -75,7 +75,7 @@ Feature: DryRun
       And the response "Mac" is 32 bytes [GM-OK-2]
 
     # Equal bytes rest on determinism, which is inferred (GM-OK-3).
-    @DRY-2 @GM-OK-3 @unverified
+    @DRY-2 @GM-OK-3 @unverified @shared-key
     Scenario: A DryRun GenerateMac changes nothing: the key still makes the same MAC
       Given an HMAC_256 key "K"
       And I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "Before"
@@ -96,7 +96,7 @@ Feature: DryRun
 
   Rule: a DryRun request with invalid parameters reports the validation failure
 
-    @DRY-3 @MAC-ENUM-1
+    @DRY-3 @MAC-ENUM-1 @shared-key
     Scenario: VerifyMac with DryRun and an unknown MacAlgorithm is a ValidationException
       Given an HMAC_256 key "K"
       When I call VerifyMac with:
@@ -108,7 +108,7 @@ Feature: DryRun
       Then the call fails with ValidationException
       And the error message is "1 validation error detected: Value 'INVALID' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]" [MAC-ENUM-1]
 
-    @DRY-3 @MAC-ENUM-1
+    @DRY-3 @MAC-ENUM-1 @shared-key
     Scenario: GenerateMac with DryRun and an unknown MacAlgorithm is a ValidationException
       Given an HMAC_256 key "K"
       When I call GenerateMac with:
@@ -119,7 +119,7 @@ Feature: DryRun
       Then the call fails with ValidationException
       And the error message is "1 validation error detected: Value 'INVALID' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]" [MAC-ENUM-1]
 
-    @DRY-3 @MAC-SIZE-2
+    @DRY-3 @MAC-SIZE-2 @shared-key
     Scenario: GenerateMac with DryRun and a 4097-byte message is a ValidationException
       Given an HMAC_256 key "K"
       When I call GenerateMac with:
@@ -134,7 +134,7 @@ Feature: DryRun
         | DryRun       | true         |
       Then the call fails with ValidationException [DRY-3]
 
-    @DRY-3 @MAC-REQ-2 @raw-wire
+    @DRY-3 @MAC-REQ-2 @raw-wire @shared-key
     Scenario: VerifyMac with DryRun and no Mac is a ValidationException
       Given an HMAC_256 key "K"
       When I call VerifyMac raw with:
@@ -162,7 +162,7 @@ Feature: DryRun
         | DryRun       | true         |
       Then the call fails with DisabledException and message "<key-arn> is disabled."
 
-    @DRY-6 @unverified
+    @DRY-6 @unverified @shared-key
     Scenario: GenerateMac with DryRun on a key that does not exist reports NotFoundException
       Given an HMAC_256 key "K"
       When I call GenerateMac with:
@@ -172,7 +172,7 @@ Feature: DryRun
         | DryRun       | true                                 |
       Then the call fails with NotFoundException and message "Key 'arn:<partition>:kms:<region>:<account>:key/00000000-0000-4000-8000-000000000000' does not exist"
 
-    @DRY-6 @unverified
+    @DRY-6 @unverified @shared-key
     Scenario: GenerateMac with DryRun and the wrong algorithm reports InvalidKeyUsageException
       Given an HMAC_224 key "K"
       When I call GenerateMac with:
@@ -182,7 +182,7 @@ Feature: DryRun
         | DryRun       | true         |
       Then the call fails with InvalidKeyUsageException and message "Algorithm HMAC_SHA_256 is incompatible with key spec HMAC_224."
 
-    @DRY-6 @unverified
+    @DRY-6 @unverified @shared-key
     Scenario: GenerateMac with DryRun on a symmetric encryption key reports InvalidKeyUsageException
       Given a SYMMETRIC_DEFAULT key "E"
       When I call GenerateMac with:
@@ -192,7 +192,7 @@ Feature: DryRun
         | DryRun       | true         |
       Then the call fails with InvalidKeyUsageException and message "<key-arn> key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac."
 
-    @DRY-6 @unverified
+    @DRY-6 @unverified @shared-key
     Scenario: VerifyMac with DryRun and a wrong MAC reports KMSInvalidMacException
       Given an HMAC_256 key "K"
       And I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "T"
@@ -204,7 +204,7 @@ Feature: DryRun
         | DryRun       | true                     |
       Then the call fails with KMSInvalidMacException and no message
 
-    @DRY-6 @import @unverified
+    @DRY-6 @import @unverified @shared-key
     Scenario: VerifyMac with DryRun on a key without material reports KMSInvalidStateException
       Given an HMAC_256 key "K" without key material
       When I call VerifyMac with:

@@ -5,7 +5,7 @@ Feature: GenerateMac
 
   Rule: a valid request returns the MAC, the algorithm and the key ARN
 
-    @GM-OK-1
+    @GM-OK-1 @shared-key
     Scenario Outline: GenerateMac with an <spec> key answers with the key ARN and <algorithm>
       Given an <spec> key "K"
       When I call GenerateMac with:
@@ -23,7 +23,7 @@ Feature: GenerateMac
         | HMAC_384 | HMAC_SHA_384 |
         | HMAC_512 | HMAC_SHA_512 |
 
-    @GM-OK-2
+    @GM-OK-2 @shared-key
     Scenario Outline: An <algorithm> MAC is the full <length>-byte digest
       Given an <spec> key "K"
       When I call GenerateMac with:
@@ -42,14 +42,14 @@ Feature: GenerateMac
 
   Rule: the MAC is deterministic and specific to the key
 
-    @GM-OK-3 @unverified
+    @GM-OK-3 @unverified @shared-key
     Scenario: The same key, algorithm and message give the same MAC
       Given an HMAC_384 key "K"
       And I generate a MAC of "hello" with key "K" and HMAC_SHA_384 as "First"
       And I generate a MAC of "hello" with key "K" and HMAC_SHA_384 as "Second"
       Then the MACs "First" and "Second" are equal
 
-    @GM-OK-5 @unverified
+    @GM-OK-5 @unverified @shared-key
     Scenario: Two generated keys of the same spec give different MACs
       Given an HMAC_256 key "K1"
       And an HMAC_256 key "K2"

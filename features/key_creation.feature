@@ -204,7 +204,7 @@ Feature: Creating HMAC keys and their metadata
 
   Rule: HMAC key metadata lists the one MAC algorithm and nothing of other key types
 
-    @DK-1 @ALG-1
+    @DK-1 @ALG-1 @shared-key
     Scenario Outline: DescribeKey of an <spec> key
       Given an <spec> key "K"
       When I call DescribeKey for key "K"
@@ -256,7 +256,7 @@ Feature: Creating HMAC keys and their metadata
         | HMAC_384 |
         | HMAC_512 |
 
-    @DK-3
+    @DK-3 @shared-key
     Scenario Outline: A <spec> key with usage <usage> has no MacAlgorithms
       Given a <spec> key "K" with usage <usage>
       When I call DescribeKey for key "K"

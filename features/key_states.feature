@@ -8,7 +8,7 @@ Feature: Key states
 
   Rule: an Enabled key serves both operations
 
-    @STATE-1
+    @STATE-1 @shared-key
     Scenario Outline: An Enabled <spec> key generates and verifies
       Given an <spec> key "K"
       When I call GenerateMac with:
@@ -193,7 +193,7 @@ Feature: Key states
 
   Rule: a key without key material (PendingImport) rejects both operations
 
-    @STATE-5 @import @unverified
+    @STATE-5 @import @unverified @shared-key
     Scenario Outline: A new <spec> key with Origin EXTERNAL refuses both operations until material is imported
       Given an <spec> key "K" without key material
       When I call GenerateMac with:
@@ -309,7 +309,7 @@ Feature: Key states
         | Disabled        | false   |
         | PendingDeletion | false   |
 
-    @STATE-9 @DK-5 @import
+    @STATE-9 @DK-5 @import @shared-key
     Scenario: DescribeKey of a key without key material shows PendingImport and Enabled false
       Given an HMAC_384 key "K" without key material
       When I call DescribeKey for key "K"

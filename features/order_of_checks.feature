@@ -6,7 +6,7 @@ Feature: Order of checks
 
   Rule: validation comes before any key lookup
 
-    @ORD-1 @MAC-ENUM-2 @recorded-part
+    @ORD-1 @MAC-ENUM-2 @recorded-part @shared-key
     Scenario: An unknown algorithm on a valid HMAC key is a validation error
       Given an HMAC_256 key "K"
       When I call GenerateMac with:
@@ -46,7 +46,7 @@ Feature: Order of checks
 
   Rule: key usage comes before the algorithm check
 
-    @ORD-3 @USE-1
+    @ORD-3 @USE-1 @shared-key
     Scenario: A symmetric key with HMAC_SHA_224 reports the usage, not the algorithm
       Given a SYMMETRIC_DEFAULT key "E"
       When I call GenerateMac with:
@@ -61,7 +61,7 @@ Feature: Order of checks
 
   Rule: the algorithm check comes before the MAC comparison
 
-    @ORD-4 @ALG-3
+    @ORD-4 @ALG-3 @shared-key
     Scenario: A wrong algorithm and a wrong MAC report the algorithm
       Given an HMAC_256 key "K"
       And I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "T"

@@ -5,7 +5,7 @@ Feature: Other operations with HMAC keys
 
   Rule: operations of other key usages fail on usage, naming the operation
 
-    @XOP-1 @KID-12
+    @XOP-1 @KID-12 @shared-key
     Scenario: Sign with an HMAC key is an InvalidKeyUsageException
       Given an HMAC_256 key "K"
       When I call Sign with:
@@ -16,7 +16,7 @@ Feature: Other operations with HMAC keys
       And the error message contains "<key-arn> " [KID-12]
       And the error message is "<key-arn> key usage is GENERATE_VERIFY_MAC which is not valid for Sign." [XOP-1]
 
-    @XOP-2 @unverified
+    @XOP-2 @unverified @shared-key
     Scenario Outline: <operation> with an HMAC key is an InvalidKeyUsageException
       Given an HMAC_384 key "K"
       When I call <operation> with:
@@ -32,7 +32,7 @@ Feature: Other operations with HMAC keys
         | GenerateDataKeyPair                 | KeyPairSpec | RSA_2048   |
         | GenerateDataKeyPairWithoutPlaintext | KeyPairSpec | RSA_2048   |
 
-    @XOP-2 @unverified
+    @XOP-2 @unverified @shared-key
     Scenario: Verify with an HMAC key is an InvalidKeyUsageException
       Given an HMAC_512 key "K"
       When I call Verify with:
@@ -44,7 +44,7 @@ Feature: Other operations with HMAC keys
 
   Rule: Decrypt and ReEncrypt call an HMAC key the incorrect key
 
-    @XOP-3 @WIRE-8
+    @XOP-3 @WIRE-8 @shared-key
     Scenario: Decrypt of another key's ciphertext naming an HMAC key is an IncorrectKeyException
       Given an HMAC_256 key "K"
       And a SYMMETRIC_DEFAULT key "E"
@@ -54,7 +54,7 @@ Feature: Other operations with HMAC keys
       Then the call fails with IncorrectKeyException and message "The key ID in the request does not identify a CMK that can perform this operation." [XOP-3]
       And the response has "message" [WIRE-8]
 
-    @XOP-4
+    @XOP-4 @shared-key
     Scenario: ReEncrypt from an HMAC source key is an IncorrectKeyException
       Given an HMAC_256 key "K"
       And a SYMMETRIC_DEFAULT key "E"
@@ -66,7 +66,7 @@ Feature: Other operations with HMAC keys
 
   Rule: an HMAC key has no public key
 
-    @XOP-5 @recorded-part
+    @XOP-5 @recorded-part @shared-key
     Scenario Outline: GetPublicKey on an <spec> key fails with HTTP 400
       Given an <spec> key "K"
       When I call GetPublicKey for key "K"
@@ -80,7 +80,7 @@ Feature: Other operations with HMAC keys
         | HMAC_512 |
 
     # The error code is not recorded: either documented code is accepted, softly.
-    @XOP-5 @unverified
+    @XOP-5 @unverified @shared-key
     Scenario Outline: GetPublicKey on an <spec> key names one of the documented codes
       Given an <spec> key "K"
       When I call GetPublicKey for key "K"

@@ -11,7 +11,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
 
   Rule: required members must be present
 
-    @MAC-REQ-1 @VAL-FMT-4 @WIRE-11 @raw-wire
+    @MAC-REQ-1 @VAL-FMT-4 @WIRE-11 @raw-wire @shared-key
     Scenario Outline: GenerateMac without <member> is a validation error
       When I send a raw GenerateMac request with body:
         """
@@ -27,7 +27,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | message      | {"KeyId": "<key-id:K>", "MacAlgorithm": "HMAC_SHA_256"}         |
         | macAlgorithm | {"KeyId": "<key-id:K>", "Message": "aGVsbG8="}                  |
 
-    @MAC-REQ-2 @VAL-FMT-4 @WIRE-11 @raw-wire
+    @MAC-REQ-2 @VAL-FMT-4 @WIRE-11 @raw-wire @shared-key
     Scenario Outline: VerifyMac without <member> is a validation error
       When I send a raw VerifyMac request with body:
         """
@@ -44,7 +44,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | macAlgorithm | {"KeyId": "<key-id:K>", "Message": "aGVsbG8=", "Mac": "AAAA"}                                  |
         | mac          | {"KeyId": "<key-id:K>", "Message": "aGVsbG8=", "MacAlgorithm": "HMAC_SHA_256"}                 |
 
-    @MAC-REQ-3 @unverified @raw-wire
+    @MAC-REQ-3 @unverified @raw-wire @shared-key
     Scenario: Several violations are reported together
       When I send a raw GenerateMac request with body:
         """
@@ -57,7 +57,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
 
   Rule: Message is 1 to 4096 bytes
 
-    @MAC-SIZE-1 @MAC-GT-1 @MAC-DRY-1 @raw-wire
+    @MAC-SIZE-1 @MAC-GT-1 @MAC-DRY-1 @raw-wire @shared-key
     Scenario Outline: A Message of <size> bytes is accepted by <algorithm>, with an empty GrantTokens and DryRun false
       Given an <spec> key "M"
       When I call GenerateMac raw with:
@@ -79,7 +79,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | HMAC_512 | HMAC_SHA_512 | 1    |
         | HMAC_512 | HMAC_SHA_512 | 4096 |
 
-    @MAC-SIZE-1 @VM-OK-1
+    @MAC-SIZE-1 @VM-OK-1 @shared-key
     Scenario: VerifyMac accepts a 4096-byte Message
       Given I generate a MAC of 4096 bytes with key "K" and HMAC_SHA_256 as "B"
       When I call VerifyMac with:
@@ -90,7 +90,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
       Then the call succeeds
       And the response "MacValid" is true [VM-OK-1]
 
-    @MAC-SIZE-2 @VAL-FMT-2 @VAL-FMT-1
+    @MAC-SIZE-2 @VAL-FMT-2 @VAL-FMT-1 @shared-key
     Scenario: VerifyMac rejects a Message of 4097 bytes without showing its value
       When I call VerifyMac with:
         | KeyId        | key:K        |
@@ -101,7 +101,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
       And the error message contains "Value at 'message' failed to satisfy constraint" [VAL-FMT-2]
       And the error message is "1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length less than or equal to 4096"
 
-    @MAC-SIZE-2 @VAL-FMT-2
+    @MAC-SIZE-2 @VAL-FMT-2 @shared-key
     Scenario: GenerateMac rejects a Message of 4097 bytes
       When I call GenerateMac with:
         | KeyId        | key:K        |
@@ -110,7 +110,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
       Then the call fails with ValidationException [MAC-SIZE-2]
       And the error message is "1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length less than or equal to 4096"
 
-    @MAC-SIZE-3 @raw-wire
+    @MAC-SIZE-3 @raw-wire @shared-key
     Scenario: VerifyMac rejects an empty Message
       When I call VerifyMac raw with:
         | KeyId        | key:K        |
@@ -120,7 +120,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
       Then the call fails with ValidationException
       And the error message is "1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length greater than or equal to 1"
 
-    @MAC-SIZE-3 @raw-wire
+    @MAC-SIZE-3 @raw-wire @shared-key
     Scenario: GenerateMac rejects an empty Message
       When I call GenerateMac raw with:
         | KeyId        | key:K        |
@@ -131,7 +131,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
 
   Rule: KeyId is 1 to 2048 characters
 
-    @MAC-SIZE-4 @VAL-FMT-1 @raw-wire
+    @MAC-SIZE-4 @VAL-FMT-1 @raw-wire @shared-key
     Scenario: An empty KeyId is a validation error, not NotFound
       When I call GenerateMac raw with:
         | KeyId        |              |
@@ -140,7 +140,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
       Then the call fails with ValidationException [MAC-SIZE-4]
       And the error message is "1 validation error detected: Value '' at 'keyId' failed to satisfy constraint: Member must have length greater than or equal to 1"
 
-    @MAC-SIZE-5
+    @MAC-SIZE-5 @shared-key
     Scenario: A KeyId of 2048 characters passes validation and is then not found
       When I call GenerateMac with:
         | KeyId        | chars:2048   |
@@ -148,7 +148,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | MacAlgorithm | HMAC_SHA_256 |
       Then the call fails with NotFoundException
 
-    @KID-6
+    @KID-6 @shared-key
     Scenario: A malformed KeyId of 2048 characters is quoted whole in the NotFoundException
       When I call GenerateMac with:
         | KeyId        | chars:2048   |
@@ -157,7 +157,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
       Then the call fails with NotFoundException
       And the error message quotes the request's "KeyId" as "Invalid keyId '<value>'"
 
-    @MAC-SIZE-5
+    @MAC-SIZE-5 @shared-key
     Scenario: A KeyId of 2049 characters is a validation error
       When I call GenerateMac with:
         | KeyId        | chars:2049   |
@@ -168,7 +168,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
 
   Rule: Mac is 1 to 6144 bytes
 
-    @VM-SIZE-1 @VM-FAIL-2
+    @VM-SIZE-1 @VM-FAIL-2 @shared-key
     Scenario Outline: A wrong Mac of <size> bytes passes validation and fails the comparison
       When I call VerifyMac with:
         | KeyId        | key:K        |
@@ -183,7 +183,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | 1    |
         | 6144 |
 
-    @VM-SIZE-2 @VM-FAIL-5
+    @VM-SIZE-2 @VM-FAIL-5 @shared-key
     Scenario: A Mac of 6145 bytes is a validation error
       When I call VerifyMac with:
         | KeyId        | key:K        |
@@ -194,7 +194,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
       And the error message contains "at 'mac' failed to satisfy constraint: Member must have length less than or equal to 6144" [VM-SIZE-2]
       And the error message is "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=6145 cap=6145]' at 'mac' failed to satisfy constraint: Member must have length less than or equal to 6144" [VM-SIZE-2]
 
-    @VM-SIZE-3 @VM-FAIL-5 @raw-wire
+    @VM-SIZE-3 @VM-FAIL-5 @raw-wire @shared-key
     Scenario: An empty Mac is a validation error, not a MAC mismatch
       When I call VerifyMac raw with:
         | KeyId        | key:K        |
@@ -206,7 +206,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
 
   Rule: MacAlgorithm is one of four case-sensitive values, whatever the key
 
-    @MAC-ENUM-1 @MAC-ENUM-2 @VAL-FMT-1 @VAL-FMT-3 @VAL-FMT-4
+    @MAC-ENUM-1 @MAC-ENUM-2 @VAL-FMT-1 @VAL-FMT-3 @VAL-FMT-4 @shared-key
     Scenario Outline: <operation> with MacAlgorithm "<value>" is an enum error on a valid HMAC key
       When I call <operation> with:
         | KeyId        | key:K   |
@@ -224,7 +224,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | VerifyMac | hmac_sha_256 |
         | VerifyMac | HMAC_SHA_1   |
 
-    @MAC-ENUM-1 @MAC-ENUM-2 @VAL-FMT-1 @VAL-FMT-3
+    @MAC-ENUM-1 @MAC-ENUM-2 @VAL-FMT-1 @VAL-FMT-3 @shared-key
     Scenario Outline: GenerateMac with MacAlgorithm "<value>" is an enum error on a valid HMAC key
       When I call GenerateMac with:
         | KeyId        | key:K      |
@@ -243,7 +243,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
 
   Rule: GrantTokens holds at most 10 tokens of 1 to 8192 characters
 
-    @MAC-GT-1
+    @MAC-GT-1 @shared-key
     Scenario: An empty GrantTokens list is the same as none
       When I call GenerateMac with:
         | KeyId        | key:K        |
@@ -262,7 +262,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
       And the response "MacValid" is true
 
     # Equal bytes rest on determinism, which is inferred (GM-OK-3).
-    @MAC-GT-1 @GM-OK-3 @unverified
+    @MAC-GT-1 @GM-OK-3 @unverified @shared-key
     Scenario: An empty GrantTokens list gives the same MAC as none
       When I call GenerateMac with:
         | KeyId        | key:K        |
@@ -294,7 +294,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
       Then the call fails with ValidationException
       And the error message contains "at 'grantTokens' failed to satisfy constraint: Member must have length less than or equal to 10"
 
-    @MAC-GT-3 @raw-wire
+    @MAC-GT-3 @raw-wire @shared-key
     Scenario Outline: A grant token of <what> is a validation error naming the element
       When I call VerifyMac raw with:
         | KeyId        | key:K        |
@@ -311,7 +311,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
         | 0 characters     | json:[""]        | greater than or equal to 1     |
         | 8193 characters  | tokens:len=8193  | less than or equal to 8192     |
 
-    @MAC-GT-4
+    @MAC-GT-4 @shared-key
     Scenario: VerifyMac rejects a well-formed token that names no grant
       When I call VerifyMac with:
         | KeyId        | key:K        |
@@ -323,7 +323,7 @@ Feature: Request parameters of GenerateMac and VerifyMac
 
   Rule: DryRun false means normal processing
 
-    @MAC-DRY-1
+    @MAC-DRY-1 @shared-key
     Scenario: DryRun false verifies as usual
       When I call VerifyMac with:
         | KeyId        | key:K        |

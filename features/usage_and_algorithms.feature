@@ -6,7 +6,7 @@ Feature: Key usage, key spec and MAC algorithm
 
   Rule: each HMAC key spec supports exactly one MAC algorithm
 
-    @ALG-1
+    @ALG-1 @shared-key
     Scenario Outline: An <spec> key lists <algorithm> as its only MAC algorithm
       Given an <spec> key "K"
       When I call DescribeKey for key "K"
@@ -20,7 +20,7 @@ Feature: Key usage, key spec and MAC algorithm
         | HMAC_384 | HMAC_SHA_384 |
         | HMAC_512 | HMAC_SHA_512 |
 
-    @ALG-5 @GM-OK-1 @VM-OK-1 @VM-OK-2
+    @ALG-5 @GM-OK-1 @VM-OK-1 @VM-OK-2 @shared-key
     Scenario Outline: <spec> with <algorithm> generates and verifies
       Given an <spec> key "K"
       When I call GenerateMac with:
@@ -47,7 +47,7 @@ Feature: Key usage, key spec and MAC algorithm
 
   Rule: an algorithm the key spec does not support is an InvalidKeyUsageException without ARN
 
-    @ALG-2
+    @ALG-2 @shared-key
     Scenario: GenerateMac with HMAC_SHA_256 on an HMAC_224 key
       Given an HMAC_224 key "K"
       When I call GenerateMac with:
@@ -56,7 +56,7 @@ Feature: Key usage, key spec and MAC algorithm
         | MacAlgorithm | HMAC_SHA_256 |
       Then the call fails with InvalidKeyUsageException and message "Algorithm HMAC_SHA_256 is incompatible with key spec HMAC_224."
 
-    @ALG-3 @VM-FAIL-4
+    @ALG-3 @VM-FAIL-4 @shared-key
     Scenario: VerifyMac with HMAC_SHA_512 on an HMAC_256 key, before any MAC comparison
       Given an HMAC_256 key "K"
       And I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "T"
@@ -67,7 +67,7 @@ Feature: Key usage, key spec and MAC algorithm
         | Mac          | mac:T        |
       Then the call fails with InvalidKeyUsageException and message "Algorithm HMAC_SHA_512 is incompatible with key spec HMAC_256."
 
-    @ALG-4 @unverified
+    @ALG-4 @unverified @shared-key
     Scenario Outline: <algorithm> on an <spec> key is refused by both operations
       Given an <spec> key "K"
       When I call GenerateMac with:
@@ -99,7 +99,7 @@ Feature: Key usage, key spec and MAC algorithm
 
   Rule: only GENERATE_VERIFY_MAC keys make or check MACs
 
-    @USE-1 @ORD-3
+    @USE-1 @ORD-3 @shared-key
     Scenario: GenerateMac with a symmetric encryption key
       Given a SYMMETRIC_DEFAULT key "E"
       When I call GenerateMac with:
@@ -112,7 +112,7 @@ Feature: Key usage, key spec and MAC algorithm
       And the HTTP status is 400 [USE-1]
       And the error message is "<key-arn> key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac." [USE-1]
 
-    @USE-2 @unverified
+    @USE-2 @unverified @shared-key
     Scenario: VerifyMac with a symmetric encryption key
       Given a SYMMETRIC_DEFAULT key "E"
       When I call VerifyMac with:
@@ -122,7 +122,7 @@ Feature: Key usage, key spec and MAC algorithm
         | Mac          | bytes:32     |
       Then the call fails with InvalidKeyUsageException and message "<key-arn> key usage is ENCRYPT_DECRYPT which is not valid for VerifyMac."
 
-    @USE-3 @unverified
+    @USE-3 @unverified @shared-key
     Scenario Outline: <operation> with a <spec> key for <usage>
       Given an <spec> key "S" with usage <usage>
       When I call <operation> with:
@@ -138,7 +138,7 @@ Feature: Key usage, key spec and MAC algorithm
         | VerifyMac | ECC_NIST_P256 | SIGN_VERIFY   |
         | VerifyMac | ECC_NIST_P256 | KEY_AGREEMENT |
 
-    @USE-3 @unverified
+    @USE-3 @unverified @shared-key
     Scenario Outline: GenerateMac with a <spec> key for <usage>
       Given an <spec> key "S" with usage <usage>
       When I call GenerateMac with:
@@ -153,7 +153,7 @@ Feature: Key usage, key spec and MAC algorithm
         | ECC_NIST_P256 | SIGN_VERIFY   |
         | ECC_NIST_P256 | KEY_AGREEMENT |
 
-    @USE-4 @raw-wire
+    @USE-4 @raw-wire @shared-key
     Scenario Outline: An HMAC key does not serve <operation>
       Given an HMAC_256 key "K"
       When I send a raw <operation> request with body:

@@ -9,7 +9,7 @@ Feature: VerifyMac
 
   Rule: an identical MAC is accepted, as often as asked
 
-    @VM-OK-1 @VM-OK-2 @KID-4
+    @VM-OK-1 @VM-OK-2 @KID-4 @shared-key
     Scenario: The MAC from GenerateMac verifies
       When I call VerifyMac with:
         | KeyId        | key:K        |
@@ -21,7 +21,7 @@ Feature: VerifyMac
       And the response "MacAlgorithm" is "HMAC_SHA_256" [VM-OK-1]
       And the response "KeyId" is "<key-arn:K>" [KID-4]
 
-    @VM-OK-3 @unverified @import
+    @VM-OK-3 @unverified @import @shared-key
     Scenario Outline: A MAC computed locally over imported <spec> material verifies
       Given an <spec> key "I" with imported material of <length> bytes
       And I compute the <algorithm> of blob:hello under the material of key "I" as "Local"
@@ -40,7 +40,7 @@ Feature: VerifyMac
         | HMAC_384 | HMAC_SHA_384 | 48     |
         | HMAC_512 | HMAC_SHA_512 | 64     |
 
-    @VM-OK-4
+    @VM-OK-4 @shared-key
     Scenario: The same MAC verifies again and again
       When I call VerifyMac with:
         | KeyId        | key:K        |
@@ -64,7 +64,7 @@ Feature: VerifyMac
 
   Rule: anything but the identical MAC is a KMSInvalidMacException without message
 
-    @VM-FAIL-1 @VM-OK-2 @WIRE-10
+    @VM-FAIL-1 @VM-OK-2 @WIRE-10 @shared-key
     Scenario: The original MAC with a different message fails
       When I call VerifyMac with:
         | KeyId        | key:K                              |
@@ -75,7 +75,7 @@ Feature: VerifyMac
       And the response has no "MacValid" [VM-OK-2]
       And the error has no message [WIRE-10]
 
-    @VM-FAIL-2 @WIRE-10
+    @VM-FAIL-2 @WIRE-10 @shared-key
     Scenario Outline: The MAC <change> fails
       When I call VerifyMac with:
         | KeyId        | key:K           |
@@ -94,7 +94,7 @@ Feature: VerifyMac
         | truncated to 16    |
         | truncated to 1     |
 
-    @VM-FAIL-3 @WIRE-10
+    @VM-FAIL-3 @WIRE-10 @shared-key
     Scenario: A valid MAC checked against another key of the same spec fails
       Given an HMAC_256 key "Other"
       When I call VerifyMac with:
@@ -105,7 +105,7 @@ Feature: VerifyMac
       Then the call fails with KMSInvalidMacException [VM-FAIL-3]
       And the error has no message [WIRE-10]
 
-    @VM-FAIL-6 @WIRE-10
+    @VM-FAIL-6 @WIRE-10 @shared-key
     Scenario Outline: A made-up MAC of the right length for <algorithm> fails
       Given an <spec> key "R"
       When I call VerifyMac with:
@@ -125,7 +125,7 @@ Feature: VerifyMac
 
   Rule: a MAC made with one algorithm is refused on the spec check, not the comparison
 
-    @VM-FAIL-4 @ALG-3 @ORD-4
+    @VM-FAIL-4 @ALG-3 @ORD-4 @shared-key
     Scenario: An HMAC_SHA_256 MAC checked with HMAC_SHA_384 on the same key
       When I call VerifyMac with:
         | KeyId        | key:K        |
@@ -143,7 +143,7 @@ Feature: VerifyMac
 
   Rule: an empty or over-long MAC is a validation error
 
-    @VM-FAIL-5 @raw-wire
+    @VM-FAIL-5 @raw-wire @shared-key
     Scenario Outline: A Mac of <size> bytes is a ValidationException, not a mismatch
       When I call VerifyMac raw with:
         | KeyId        | key:K        |

@@ -8,7 +8,7 @@ Feature: Wire protocol (awsJson1_1)
 
   Rule: a call is a POST to / with X-Amz-Target TrentService.<Operation>
 
-    @WIRE-1 @WIRE-3 @WIRE-7 @raw-wire
+    @WIRE-1 @WIRE-3 @WIRE-7 @raw-wire @shared-key
     Scenario: A raw POST to / naming TrentService.GenerateMac runs GenerateMac
       When I send a raw TrentService.GenerateMac request with body:
         """
@@ -18,14 +18,14 @@ Feature: Wire protocol (awsJson1_1)
       And the HTTP status is 200 [WIRE-7]
       And the response "MacAlgorithm" is "HMAC_SHA_256" [WIRE-3]
 
-    @WIRE-1 @raw-wire
+    @WIRE-1 @raw-wire @shared-key
     Scenario: A GET does not run an operation
       When I send an HTTP GET to "/" with headers:
         | X-Amz-Target | TrentService.ListKeys      |
         | Content-Type | application/x-amz-json-1.1 |
       Then the call fails
 
-    @WIRE-3 @raw-wire
+    @WIRE-3 @raw-wire @shared-key
     Scenario: An unknown target does not run an operation
       When I send a raw TrentService.NoSuchOperation request with body:
         """
@@ -35,7 +35,7 @@ Feature: Wire protocol (awsJson1_1)
 
   Rule: requests and responses are application/x-amz-json-1.1
 
-    @WIRE-2
+    @WIRE-2 @shared-key
     Scenario: A successful response carries the awsJson1_1 content type
       When I call GenerateMac with:
         | KeyId        | key:K        |
@@ -44,7 +44,7 @@ Feature: Wire protocol (awsJson1_1)
       Then the call succeeds
       And the response header "Content-Type" is "application/x-amz-json-1.1"
 
-    @WIRE-2
+    @WIRE-2 @shared-key
     Scenario: An error response carries the awsJson1_1 content type
       When I call GenerateMac with:
         | KeyId        | 5f2e9a4c-0d4b-4c1e-9f3a-7b8c6d5e4f30 |
@@ -55,7 +55,7 @@ Feature: Wire protocol (awsJson1_1)
 
   Rule: bodies are JSON objects with the model's PascalCase member names
 
-    @WIRE-4 @WIRE-14 @raw-wire
+    @WIRE-4 @WIRE-14 @raw-wire @shared-key
     Scenario: GenerateMac needs only KeyId, Message and MacAlgorithm and answers KeyId, Mac and MacAlgorithm
       When I send a raw GenerateMac request with body:
         """
@@ -69,7 +69,7 @@ Feature: Wire protocol (awsJson1_1)
       And the response has no "keyId" [WIRE-4]
       And the response has no "mac" [WIRE-4]
 
-    @WIRE-4
+    @WIRE-4 @shared-key
     Scenario: VerifyMac answers KeyId, MacValid and MacAlgorithm
       Given I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "T"
       When I call VerifyMac with:
@@ -85,7 +85,7 @@ Feature: Wire protocol (awsJson1_1)
 
   Rule: blobs travel as base64 and their limits apply to the decoded bytes
 
-    @WIRE-5 @MAC-SIZE-1 @raw-wire
+    @WIRE-5 @MAC-SIZE-1 @raw-wire @shared-key
     Scenario: 4096 decoded bytes are accepted although their base64 text is 5464 characters
       When I call GenerateMac raw with:
         | KeyId        | key:K        |
@@ -93,7 +93,7 @@ Feature: Wire protocol (awsJson1_1)
         | MacAlgorithm | HMAC_SHA_256 |
       Then the call succeeds
 
-    @WIRE-5 @MAC-SIZE-2 @raw-wire
+    @WIRE-5 @MAC-SIZE-2 @raw-wire @shared-key
     Scenario: The base64 text of 3200 bytes sent as the blob decodes to 4268 bytes and is too long
       When I call GenerateMac raw with:
         | KeyId        | key:K             |
@@ -109,7 +109,7 @@ Feature: Wire protocol (awsJson1_1)
 
   Rule: booleans are JSON booleans and timestamps are epoch seconds
 
-    @WIRE-6
+    @WIRE-6 @shared-key
     Scenario: MacValid is a JSON boolean
       Given I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "T"
       When I call VerifyMac with:
@@ -120,7 +120,7 @@ Feature: Wire protocol (awsJson1_1)
       Then the response "MacValid" is a boolean
       And the response "MacValid" is true
 
-    @WIRE-6
+    @WIRE-6 @shared-key
     Scenario: CreationDate is a JSON number of epoch seconds
       When I call DescribeKey for key "K"
       Then the call succeeds
@@ -130,7 +130,7 @@ Feature: Wire protocol (awsJson1_1)
 
   Rule: errors carry the bare shape name in __type and a lower-case message
 
-    @WIRE-8 @WIRE-9 @raw-wire
+    @WIRE-8 @WIRE-9 @raw-wire @shared-key
     Scenario: NotFoundException has a bare __type and a lower-case message
       When I call GenerateMac raw with:
         | KeyId        | fake-key-id  |
@@ -140,7 +140,7 @@ Feature: Wire protocol (awsJson1_1)
       And the response has "message" [WIRE-8]
       And the response has no "Message" [WIRE-8]
 
-    @WIRE-8 @WIRE-9 @USE-1 @raw-wire
+    @WIRE-8 @WIRE-9 @USE-1 @raw-wire @shared-key
     Scenario: InvalidKeyUsageException has a bare __type and a lower-case message
       Given a SYMMETRIC_DEFAULT key "E"
       When I call GenerateMac raw with:
@@ -151,7 +151,7 @@ Feature: Wire protocol (awsJson1_1)
       And the error code is InvalidKeyUsageException [USE-1]
       And the response has "message" [WIRE-8]
 
-    @WIRE-10 @VM-FAIL-1 @raw-wire
+    @WIRE-10 @VM-FAIL-1 @raw-wire @shared-key
     Scenario: KMSInvalidMacException carries no message at all
       Given I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "T"
       When I call VerifyMac raw with:
@@ -165,7 +165,7 @@ Feature: Wire protocol (awsJson1_1)
 
   Rule: client errors use HTTP 400, never the Smithy httpError codes
 
-    @WIRE-11 @WIRE-12 @KID-6
+    @WIRE-11 @WIRE-12 @KID-6 @shared-key
     Scenario: NotFoundException is HTTP 400, not 404
       When I call GenerateMac with:
         | KeyId        | fake-key-id  |
@@ -175,7 +175,7 @@ Feature: Wire protocol (awsJson1_1)
       And the HTTP status is 400 [WIRE-11, WIRE-12]
 
     # NotFoundException for a well-formed unknown key is recorded for DescribeKey only (KID-7).
-    @WIRE-11 @WIRE-12 @KID-7 @unverified
+    @WIRE-11 @WIRE-12 @KID-7 @unverified @shared-key
     Scenario: NotFoundException for a well-formed unknown key ID is HTTP 400, not 404
       When I call GenerateMac with:
         | KeyId        | 5f2e9a4c-0d4b-4c1e-9f3a-7b8c6d5e4f30 |
@@ -206,7 +206,7 @@ Feature: Wire protocol (awsJson1_1)
       And the HTTP status is 400 [WIRE-11, WIRE-12]
       And the response has "message" [WIRE-8]
 
-    @WIRE-11 @WIRE-12 @DRY-2
+    @WIRE-11 @WIRE-12 @DRY-2 @shared-key
     Scenario: DryRunOperationException is HTTP 400, not 412
       When I call GenerateMac with:
         | KeyId        | key:K        |
@@ -216,7 +216,7 @@ Feature: Wire protocol (awsJson1_1)
       Then the error code is DryRunOperationException [DRY-2]
       And the HTTP status is 400 [WIRE-11, WIRE-12]
 
-    @WIRE-11 @MAC-ENUM-1 @VAL-FMT-4
+    @WIRE-11 @MAC-ENUM-1 @VAL-FMT-4 @shared-key
     Scenario: ValidationException is HTTP 400
       When I call GenerateMac with:
         | KeyId        | key:K        |
@@ -225,7 +225,7 @@ Feature: Wire protocol (awsJson1_1)
       Then the error code is ValidationException [MAC-ENUM-1]
       And the HTTP status is 400 [WIRE-11, VAL-FMT-4]
 
-    @WIRE-11 @MAC-GT-4
+    @WIRE-11 @MAC-GT-4 @shared-key
     Scenario: InvalidGrantTokenException is HTTP 400
       When I call GenerateMac with:
         | KeyId        | key:K        |
@@ -237,7 +237,7 @@ Feature: Wire protocol (awsJson1_1)
 
   Rule: every response carries a request id
 
-    @WIRE-13
+    @WIRE-13 @shared-key
     Scenario: A success carries x-amzn-RequestId
       When I call GenerateMac with:
         | KeyId        | key:K        |
@@ -246,7 +246,7 @@ Feature: Wire protocol (awsJson1_1)
       Then the call succeeds
       And the response has a header "x-amzn-RequestId"
 
-    @WIRE-13
+    @WIRE-13 @shared-key
     Scenario: An error carries x-amzn-RequestId
       When I call GenerateMac with:
         | KeyId        | fake-key-id  |

@@ -17,7 +17,7 @@ import (
 )
 
 const shareFeature = `Feature: sharing
-  @GM-OK-1
+  @GM-OK-1 @shared-key
   Scenario Outline: read only <n>
     Given an HMAC_256 key "K"
     And an HMAC_256 key "L"
@@ -125,6 +125,7 @@ func TestKeysFileWithNoCreate(t *testing.T) {
 		t.Fatal(err)
 	}
 	feature := `Feature: byok
+  @shared-key
   Scenario: one given key
     Given an HMAC_256 key "K"
     When I call GenerateMac with:
@@ -134,6 +135,7 @@ func TestKeysFileWithNoCreate(t *testing.T) {
     Then the call succeeds
     And the response "KeyId" is "<key-arn:K>"
 
+  @shared-key
   Scenario: needs a second key
     Given an HMAC_256 key "K"
     And an HMAC_256 key "L"
@@ -144,6 +146,7 @@ func TestKeysFileWithNoCreate(t *testing.T) {
     When I call DisableKey for key "K"
     Then the call succeeds
 
+  @shared-key
   Scenario: through an alias
     Given an HMAC_256 key "K"
     And an alias "A" for key "K"
@@ -190,5 +193,35 @@ func TestKeysFileWithNoCreate(t *testing.T) {
 	}
 	if res.Counts()[results.Failed] != 4 || !strings.Contains(res.Scenarios[0].Reason, "HMAC_384") {
 		t.Errorf("wrong key kind: %+v", res.Scenarios)
+	}
+}
+
+// A scenario tagged @shared-key that changes its key anyway fails, and
+// the shared key is left as it was for the scenarios after it.
+func TestWrongSharedKeyTagFails(t *testing.T) {
+	srv := reference.NewServer(reference.Options{})
+	defer srv.Close()
+	feature := `Feature: wrong tag
+  @STATE-2 @shared-key
+  Scenario: says it only reads, but disables
+    Given an HMAC_256 key "K"
+    When I call DisableKey for key "K"
+    Then the call succeeds
+`
+	res, err := Run(context.Background(), Options{Endpoint: srv.URL(), FS: fstest.MapFS{"w.feature": {Data: []byte(feature)}}, KeepKeys: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Scenarios) != 1 || res.Scenarios[0].Status != results.Failed || !strings.Contains(res.Scenarios[0].Reason, "@shared-key") {
+		t.Fatalf("got %+v, want a failure naming @shared-key", res.Scenarios)
+	}
+	states := tagged(t, srv, res.RunID)
+	if len(states) != 1 {
+		t.Fatalf("keys of the run: %v, want the one shared key", states)
+	}
+	for id, st := range states {
+		if st != "Enabled" {
+			t.Errorf("shared key %s is %s, want Enabled: the DisableKey was sent", id, st)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,41 +16,36 @@ import (
 	"github.com/kmsmac/kmsmac/target"
 )
 
-// Key sharing: a key a scenario names in "Given a <spec> key "K"" (also
-// "with usage U" and "without key material") may be a run-wide key of that
-// kind when no step of the scenario changes it (state, alias, grant, tag,
-// import, deletion, or any call that is not read-only). Shared keys are
-// created once per run, or taken from --keys, and never changed.
+// Key sharing is declared in the features, on purpose: a scenario tagged
+// @shared-key (SharedKeyTag) promises that it only reads the keys it
+// declares with "Given a <spec> key "K"" (also "with usage U" and
+// "without key material"). Those keys are then run-wide keys of their
+// kind (package keypool), created once per run or taken from --keys. The
+// promise is enforced: World.Call refuses any call that is not read-only
+// and names a shared key (checkShared), so a wrong tag fails its scenario
+// on every run. An "an alias "A" for key "K"" step in such a scenario uses
+// the --keys alias of K's kind when one is given; otherwise K is the
+// scenario's own key, since a new alias would change a shared key.
+
+// SharedKeyTag marks a scenario (or a feature or rule) that only reads
+// the keys it declares, so they may be shared.
+const SharedKeyTag = "@shared-key"
 
 // NoCreateReason is the skip reason of scenarios --no-create cannot run.
 const NoCreateReason = "--no-create: this scenario creates or changes keys"
 
 var (
-	shareableKey = []*regexp.Regexp{
+	shareableKey = []*regexp.Regexp{ // the declaration phrases (common_steps.go, import_steps.go)
 		regexp.MustCompile(`^an? (\S+) key "([^"]+)"$`),
 		regexp.MustCompile(`^an? (\S+) key "([^"]+)" with usage (\S+)$`),
 		regexp.MustCompile(`^an? (HMAC_\d+|SYMMETRIC_DEFAULT) key "([^"]+)" without key material$`),
 	}
 	aliasStep = regexp.MustCompile(`^an alias "([^"]+)" for key "([^"]+)"$`)
-	callStep  = regexp.MustCompile(`^I (?:call|send a raw) (\S+)(?: raw)?(?: request)? (?:for key "([^"]+)"|with(?: body)?:|on ciphertext "[^"]+" with:)$`)
-	keyRefIn  = regexp.MustCompile(`key(?:-id|-arn)?:([^\s"<>|,}]+)`)
-	quotedArg = regexp.MustCompile(`"([^"]+)"`)
-	// Steps that only read the keys they name.
-	readSteps = []*regexp.Regexp{
-		regexp.MustCompile(`^I generate a MAC of `),
-		regexp.MustCompile(`^I compute the HMAC_SHA_\d+ of `),
-		regexp.MustCompile(`^key "[^"]+" reaches state \w+$`),
-		regexp.MustCompile(`^alias "[^"]+" reaches key "[^"]+"$`),
-		regexp.MustCompile(`^a ciphertext "[^"]+" of "[^"]*" under key "[^"]+"`),
-		regexp.MustCompile(`^I keep the response `),
-		regexp.MustCompile(`^the `),
-	}
-	// Steps that create keys of their own.
-	createSteps = regexp.MustCompile(`^(I check the (property|model)|I run the vectors|I name the created key|an? \S+ key "[^"]+" with imported material)`)
 )
 
-// readOps change nothing on the keys they name.
-var readOps = map[string]bool{
+// ReadOps change nothing on the keys they name: the only operations a
+// @shared-key scenario may call on a shared key.
+var ReadOps = map[string]bool{
 	"GenerateMac": true, "VerifyMac": true, "DescribeKey": true, "ListResourceTags": true, "ListGrants": true,
 	"ListAliases": true, "ListKeys": true, "GetKeyPolicy": true, "ListKeyPolicies": true, "GetKeyRotationStatus": true,
 	"ListKeyRotations": true, "GetPublicKey": true, "Encrypt": true, "Decrypt": true, "ReEncrypt": true, "Sign": true,
@@ -58,90 +54,34 @@ var readOps = map[string]bool{
 	"NoSuchOperation": true, // answers UnknownOperationException
 }
 
-// sharePlan is what a scenario's steps allow.
+// sharePlan is what a scenario's declaration allows.
 type sharePlan struct {
 	slot    map[string]keypool.Kind // shared key name -> pool slot
-	creates bool                    // the scenario must create or change something
-	aliases map[string]string       // alias name -> the key it is made for, when only that creates something
+	creates bool                    // the scenario creates or changes keys of its own
+	aliases map[string]string       // alias name -> the key it is made for
 }
 
-// planSharing reads a scenario's steps (text and argument) and decides
-// which keys may be shared.
-func planSharing(steps []*godog.Step) sharePlan {
-	type decl struct {
-		name string
-		pk   keypool.Kind
+// planSharing reads a scenario's declaration: without SharedKeyTag
+// nothing is shared; with it, every declared key is, one pool slot per
+// key of a kind.
+func planSharing(tagged bool, steps []*godog.Step) sharePlan {
+	p := sharePlan{slot: map[string]keypool.Kind{}, creates: !tagged, aliases: map[string]string{}}
+	if !tagged {
+		return p
 	}
-	var decls []decl
-	changed := map[string]bool{}
-	aliases := map[string]string{}
-	allChanged, creates := false, false
+	used := map[keypool.Kind]int{}
 	for _, st := range steps {
-		text := st.Text
-		arg := stepArgText(st)
-		if name, pk, ok := shareableDecl(text); ok {
-			decls = append(decls, decl{name, pk})
-			continue
-		}
-		if m := aliasStep.FindStringSubmatch(text); m != nil {
-			aliases[m[1]] = m[2] // a given alias may serve it (resolveAliases)
-			continue
-		}
-		if m := callStep.FindStringSubmatch(text); m != nil {
-			op := strings.TrimPrefix(m[1], "TrentService.")
-			if readOps[op] {
+		if name, k, ok := shareableDecl(st.Text); ok {
+			if _, dup := p.slot[name]; dup {
 				continue
 			}
-			creates = true
-			if m[2] != "" {
-				changed[m[2]] = true
-			}
-			refs := keyRefIn.FindAllStringSubmatch(arg, -1)
-			for _, r := range refs {
-				changed[r[1]] = true
-			}
-			if strings.Contains(arg, "<key-id>") || strings.Contains(arg, "<key-arn>") || strings.Contains(arg, "alias") || strings.Contains(text, "alias") {
-				allChanged = true // the key is named indirectly
-			}
-			continue
+			kind := k
+			kind.Slot = used[k]
+			used[k]++
+			p.slot[name] = kind
+		} else if m := aliasStep.FindStringSubmatch(st.Text); m != nil {
+			p.aliases[m[1]] = m[2] // a given alias may serve it (resolveAliases)
 		}
-		if createSteps.MatchString(text) {
-			creates = true
-			for _, q := range quotedArg.FindAllStringSubmatch(text, -1) {
-				changed[q[1]] = true
-			}
-			continue
-		}
-		if isReadStep(text) {
-			continue
-		}
-		// Anything else naming a key (alias, grant, state, import, tags)
-		// changes it.
-		creates = true
-		for _, q := range quotedArg.FindAllStringSubmatch(text, -1) {
-			changed[q[1]] = true
-		}
-		for _, r := range keyRefIn.FindAllStringSubmatch(arg, -1) {
-			changed[r[1]] = true
-		}
-	}
-	p := sharePlan{slot: map[string]keypool.Kind{}, creates: creates, aliases: map[string]string{}}
-	used := map[keypool.Kind]int{}
-	for _, d := range decls {
-		if allChanged || changed[d.name] {
-			p.creates = true
-			continue
-		}
-		if _, dup := p.slot[d.name]; dup {
-			continue
-		}
-		kind := d.pk
-		kind.Slot = used[kind]
-		used[d.pk]++
-		p.slot[d.name] = kind
-	}
-	for a, k := range aliases {
-		p.aliases[a] = k
 	}
 	return p
 }
@@ -181,34 +121,6 @@ func shareableDecl(text string) (string, keypool.Kind, bool) {
 	return "", keypool.Kind{}, false
 }
 
-func isReadStep(text string) bool {
-	for _, re := range readSteps {
-		if re.MatchString(text) {
-			return true
-		}
-	}
-	return false
-}
-
-func stepArgText(st *godog.Step) string {
-	if st.Argument == nil {
-		return ""
-	}
-	var b strings.Builder
-	if d := st.Argument.DocString; d != nil {
-		b.WriteString(d.Content)
-	}
-	if t := st.Argument.DataTable; t != nil {
-		for _, r := range t.Rows {
-			for _, c := range r.Cells {
-				b.WriteString(c.Value)
-				b.WriteByte('|')
-			}
-		}
-	}
-	return b.String()
-}
-
 func init() {
 	registerSteps(func(sc *godog.ScenarioContext) {
 		sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
@@ -223,7 +135,7 @@ func init() {
 			if err := pool.Load(ctx); err != nil {
 				return ctx, err
 			}
-			plan := planSharing(s.Steps)
+			plan := planSharing(w.Tags[SharedKeyTag], s.Steps)
 			for a, name := range plan.resolveAliases(pool.GivenAlias) {
 				w.aliases[a] = name
 				w.givenAliases = append(w.givenAliases, name)
@@ -259,7 +171,7 @@ func init() {
 // with the run-wide key: DescribeKey has the same KeyMetadata shape.
 func (w *World) sharedCreateKey(ctx context.Context, req map[string]any) (*target.Outcome, bool, error) {
 	pk, ok := w.share[w.sharing]
-	w.sharing = ""
+	w.sharingName, w.sharing = w.sharing, ""
 	if !ok {
 		return nil, false, nil
 	}
@@ -281,7 +193,15 @@ func (w *World) sharedCreateKey(ctx context.Context, req map[string]any) (*targe
 	if err != nil {
 		return nil, true, err
 	}
-	return w.Target.CallSDK(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": id})), true, nil
+	o := w.Target.CallSDK(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": id}))
+	if w.sharedIDs == nil {
+		w.sharedIDs = map[string]string{}
+	}
+	w.sharedIDs[id] = w.sharingName
+	if arn, ok := o.Member("KeyMetadata.Arn"); ok {
+		w.sharedIDs[fmt.Sprint(arn)] = w.sharingName
+	}
+	return o, true, nil
 }
 
 // givenAliasCall answers the CreateAlias of an "an alias" step served by
@@ -294,4 +214,19 @@ func (w *World) givenAliasCall(ctx context.Context, req map[string]any) (*target
 		}
 	}
 	return nil, false
+}
+
+// checkShared refuses a call that is not read-only and names one of the
+// scenario's shared keys: the @shared-key tag promised it would not.
+func (w *World) checkShared(op string, body []byte) error {
+	if len(w.sharedIDs) == 0 || ReadOps[strings.TrimPrefix(op, "TrentService.")] {
+		return nil
+	}
+	for ref, name := range w.sharedIDs {
+		if bytes.Contains(body, []byte(ref)) {
+			return fmt.Errorf("harness: this scenario is %s but %s names the shared key %q, which would change a key other scenarios use; "+
+				"drop the tag, or give the scenario its own key", SharedKeyTag, op, name)
+		}
+	}
+	return nil
 }

@@ -2,12 +2,19 @@ package steps
 
 import (
 	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"strings"
 	"testing"
 
+	gherkin "github.com/cucumber/gherkin/go/v26"
 	"github.com/cucumber/godog"
 	messages "github.com/cucumber/messages/go/v21"
 
+	"github.com/kmsmac/kmsmac/features"
 	"github.com/kmsmac/kmsmac/keypool"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 func step(text string, table ...string) *godog.Step {
@@ -22,70 +29,198 @@ func step(text string, table ...string) *godog.Step {
 	return st
 }
 
+func kind(spec, usage, origin string, slot int) keypool.Kind {
+	return keypool.Kind{Spec: spec, Usage: usage, Origin: origin, Slot: slot}
+}
+
+// Sharing is what the scenario declares: nothing without the tag, every
+// declared key with it, one slot per key of a kind.
+func TestPlanSharing(t *testing.T) {
+	steps := []*godog.Step{step(`an HMAC_256 key "A"`), step(`an HMAC_256 key "B"`), step(`an HMAC_384 key "X" without key material`),
+		step(`a SYMMETRIC_DEFAULT key "E" with usage ENCRYPT_DECRYPT`), step(`key "A" is in state Disabled`)}
+	if p := planSharing(false, steps); len(p.slot) != 0 || !p.creates {
+		t.Errorf("untagged: shared %v creates %v; want nothing shared", p.slot, p.creates)
+	}
+	p := planSharing(true, steps)
+	want := map[string]keypool.Kind{"A": kind("HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 0), "B": kind("HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 1),
+		"X": kind("HMAC_384", "GENERATE_VERIFY_MAC", "EXTERNAL", 0), "E": kind("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "AWS_KMS", 0)}
+	if fmt.Sprint(p.slot) != fmt.Sprint(want) || p.creates {
+		t.Errorf("tagged: shared %v creates %v; want %v", p.slot, p.creates, want)
+	}
+}
+
 func TestPlanSharingGivenAlias(t *testing.T) {
 	pk := kind("HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 0)
-	steps := []*godog.Step{step(`an HMAC_256 key "K"`), step(`an alias "A" for key "K"`),
-		step("I call GenerateMac with:", "KeyId", "alias:A")}
-	p := planSharing(steps)
+	steps := []*godog.Step{step(`an HMAC_256 key "K"`), step(`an alias "A" for key "K"`)}
+	p := planSharing(true, steps)
 	got := p.resolveAliases(func(k keypool.Kind) string { return map[keypool.Kind]string{pk: "alias/mine"}[k] })
 	if got["A"] != "alias/mine" || p.slot["K"] != pk || p.creates {
 		t.Fatalf("given alias: %v, plan %+v", got, p)
 	}
-	// Without a given alias of that key, the alias is created: K is not shared.
-	p = planSharing(steps)
-	if got := p.resolveAliases(func(k keypool.Kind) string {
-		return map[keypool.Kind]string{kind("HMAC_512", "GENERATE_VERIFY_MAC", "AWS_KMS", 0): "alias/x"}[k]
-	}); len(got) != 0 || len(p.slot) != 0 || !p.creates {
+	// Without a given alias of that key, the alias is created: K is the scenario's own.
+	p = planSharing(true, steps)
+	if got := p.resolveAliases(func(keypool.Kind) string { return "" }); len(got) != 0 || len(p.slot) != 0 || !p.creates {
 		t.Fatalf("no given alias: %v, plan %+v", got, p)
 	}
 }
 
-func TestPlanSharing(t *testing.T) {
-	gen := step("I call GenerateMac with:", "KeyId", "key:K", "MacAlgorithm", "HMAC_SHA_256")
-	cases := []struct {
-		name    string
-		steps   []*godog.Step
-		shared  map[string]keypool.Kind
-		creates bool
-	}{
-		{"read only", []*godog.Step{step(`an HMAC_256 key "K"`), gen, step("the call succeeds")},
-			map[string]keypool.Kind{"K": kind("HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 0)}, false},
-		{"two keys of a spec stay distinct", []*godog.Step{step(`an HMAC_256 key "A"`), step(`an HMAC_256 key "B"`),
-			step(`I generate a MAC of "x" with key "A" and HMAC_SHA_256 as "m"`)},
-			map[string]keypool.Kind{"A": kind("HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 0), "B": kind("HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 1)}, false},
-		{"state change", []*godog.Step{step(`an HMAC_256 key "K"`), step(`key "K" is in state Disabled`), gen},
-			map[string]keypool.Kind{}, true},
-		{"call for key", []*godog.Step{step(`an HMAC_256 key "K"`), step(`I call DisableKey for key "K"`)},
-			map[string]keypool.Kind{}, true},
-		{"read call for key", []*godog.Step{step(`an HMAC_256 key "K"`), step(`I call DescribeKey for key "K"`)},
-			map[string]keypool.Kind{"K": kind("HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 0)}, false},
-		{"alias", []*godog.Step{step(`an HMAC_256 key "K"`), step(`an alias "A" for key "K"`), gen},
-			map[string]keypool.Kind{}, true},
-		{"grant", []*godog.Step{step(`an HMAC_256 key "K"`), step(`a grant "G" on key "K" for GenerateMac`)},
-			map[string]keypool.Kind{}, true},
-		{"tag through a table", []*godog.Step{step(`an HMAC_256 key "K"`), step(`an HMAC_256 key "L"`),
-			step("I call TagResource with:", "KeyId", "key-arn:L")},
-			map[string]keypool.Kind{"K": kind("HMAC_256", "GENERATE_VERIFY_MAC", "AWS_KMS", 0)}, true},
-		{"import", []*godog.Step{step(`an HMAC_256 key "K" without key material`), step(`key material "M" of 32 random bytes`),
-			step(`I import material "M" into key "K"`)}, map[string]keypool.Kind{}, true},
-		{"external read", []*godog.Step{step(`an HMAC_384 key "K" without key material`), gen},
-			map[string]keypool.Kind{"K": kind("HMAC_384", "GENERATE_VERIFY_MAC", "EXTERNAL", 0)}, false},
-		{"usage", []*godog.Step{step(`a SYMMETRIC_DEFAULT key "E" with usage ENCRYPT_DECRYPT`), gen},
-			map[string]keypool.Kind{"E": kind("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "AWS_KMS", 0)}, false},
-		{"property", []*godog.Step{step(`I check the property "RoundTrip" with 10 generated cases`)}, map[string]keypool.Kind{}, true},
-		{"raw mutation naming the last key", []*godog.Step{step(`an HMAC_256 key "K"`),
-			{Text: "I send a raw ScheduleKeyDeletion request with body:", Argument: &messages.PickleStepArgument{DocString: &messages.PickleDocString{Content: `{"KeyId": "<key-id>"}`}}}},
-			map[string]keypool.Kind{}, true},
+// The tag's promise is enforced on every run: a call that is not
+// read-only and names a shared key (id or ARN, SDK or raw) never leaves.
+func TestSharedKeyIsNeverChanged(t *testing.T) {
+	w := NewWorld(&target.Target{Name: "none"}, &Settings{})
+	const id, arn = "1234abcd-12ab-34cd-56ef-1234567890ab", "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	w.sharedIDs = map[string]string{id: "K", arn: "K"}
+	for _, op := range []string{"DisableKey", "ScheduleKeyDeletion", "TagResource", "CreateGrant", "CreateAlias", "ImportKeyMaterial", "KmsmacReference.SetKeyState", "TrentService.DisableKey"} {
+		for _, ref := range []string{id, arn} {
+			if err := w.checkShared(op, []byte(`{"KeyId":"`+ref+`"}`)); err == nil || !strings.Contains(err.Error(), SharedKeyTag) {
+				t.Errorf("%s on the shared key (%s): %v, want a refusal naming %s", op, ref, err, SharedKeyTag)
+			}
+		}
 	}
-	for _, c := range cases {
-		p := planSharing(c.steps)
-		p.resolveAliases(func(keypool.Kind) string { return "" }) // no --keys
-		if fmt.Sprint(p.slot) != fmt.Sprint(c.shared) || p.creates != c.creates {
-			t.Errorf("%s: shared %v creates %v; want %v %v", c.name, p.slot, p.creates, c.shared, c.creates)
+	if o := w.CallRaw(t.Context(), "TrentService.DisableKey", []byte(`{"KeyId":"`+id+`"}`)); o.Err == nil || o.Status != 0 {
+		t.Errorf("raw DisableKey on the shared key was sent: %+v", o)
+	}
+	for _, c := range []struct{ op, body string }{{"GenerateMac", `{"KeyId":"` + id + `"}`}, {"DescribeKey", `{"KeyId":"` + arn + `"}`},
+		{"DisableKey", `{"KeyId":"0000abcd-12ab-34cd-56ef-1234567890ab"}`}} {
+		if err := w.checkShared(c.op, []byte(c.body)); err != nil {
+			t.Errorf("%s %s: %v, want it allowed", c.op, c.body, err)
 		}
 	}
 }
 
-func kind(spec, usage, origin string, slot int) keypool.Kind {
-	return keypool.Kind{Spec: spec, Usage: usage, Origin: origin, Slot: slot}
+// What a @shared-key scenario's steps may do, read from their text: the
+// static half of the promise (TestSharedKeyIsNeverChanged is the runtime
+// half), so a wrong tag is caught before any run.
+var (
+	callStep  = regexp.MustCompile(`^I (?:call|send a raw) (\S+)(?: raw)?(?: request)? (?:for key "([^"]+)"|with(?: body)?:|on ciphertext "[^"]+" with:)$`)
+	keyRefIn  = regexp.MustCompile(`key(?:-id|-arn)?:([^\s"<>|,}]+)`)
+	quotedArg = regexp.MustCompile(`"([^"]+)"`)
+	readSteps = regexp.MustCompile(`^(I generate a MAC of |I compute the HMAC_SHA_\d+ of |key "[^"]+" reaches state \w+$|` +
+		`alias "[^"]+" reaches key "[^"]+"$|a ciphertext "[^"]+" of "[^"]*" under key "[^"]+"|I keep the response |the )`)
+)
+
+func TestSharedKeyScenariosOnlyRead(t *testing.T) {
+	var problems []string
+	tagged := 0
+	err := fs.WalkDir(features.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) != ".feature" {
+			return err
+		}
+		b, err := fs.ReadFile(features.FS, p)
+		if err != nil {
+			return err
+		}
+		doc, err := gherkin.ParseGherkinDocument(strings.NewReader(string(b)), (&messages.Incrementing{}).NewId)
+		if err != nil {
+			return err
+		}
+		for _, pk := range gherkin.Pickles(*doc, p, (&messages.Incrementing{}).NewId) {
+			shared := false
+			for _, tag := range pk.Tags {
+				shared = shared || tag.Name == SharedKeyTag
+			}
+			if !shared {
+				continue
+			}
+			tagged++
+			for _, why := range changesSharedKey(pk.Steps) {
+				problems = append(problems, fmt.Sprintf("%s: %q is %s but %s", p, pk.Name, SharedKeyTag, why))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tagged == 0 {
+		t.Fatalf("no scenario is %s: the check checked nothing", SharedKeyTag)
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+}
+
+// The checker catches what it must, or the test above proves nothing.
+func TestChangesSharedKey(t *testing.T) {
+	gen := step("I call GenerateMac with:", "KeyId", "key:K", "MacAlgorithm", "HMAC_SHA_256")
+	decl := step(`an HMAC_256 key "K"`)
+	for name, c := range map[string]struct {
+		steps   []*godog.Step
+		changes bool
+	}{
+		"read only":     {[]*godog.Step{decl, gen, step("the call succeeds"), step(`I call DescribeKey for key "K"`)}, false},
+		"state change":  {[]*godog.Step{decl, step(`key "K" is in state Disabled`)}, true},
+		"call for key":  {[]*godog.Step{decl, step(`I call DisableKey for key "K"`)}, true},
+		"grant":         {[]*godog.Step{decl, step(`a grant "G" on key "K" for GenerateMac`)}, true},
+		"tag by table":  {[]*godog.Step{decl, step("I call TagResource with:", "KeyId", "key-arn:K")}, true},
+		"import":        {[]*godog.Step{step(`an HMAC_256 key "K" without key material`), step(`I import material "M" into key "K"`)}, true},
+		"own keys":      {[]*godog.Step{decl, step(`an HMAC_256 key "I" with imported material of 32 bytes`), gen}, false},
+		"last key, raw": {[]*godog.Step{decl, {Text: "I send a raw ScheduleKeyDeletion request with body:", Argument: &messages.PickleStepArgument{DocString: &messages.PickleDocString{Content: `{"KeyId": "<key-id>"}`}}}}, true},
+	} {
+		if got := len(changesSharedKey(c.steps)) > 0; got != c.changes {
+			t.Errorf("%s: changes %v, want %v (%v)", name, got, c.changes, changesSharedKey(c.steps))
+		}
+	}
+}
+
+// changesSharedKey lists the steps that may change a declared key (keys
+// a scenario creates for itself are its own; --no-create skips on them).
+func changesSharedKey(steps []*godog.Step) []string {
+	declared := map[string]bool{}
+	for _, st := range steps {
+		if name, _, ok := shareableDecl(st.Text); ok {
+			declared[name] = true
+		}
+	}
+	var out []string
+	for _, st := range steps {
+		text, _ := SplitStepRules(st.Text)
+		arg := stepArgText(st)
+		if _, _, ok := shareableDecl(text); ok || aliasStep.MatchString(text) || readSteps.MatchString(text) {
+			continue
+		}
+		if m := callStep.FindStringSubmatch(text); m != nil {
+			if ReadOps[strings.TrimPrefix(m[1], "TrentService.")] {
+				continue
+			}
+			named := declared[m[2]] || strings.Contains(arg, "<key-id>") || strings.Contains(arg, "<key-arn>") || strings.Contains(arg, "alias") || strings.Contains(text, "alias")
+			for _, r := range keyRefIn.FindAllStringSubmatch(arg, -1) {
+				named = named || declared[r[1]]
+			}
+			if named {
+				out = append(out, fmt.Sprintf("step %q calls %s on a declared key", text, m[1]))
+			}
+			continue
+		}
+		for _, q := range quotedArg.FindAllStringSubmatch(text, -1) {
+			if declared[q[1]] {
+				out = append(out, fmt.Sprintf("step %q names the declared key %q and is not read-only", text, q[1]))
+			}
+		}
+		for _, r := range keyRefIn.FindAllStringSubmatch(arg, -1) {
+			if declared[r[1]] {
+				out = append(out, fmt.Sprintf("step %q names the declared key %q and is not read-only", text, r[1]))
+			}
+		}
+	}
+	return out
+}
+
+func stepArgText(st *godog.Step) string {
+	if st.Argument == nil {
+		return ""
+	}
+	var b strings.Builder
+	if d := st.Argument.DocString; d != nil {
+		b.WriteString(d.Content)
+	}
+	if t := st.Argument.DataTable; t != nil {
+		for _, r := range t.Rows {
+			for _, c := range r.Cells {
+				b.WriteString(c.Value)
+				b.WriteByte('|')
+			}
+		}
+	}
+	return b.String()
 }

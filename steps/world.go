@@ -42,6 +42,8 @@ type World struct {
 	skipped      string                   // why a step skipped the scenario
 	share        map[string]keypool.Kind  // keys this scenario may take from the run's pool
 	sharing      string                   // the key the current step declares, if shared
+	sharingName  string                   // the shared key being fetched (for sharedIDs)
+	sharedIDs    map[string]string        // shared key id and ARN -> the scenario's name for it
 	givenAliases []string                 // aliases taken from --keys: never created or deleted
 	stepRules    []string                 // rules the current step's checks are charged to (nil: all)
 	checks       []ruleCheck              // every check, per rule (verdict.go)
@@ -184,6 +186,9 @@ func (w *World) Call(ctx context.Context, op string, req map[string]any, raw boo
 			return o, nil
 		}
 	}
+	if op == "CreateKey" && w.Opts.NoCreate {
+		return nil, w.Skip(NoCreateReason) // a key of the scenario's own
+	}
 	if op == "CreateKey" {
 		if _, ok := req["Tags"]; !ok {
 			req["Tags"] = []map[string]string{{"TagKey": target.RunTagKey, "TagValue": w.Target.RunID}}
@@ -191,6 +196,9 @@ func (w *World) Call(ctx context.Context, op string, req map[string]any, raw boo
 	}
 	body, err := json.Marshal(req)
 	if err != nil {
+		return nil, err
+	}
+	if err := w.checkShared(op, body); err != nil {
 		return nil, err
 	}
 	if id, ok := req["KeyId"].(string); ok {
@@ -208,6 +216,11 @@ func (w *World) Call(ctx context.Context, op string, req map[string]any, raw boo
 
 // CallRaw sends a raw body (which may be any bytes) with X-Amz-Target op.
 func (w *World) CallRaw(ctx context.Context, op string, body []byte) *target.Outcome {
+	if err := w.checkShared(op, body); err != nil {
+		o := &target.Outcome{Op: op, Request: body, Err: err}
+		w.last = o
+		return o
+	}
 	o := w.Target.Raw.Send(ctx, op, body)
 	w.last = o
 	return o
