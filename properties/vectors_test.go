@@ -48,7 +48,7 @@ func TestVectorsFailOnBrokenEndpoint(t *testing.T) {
 	client, _ := brokenEndpoint(t, lenientVerify(func(tag, want []byte) bool { return len(tag) >= 16 && strings.HasPrefix(string(want), string(tag)) }))
 	rep := RunVectors(context.Background(), client, FromWycheproof(some), Config{})
 	t.Log(rep)
-	if rep.OK() || !strings.Contains(strings.Join(rep.Failures, "\n"), "truncated tag") {
+	if rep.OK() || !strings.Contains(rep.String(), "truncated") || len(rep.ByRule()["VM-FAIL-2"]) == 0 {
 		t.Fatalf("a verifier that accepts truncated tags passed: %v", rep)
 	}
 }

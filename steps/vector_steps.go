@@ -1,21 +1,15 @@
 package steps
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"regexp"
-	"sort"
-	"strings"
 	"sync"
 
 	"github.com/cucumber/godog"
 
 	"github.com/kmsmac/kmsmac/internal/textutil"
-	"github.com/kmsmac/kmsmac/kmsspec"
 	"github.com/kmsmac/kmsmac/properties"
 	"github.com/kmsmac/kmsmac/vectors"
 
@@ -40,15 +34,7 @@ type vectorRun struct {
 	vs   []properties.Vector
 	skip string // why the scenario cannot run here ("" when it can)
 	ran  bool
-	rep  vectorReport
-}
-
-// vectorReport counts what happened to each vector.
-type vectorReport struct {
-	total, run, passed, keys int
-	skipped                  map[string]int // reason -> vectors
-	failures                 []string
-	firstBad                 *target.Outcome // the call of the first failure, shown as the request
+	rep  properties.VectorsReport
 }
 
 const vectorRunKey = "vectors:run"
@@ -92,70 +78,13 @@ func runVectorsStep(ctx context.Context) error {
 	if err := w.ImportBlocked(ctx); err != nil {
 		return err
 	}
-	vr.rep = w.runVectors(ctx, vr.vs)
+	// The one runner (properties.RunVectors), with the run's tag on its keys.
+	cfg := properties.Config{Tags: map[string]string{target.RunTagKey: w.Target.RunID},
+		KeyCreated: func(string) { w.Target.KeysCreated.Add(1) }}
+	vr.rep = properties.RunVectors(ctx, w.Target.SDK, vr.vs, cfg)
+	w.cleaned = append(w.cleaned, vr.rep.Cleanup...)
 	vr.ran = true
 	return nil
-}
-
-// runVectors imports each distinct key once into a fresh EXTERNAL key of
-// the algorithm's spec (IMP-1) and checks every vector with GenerateMac
-// (GM-OK-2, GM-OK-4) and VerifyMac (VM-OK-1, VM-FAIL-2). Keys are named
-// "wycheproof-N" and scheduled for deletion after the scenario.
-func (w *World) runVectors(ctx context.Context, vs []properties.Vector) vectorReport {
-	rep := vectorReport{total: len(vs), skipped: map[string]int{}}
-	keys := map[string]*Key{}
-	refused := map[string]string{} // key hex -> skip reason after a refused import
-	broken := map[string]string{}  // key hex -> failure after a failed import
-	for _, v := range vs {
-		if why := vectors.EndpointSkipReason(v.Algorithm, v.Key, v.Msg); why != "" {
-			rep.skipped[why]++
-			continue
-		}
-		idx := hex.EncodeToString(v.Key)
-		if why, ok := refused[idx]; ok {
-			rep.skipped[why]++
-			continue
-		}
-		if why, ok := broken[idx]; ok {
-			rep.run++
-			rep.failures = append(rep.failures, v.Name+": "+why)
-			continue
-		}
-		k, ok := keys[idx]
-		if !ok {
-			var err error
-			k, err = w.importVectorKey(ctx, v.Algorithm, v.Key, len(keys)+1)
-			spec, _ := kmsspec.ByAlgorithm(v.Algorithm)
-			switch {
-			case err != nil && len(v.Key) != spec.Size:
-				// AWS is recorded accepting only the digest size; longer
-				// keys up to the block size are an inferred range (IMP-12).
-				why := fmt.Sprintf("the endpoint refused a %d-byte key for %s (IMP-12: only %d bytes is recorded as accepted by AWS; the range up to the block size is inferred)",
-					len(v.Key), spec.KeySpec, spec.Size)
-				refused[idx] = why
-				rep.skipped[why]++
-				continue
-			case err != nil:
-				broken[idx] = fmt.Sprintf("importing its %d-byte key (IMP-1): %s", len(v.Key), textutil.FirstLine(err.Error()))
-				rep.run++
-				rep.failures = append(rep.failures, v.Name+": "+broken[idx])
-				continue
-			}
-			keys[idx] = k
-			rep.keys++
-		}
-		rep.run++
-		why, o := w.checkVector(ctx, k, v)
-		if why != "" {
-			rep.failures = append(rep.failures, v.Name+": "+why)
-			if rep.firstBad == nil {
-				rep.firstBad = o
-			}
-			continue
-		}
-		rep.passed++
-	}
-	return rep
 }
 
 // importProbes remembers, per run (Target), whether the target imports
@@ -208,102 +137,6 @@ func (w *World) probeImport(ctx context.Context) (string, error) {
 	return "", nil // no answer at all, or imported: the scenarios report what they see
 }
 
-// importVectorKey creates an EXTERNAL HMAC key and imports material into it.
-func (w *World) importVectorKey(ctx context.Context, alg string, material []byte, n int) (*Key, error) {
-	spec, ok := kmsspec.ByAlgorithm(alg)
-	if !ok {
-		return nil, fmt.Errorf("%s is not a MAC algorithm", alg)
-	}
-	k, err := w.CreateKey(ctx, fmt.Sprintf("wycheproof-%d", n), map[string]any{
-		"KeySpec": spec.KeySpec, "KeyUsage": "GENERATE_VERIFY_MAC", "Origin": "EXTERNAL",
-		"Description": "kmsmac Wycheproof vector key"})
-	if err != nil {
-		return nil, err
-	}
-	if err := w.ImportMaterial(ctx, k, material); err != nil {
-		return nil, err
-	}
-	return k, nil
-}
-
-// checkVector runs one vector; it returns what went wrong ("" when nothing
-// did) and the call that showed it. VerifyMac must refuse every tag that is
-// not the full MAC, a correct but truncated one too (VM-FAIL-2: only an
-// identical tag verifies).
-func (w *World) checkVector(ctx context.Context, k *Key, v properties.Vector) (string, *target.Outcome) {
-	var why []string
-	var bad *target.Outcome
-	note := func(o *target.Outcome, format string, args ...any) {
-		why = append(why, fmt.Sprintf(format, args...))
-		if bad == nil {
-			bad = o
-		}
-	}
-	o, err := w.Call(ctx, "GenerateMac", map[string]any{"KeyId": k.ID, "MacAlgorithm": v.Algorithm, "Message": v.Msg}, false)
-	if err != nil {
-		return err.Error(), o
-	}
-	got, berr := o.Blob("Mac")
-	switch {
-	case !o.OK():
-		note(o, "GenerateMac: %s (GM-OK-4)", o.Summary())
-	case berr != nil:
-		note(o, "GenerateMac: %v (GM-OK-4)", berr)
-	case v.Correct && v.Prefix && !bytes.HasPrefix(got, v.Tag):
-		note(o, "GenerateMac = %x, want a MAC starting with %x (GM-OK-4)", got, v.Tag)
-	case v.Correct && !v.Prefix && !bytes.Equal(got, v.Tag):
-		rule := "GM-OK-4"
-		if len(got) != len(v.Tag) {
-			rule = "GM-OK-2" // the length is wrong, whatever the bytes
-		}
-		note(o, "GenerateMac = %x, want %x (%s)", got, v.Tag, rule)
-	}
-	if len(v.Tag) == 0 {
-		// An empty Mac is a validation error (VM-FAIL-5), not a MAC
-		// comparison; the SDK would not send it. No Wycheproof file has one.
-		return strings.Join(why, "; "), bad
-	}
-	o, err = w.Call(ctx, "VerifyMac", map[string]any{"KeyId": k.ID, "MacAlgorithm": v.Algorithm, "Message": v.Msg, "Mac": v.Tag}, false)
-	if err != nil {
-		return err.Error(), o
-	}
-	valid, _ := o.Member("MacValid")
-	refused := o.Status == 400 && o.Type == "KMSInvalidMacException"
-	switch {
-	case v.Valid && (!o.OK() || valid != true):
-		note(o, "VerifyMac of the expected tag: %s, want HTTP 200 with MacValid true (VM-OK-1)", o.Summary())
-	case !v.Valid && v.Prefix && v.Correct && !refused:
-		note(o, "VerifyMac of the correct tag truncated to %d bytes: %s, want HTTP 400 KMSInvalidMacException (VM-FAIL-2: only an identical tag verifies)",
-			len(v.Tag), o.Summary())
-	case !v.Valid && !refused:
-		what := "a modified tag"
-		if v.Prefix {
-			what = fmt.Sprintf("a modified %d-byte truncated tag", len(v.Tag))
-		}
-		note(o, "VerifyMac of %s: %s, want HTTP 400 KMSInvalidMacException (VM-FAIL-2)", what, o.Summary())
-	}
-	return strings.Join(why, "; "), bad
-}
-
-func (r vectorReport) String() string {
-	skipped := 0
-	for _, n := range r.skipped {
-		skipped += n
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d vectors: %d run, %d passed, %d failed, %d skipped (%d keys imported)",
-		r.total, r.run, r.passed, len(r.failures), skipped, r.keys)
-	reasons := make([]string, 0, len(r.skipped))
-	for why := range r.skipped {
-		reasons = append(reasons, why)
-	}
-	sort.Strings(reasons)
-	for _, why := range reasons {
-		fmt.Fprintf(&b, "\n  skipped %d: %s", r.skipped[why], why)
-	}
-	return b.String()
-}
-
 // maxListed bounds the failures a scenario prints; the count says the rest.
 const maxListed = 12
 
@@ -321,41 +154,27 @@ func thenVectorsPass(ctx context.Context) error {
 		return errors.New(`the vectors were not run (use "When I run the vectors through the endpoint ...")`)
 	}
 	r := vr.rep
-	if r.firstBad != nil {
-		w.Record(r.firstBad)
-	}
-	expected := fmt.Sprintf("every importable Wycheproof %s vector gives its tag with GenerateMac and the right VerifyMac verdict (%s)", vr.alg, r)
-	if r.run == 0 {
+	expected := fmt.Sprintf("every importable Wycheproof %s vector gives its tag with GenerateMac and the right VerifyMac verdict (%s)", vr.alg, r.Summary())
+	if r.Run == 0 {
 		return w.Check(KindCode, false, expected, "no vector could run through the endpoint")
 	}
-	// Each failing vector is charged to the rule its check names.
-	byRule := map[string][]string{}
-	for _, f := range r.failures {
-		rule := "IMP-1" // a key that could not be imported
-		if m := vectorRule.FindStringSubmatch(f); m != nil {
-			rule = m[1]
-		}
-		byRule[rule] = append(byRule[rule], f)
-	}
+	byRule := r.ByRule() // each failing vector is charged to the rule of its check
 	var errs []error
 	for _, rule := range w.Rules {
 		bad := byRule[rule]
 		delete(byRule, rule)
 		if err := w.CheckRules([]string{rule}, KindCode, len(bad) == 0, expected,
-			listed(fmt.Sprintf("%s: %d of %d vectors failed:", rule, len(bad), r.run), bad)); err != nil {
+			listed(fmt.Sprintf("%s: %d of %d vectors failed:", rule, len(bad), r.Run), bad)); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	for rule, bad := range byRule { // a rule the scenario does not carry: charge them all
-		if err := w.Check(KindCode, false, expected, listed(fmt.Sprintf("%s: %d of %d vectors failed:", rule, len(bad), r.run), bad)); err != nil {
+		if err := w.Check(KindCode, false, expected, listed(fmt.Sprintf("%s: %d of %d vectors failed:", rule, len(bad), r.Run), bad)); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
-
-// vectorRule is the rule id a vector failure names, e.g. "(VM-FAIL-2".
-var vectorRule = regexp.MustCompile(`\(([A-Z]+(?:-[A-Z]+)?-[0-9]+)`)
 
 // listed is head followed by at most maxListed items, one a line.
 func listed(head string, items []string) string {
