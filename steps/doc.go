@@ -1,7 +1,7 @@
 // Package steps is the step vocabulary of the conformance suite: the
 // godog step definitions (phrase -> calls on a target -> checks), the
 // per-scenario World (carried in context.Context), the checks charged to
-// rules and a scenario's verdict from them (World.Judge). VOCABULARY.md is
+// rules (World.Check) and what they found (World.Findings). VOCABULARY.md is
 // the phrase book; a new step is a new *_steps.go file.
 //
 // It must not know how a run is driven (package runner: options, godog

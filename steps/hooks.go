@@ -17,7 +17,7 @@ import (
 
 // What the run engine (package runner) calls, in order, for each
 // scenario: NewWorld and WithWorld, Begin, StepStarted and StepEnded
-// around each step, then RunCleanup and Judge. AddSteps registers the
+// around each step, then RunCleanup and Findings (the runner judges them). AddSteps registers the
 // vocabulary itself.
 
 // Settings are what a run tells the vocabulary; one value is shared by

@@ -3,14 +3,11 @@ package steps
 import (
 	"encoding/json"
 	"errors"
-	"maps"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/cucumber/godog"
 
-	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
 )
@@ -193,175 +190,61 @@ func prepareSteps(s *godog.Scenario) *scenarioSteps {
 	return ss
 }
 
-// ruleOutcomes turns the scenario's checks into one outcome per rule tag.
-// failedAt is the index of the step that ended the scenario (-1: none),
-// failure its error when it failed, blocked set when a precondition was
-// missing. A failure no check was charged with (a step that could not
-// read the answer it needed) is charged to the rules of the failing step.
-func (w *World) ruleOutcomes(ss *scenarioSteps, failedAt int, failure error, blocked *precondition) []results.RuleOutcome {
-	scenarioFailed := failure != nil && blocked == nil
-	if scenarioFailed && !w.anyFailed() {
-		rules := w.Rules
-		if ss != nil && failedAt >= 0 && failedAt < len(ss.ids) && ss.rules[ss.ids[failedAt]] != nil {
-			rules = ss.rules[ss.ids[failedAt]]
-		}
-		w.note(rules, results.Failed, "the step completes", textutil.FirstLine(failure.Error()))
-	}
-	var out []results.RuleOutcome
-	rules := w.Rules
-	tagged := map[string]bool{}
-	for _, r := range rules {
-		tagged[r] = true
-	}
-	for _, c := range w.checks { // a check of a rule the scenario is not tagged with still counts
-		if !tagged[c.rule] && c.status != results.Passed {
-			tagged[c.rule] = true
-			rules = append(rules, c.rule)
-		}
-	}
-	for _, r := range rules {
-		ro := results.RuleOutcome{Rule: r, Status: results.Passed}
-		for _, c := range w.checks {
-			if c.rule != r {
-				continue
-			}
-			if c.status == results.Failed {
-				ro.Status, ro.Expected, ro.Observed = results.Failed, c.expected, c.observed
-				break
-			}
-			if c.status == results.Deviation && ro.Status == results.Passed {
-				ro.Status, ro.Expected, ro.Observed = results.Deviation, c.expected, c.observed
-			}
-		}
-		switch {
-		case ro.Status == results.Failed:
-		case blocked != nil && blocked.rule == r:
-			// the missing precondition is this rule's own promise
-			ro.Status, ro.Expected, ro.Observed = results.Failed, "the call succeeds ("+r+")", blocked.reason
-		case blocked != nil:
-			ro.Status, ro.Reason = results.Blocked, blocked.Error()
-		case w.partial[r] != nil && w.partial[r].rule == r:
-			ro.Status, ro.Expected, ro.Observed = results.Failed, "the call succeeds ("+r+")", w.partial[r].reason
-		case w.partial[r] != nil && !w.checked(r):
-			ro.Status, ro.Reason = results.Blocked, w.partial[r].Error()
-		case w.unreached[r] != "" && !w.checked(r):
-			ro.Status, ro.Reason = results.NotReached, w.unreached[r]
-		case scenarioFailed && ss != nil && !w.checked(r) && pendingFor(ss, failedAt, r):
-			ro.Status, ro.Reason = results.NotReached, "an earlier step failed before any check of this rule ran"
-		}
-		out = append(out, ro)
-	}
-	// The refused setup call is a failed check of the rule that promises
-	// it: charged to that rule here too, so a run that only ever needed the
-	// thing (a --tags selection without the rule's own scenarios) still
-	// reports the rule failed.
-	charged := map[string]bool{}
-	for _, ro := range out {
-		charged[ro.Rule] = ro.Status == results.Failed
-	}
-	blockers := []*precondition{blocked}
-	for _, r := range slices.Sorted(maps.Keys(w.partial)) {
-		blockers = append(blockers, w.partial[r])
-	}
-	for _, p := range blockers {
-		if p != nil && p.rule != "" && !charged[p.rule] {
-			charged[p.rule] = true
-			out = append(out, results.RuleOutcome{Rule: p.rule, Status: results.Failed, Expected: "the call this scenario needs succeeds (" + p.rule + ")", Observed: p.reason})
-		}
-	}
-	return out
+// Findings are what a scenario's steps found: the facts its verdict is
+// made of (package runner judges them). Nothing in them is shared with the
+// World after the call.
+type Findings struct {
+	Rules     []string            // the scenario's rule tags
+	Checks    []Check             // every check, in order
+	StepIDs   []string            // the scenario's steps, in order
+	StepRules map[string][]string // rules each step is charged to, by step id (nil: all)
+	FailedAt  int                 // index of the first failed step, -1 while none
+	Skipped   string              // why a step skipped the scenario
+	Partial   map[string]Blocked  // rules blocked while the scenario went on (BlockRules)
+	Unreached map[string]string   // rules whose checks never ran (Unreached)
+	Expected  []string            // assertions that held, for the report
+	Soft      []string            // unverified deviations
+	Cleanup   []string            // cleanup problems
+	Last      *target.Outcome     // the scenario's last call
+	Strict    bool                // deviations count as failures
 }
 
-// pendingFor reports whether a step after failedAt would have checked r.
-func pendingFor(ss *scenarioSteps, failedAt int, r string) bool {
-	if failedAt < 0 {
-		return false
-	}
-	for _, id := range ss.ids[failedAt+1:] {
-		rules := ss.rules[id]
-		if rules == nil {
-			return true
-		}
-		for _, x := range rules {
-			if x == r {
-				return true
-			}
-		}
-	}
-	return false
+// Check is one check charged to one rule.
+type Check struct {
+	Rule               string
+	Status             results.Status // Passed, Failed or Deviation
+	Expected, Observed string
 }
 
-// checked reports whether any check of rule r ran.
-func (w *World) checked(r string) bool {
+// Blocked is a precondition a scenario could not get: blocked by Rule
+// ("" when no catalogued rule covers it), with the Reason.
+type Blocked struct{ Rule, Reason string }
+
+// Findings is the scenario's record so far (call it after RunCleanup).
+func (w *World) Findings() Findings {
+	f := Findings{Rules: w.Rules, FailedAt: w.failedAt, Skipped: w.skipped, Unreached: w.unreached,
+		Expected: w.expected, Soft: w.soft, Cleanup: w.cleaned, Last: w.last, Strict: w.Opts.Strict}
 	for _, c := range w.checks {
-		if c.rule == r {
-			return true
+		f.Checks = append(f.Checks, Check{Rule: c.rule, Status: c.status, Expected: c.expected, Observed: c.observed})
+	}
+	if w.steps != nil {
+		f.StepIDs, f.StepRules = w.steps.ids, w.steps.rules
+	}
+	if len(w.partial) > 0 {
+		f.Partial = map[string]Blocked{}
+		for r, p := range w.partial {
+			f.Partial[r] = Blocked{Rule: p.rule, Reason: p.reason}
 		}
 	}
-	return false
+	return f
 }
 
-// Judge fills r with the scenario's verdict once it has ended and cleaned
-// up: status, reason, and one outcome per rule from the checks its steps
-// made; err is the error godog ended the scenario with.
-func (w *World) Judge(r *results.ScenarioResult, err error) {
-	r.Expected, r.Soft, r.Cleanup = w.expected, w.soft, w.cleaned
-	if w.last != nil {
-		r.Observed, r.Request = w.last.Summary(), w.last.RequestLine()
+// IsFailure reports whether err is a failed expectation (World.Failure)
+// and its parts.
+func IsFailure(err error) (expected, observed string, ok bool) {
+	var f *failure
+	if errors.As(err, &f) {
+		return f.expected, f.observed, true
 	}
-	var blocked *precondition
-	failed := err != nil && !errors.Is(err, godog.ErrSkip)
-	if failed && errors.As(err, &blocked) {
-		r.BlockedBy = blocked.rule
-	}
-	switch {
-	case w.skipped != "" && (err == nil || errors.Is(err, godog.ErrSkip)):
-		r.Status, r.Reason = results.Skipped, w.skipped
-		r.RuleOutcomes = w.allRules(results.Skipped, w.skipped)
-	case blocked != nil:
-		r.RuleOutcomes = w.ruleOutcomes(w.steps, w.failedAt, err, blocked)
-		r.Status, r.Reason, r.Short = results.Blocked, blocked.Error(), textutil.FirstLine(blocked.Error())
-		if slices.Contains(w.Rules, blocked.rule) {
-			r.Status = results.Failed // blocked by one of its own rules: that rule failed here
-		}
-	case failed:
-		r.RuleOutcomes = w.ruleOutcomes(w.steps, w.failedAt, err, nil)
-		r.Status, r.Reason = results.Failed, strings.TrimSpace(err.Error())
-		var f *failure
-		if errors.As(err, &f) {
-			r.Observed, r.Short = f.observed, "expected "+f.expected+"; observed "+f.observed
-		} else {
-			r.Observed, r.Short = r.Reason, textutil.FirstLine(r.Reason)
-		}
-	case len(w.soft) > 0:
-		r.RuleOutcomes = w.ruleOutcomes(w.steps, -1, nil, nil)
-		r.Status, r.Reason = results.Deviation, strings.Join(w.soft, "; ")
-	default:
-		r.RuleOutcomes = w.ruleOutcomes(w.steps, -1, nil, nil)
-		r.Status, r.Reason = results.Passed, ""
-	}
-}
-
-// SkippedOutcomes is every rule tag skipped with reason (a scenario the
-// engine skips before it starts).
-func (w *World) SkippedOutcomes(reason string) []results.RuleOutcome {
-	return w.allRules(results.Skipped, reason)
-}
-
-// allRules gives every rule tag the same status (a skipped scenario).
-func (w *World) allRules(st results.Status, reason string) []results.RuleOutcome {
-	out := make([]results.RuleOutcome, 0, len(w.Rules))
-	for _, r := range w.Rules {
-		out = append(out, results.RuleOutcome{Rule: r, Status: st, Reason: reason})
-	}
-	return out
-}
-
-func (w *World) anyFailed() bool {
-	for _, c := range w.checks {
-		if c.status == results.Failed || (c.status == results.Deviation && w.Opts.Strict) {
-			return true
-		}
-	}
-	return false
+	return "", "", false
 }
