@@ -77,7 +77,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.CheckEvery, "check-every", 64, "check one response in `N` for correctness")
 	fs.IntVar(&cfg.ServerPID, "server-pid", 0, "server process `pid`, to report server-cpu-ns/op (Linux)")
 	fs.StringVar(&embedded, "embedded", "reference", "without --endpoint/--aws: reference, floor or wirefloor")
-	fs.StringVar(&serve, "serve", "", "only serve: reference, floor or wirefloor")
+	fs.StringVar(&serve, "serve", "", "only serve: reference, reference-nethttp, floor or wirefloor")
 	fs.StringVar(&addr, "addr", "127.0.0.1:0", "with --serve: listen address")
 	fs.BoolVar(&wrkLua, "print-wrk-lua", false, "create a key on --endpoint and print a wrk Lua script posting the request --client raw sends, then exit")
 	fs.StringVar(&wrkFile, "wrk-to-bench", "", "convert the output of wrk --latency in `FILE` to a benchmark line (client=wrk; settings from the flags), then exit")
@@ -196,8 +196,12 @@ func serveOnly(ctx context.Context, which, addr string, stdout, stderr io.Writer
 	var url string
 	var closeFn func() error
 	switch which {
-	case "reference":
-		s, err := reference.Start(addr, reference.Options{})
+	case "reference", "reference-nethttp":
+		o := reference.Options{}
+		if which == "reference-nethttp" {
+			o.Transport = reference.TransportNetHTTP // the transport before h1, for comparison
+		}
+		s, err := reference.Start(addr, o)
 		if err != nil {
 			fmt.Fprintf(stderr, "kmsmac bench: %v\n", err)
 			return 2
@@ -218,7 +222,7 @@ func serveOnly(ctx context.Context, which, addr string, stdout, stderr io.Writer
 		}
 		url, closeFn = s.URL(), s.Close
 	default:
-		fmt.Fprintf(stderr, "kmsmac bench: --serve %q: want reference, floor or wirefloor\n", which)
+		fmt.Fprintf(stderr, "kmsmac bench: --serve %q: want reference, reference-nethttp, floor or wirefloor\n", which)
 		return 2
 	}
 	fmt.Fprintln(stdout, url)
