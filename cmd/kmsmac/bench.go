@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/kmsmac/kmsmac/bench/floor"
 	"github.com/kmsmac/kmsmac/bench/load"
 	"github.com/kmsmac/kmsmac/bench/wirefloor"
+	"github.com/kmsmac/kmsmac/internal/memlimit"
 	"github.com/kmsmac/kmsmac/reference"
 )
 
@@ -55,6 +57,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		cfg                          load.Config
 		ops, algs, sizes, concs, cls string
 		embedded, serve, addr        string
+		preload                      int
 		wrkFile, cpuProfile          string
 		quiet, noHeader, wrkLua      bool
 	)
@@ -79,6 +82,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&embedded, "embedded", "reference", "without --endpoint/--aws: reference, floor or wirefloor")
 	fs.StringVar(&serve, "serve", "", "only serve: reference, reference-nethttp, floor or wirefloor")
 	fs.StringVar(&addr, "addr", "127.0.0.1:0", "with --serve: listen address")
+	fs.IntVar(&preload, "preload-keys", 0, "with --serve reference: create `N` HMAC_256 keys before serving and report heap and RSS on stderr (memory per key)")
 	fs.BoolVar(&wrkLua, "print-wrk-lua", false, "create a key on --endpoint and print a wrk Lua script posting the request --client raw sends, then exit")
 	fs.StringVar(&wrkFile, "wrk-to-bench", "", "convert the output of wrk --latency in `FILE` to a benchmark line (client=wrk; settings from the flags), then exit")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write the driver's CPU profile to `FILE` (is the driver the limit?)")
@@ -90,7 +94,11 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if serve != "" {
-		return serveOnly(ctx, serve, addr, stdout, stderr)
+		if preload < 0 || (preload > 0 && !strings.HasPrefix(serve, "reference")) {
+			fmt.Fprintln(stderr, "kmsmac bench: --preload-keys wants a count >= 0 and --serve reference")
+			return 2
+		}
+		return serveOnly(ctx, serve, addr, preload, stdout, stderr)
 	}
 	if wrkFile != "" {
 		return wrkToBench(wrkFile, cfg, ops, algs, sizes, concs, stdout, stderr)
@@ -192,7 +200,7 @@ func intList(s string) ([]int, error) {
 
 // serveOnly runs the reference or the floor until ctx ends, printing its
 // URL first so a script can read it.
-func serveOnly(ctx context.Context, which, addr string, stdout, stderr io.Writer) int {
+func serveOnly(ctx context.Context, which, addr string, preload int, stdout, stderr io.Writer) int {
 	var url string
 	var closeFn func() error
 	switch which {
@@ -201,10 +209,20 @@ func serveOnly(ctx context.Context, which, addr string, stdout, stderr io.Writer
 		if which == "reference-nethttp" {
 			o.Transport = reference.TransportNetHTTP // the transport before h1, for comparison
 		}
+		// As kmsmac serve: RSS near the live heap.
+		stopLimit, _ := memlimit.Start()
+		defer stopLimit()
 		s, err := reference.Start(addr, o)
 		if err != nil {
 			fmt.Fprintf(stderr, "kmsmac bench: %v\n", err)
 			return 2
+		}
+		if preload > 0 {
+			if err := preloadKeys(ctx, s.Service(), preload, stderr); err != nil {
+				s.Close()
+				fmt.Fprintf(stderr, "kmsmac bench: %v\n", err)
+				return 2
+			}
 		}
 		url, closeFn = s.URL(), s.Close
 	case "floor":
@@ -309,4 +327,22 @@ func wrkToBench(file string, cfg load.Config, op, alg, sizes, concs string, stdo
 	}
 	fmt.Fprintln(stdout, r.Line())
 	return 0
+}
+
+// preloadKeys creates n HMAC_256 keys through the service, as CreateKey
+// calls would, and reports the memory they hold: the Go heap after a GC
+// and the process's RSS, which is what the machine pays.
+func preloadKeys(ctx context.Context, svc *reference.Service, n int, stderr io.Writer) error {
+	body := []byte(`{"KeySpec":"HMAC_256","KeyUsage":"GENERATE_VERIFY_MAC"}`)
+	for i := range n {
+		if _, err := svc.Call(ctx, "CreateKey", body); err != nil {
+			return fmt.Errorf("preloading key %d: %v", i+1, err)
+		}
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintf(stderr, "kmsmac bench: %d keys preloaded: heap in use %.1f MiB, RSS %.1f MiB\n",
+		n, float64(ms.HeapInuse)/(1<<20), float64(load.SelfRSS())/(1<<20))
+	return nil
 }
