@@ -191,8 +191,10 @@ func fmtRatio(r Ratio) string {
 			return "n/a"
 		case v >= 10:
 			return fmt.Sprintf("%.0f", v)
-		default:
+		case v >= 0.1:
 			return fmt.Sprintf("%.2f", v)
+		default:
+			return fmt.Sprintf("%.3f", v)
 		}
 	}
 	return fmt.Sprintf("%s× (%s–%s)", f(r.Median), f(r.Lo), f(r.Hi))
