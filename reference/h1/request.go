@@ -197,7 +197,7 @@ func (c *conn) readRequest() (int, string) {
 		if r.ProtoMinor == 1 && r.ContentLength != 0 {
 			c.rwc.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n"))
 		}
-		delete(c.hdr, "Expect")
+		// Kept in the header, as net/http does: a signature may cover it.
 	}
 	return 0, ""
 }
