@@ -15,6 +15,9 @@ type Options struct {
 	// LogErrorsOnly limits Log to requests answered with an error (4xx,
 	// 5xx), plus server errors such as panics.
 	LogErrorsOnly bool
+	// Transport is the HTTP server a Server runs: TransportH1 (the
+	// default, "" too) or TransportNetHTTP. The Service does not care.
+	Transport string
 	// Now is the clock, for key creation dates and import expiry; nil means time.Now.
 	Now func() time.Time
 }
@@ -25,6 +28,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Account == "" {
 		o.Account = "111122223333"
+	}
+	if o.Transport == "" {
+		o.Transport = TransportH1
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kmsmac/kmsmac/reference/awsjson"
+	"github.com/kmsmac/kmsmac/reference/h1"
 )
 
 // Server is the reference endpoint on HTTP: a Service behind the awsJson1_1
@@ -30,13 +31,29 @@ import (
 type Server struct {
 	svc  *Service
 	ln   net.Listener
-	hs   *http.Server
+	hs   httpServer
 	url  string
 	done chan struct{} // closed when Serve returns
 
 	closeOnce sync.Once
 	closeErr  error
 }
+
+// httpServer is what Server needs of net/http's server and of h1's.
+type httpServer interface {
+	Serve(net.Listener) error
+	Shutdown(context.Context) error
+	Close() error
+}
+
+// The transports a Server can run (Options.Transport).
+const (
+	// TransportH1 is reference/h1, the lean HTTP/1.1 server: the default.
+	TransportH1 = "h1"
+	// TransportNetHTTP is net/http's server (HTTP/1.1 only, as h1): the
+	// fallback, and the yardstick h1 is measured against.
+	TransportNetHTTP = "net/http"
+)
 
 // Timeouts and limits of the HTTP server. Requests are small (the transport
 // caps bodies at awsjson.DefaultMaxBody), so slow clients are cut off early.
@@ -73,18 +90,34 @@ func Start(addr string, opts Options) (*Server, error) {
 	if errLog == nil {
 		errLog = io.Discard
 	}
-	s := &Server{
-		svc: svc,
-		ln:  ln,
-		hs: &http.Server{
-			Handler:           awsjson.NewHandler(svc, awsjson.HandlerOptions{Log: opts.Log, LogErrorsOnly: opts.LogErrorsOnly}),
+	handler := awsjson.NewHandler(svc, awsjson.HandlerOptions{Log: opts.Log, LogErrorsOnly: opts.LogErrorsOnly})
+	var hs httpServer
+	switch opts.Transport {
+	case TransportNetHTTP:
+		hs = &http.Server{
+			Handler:           handler,
 			ReadHeaderTimeout: readHeaderTimeout,
 			ReadTimeout:       readTimeout,
 			WriteTimeout:      writeTimeout,
 			IdleTimeout:       idleTimeout,
 			MaxHeaderBytes:    maxHeaderBytes,
 			ErrorLog:          log.New(errLog, "http: ", 0),
-		},
+		}
+	case TransportH1:
+		hs = &h1.Server{
+			Handler:        handler,
+			IdleTimeout:    idleTimeout,
+			MaxHeaderBytes: maxHeaderBytes,
+			ErrorLog:       log.New(errLog, "http: ", 0),
+		}
+	default:
+		ln.Close()
+		return nil, fmt.Errorf("reference: unknown transport %q (want %q or %q)", opts.Transport, TransportH1, TransportNetHTTP)
+	}
+	s := &Server{
+		svc:  svc,
+		ln:   ln,
+		hs:   hs,
 		url:  "http://" + urlHost(ln.Addr()),
 		done: make(chan struct{}),
 	}

@@ -361,3 +361,31 @@ func TestServerImportedMaterial(t *testing.T) {
 		t.Errorf("MAC %x, RFC 2104 HMAC %x", gm.Mac, want)
 	}
 }
+
+// TestTransports runs the same exchange over both transports, and an
+// unknown transport is an error, not a silent default.
+func TestTransports(t *testing.T) {
+	for _, tr := range []string{reference.TransportH1, reference.TransportNetHTTP} {
+		srv, err := reference.Start("127.0.0.1:0", reference.Options{Transport: tr})
+		if err != nil {
+			t.Fatalf("%s: %v", tr, err)
+		}
+		req, _ := http.NewRequest("POST", srv.URL()+"/", strings.NewReader(`{"KeySpec":"HMAC_256","KeyUsage":"GENERATE_VERIFY_MAC"}`))
+		req.Header.Set("X-Amz-Target", "TrentService.CreateKey")
+		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", tr, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), `"KeyState":"Enabled"`) || resp.Header.Get("X-Amzn-Requestid") == "" {
+			t.Errorf("%s: %d %s %v", tr, resp.StatusCode, b, resp.Header)
+		}
+		srv.Close()
+	}
+	if srv, err := reference.Start("127.0.0.1:0", reference.Options{Transport: "h3"}); err == nil {
+		srv.Close()
+		t.Error("unknown transport accepted")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -434,5 +435,36 @@ func TestRunWarnsOfOddSetupAnswer(t *testing.T) {
 	}
 	if strings.Contains(progress.String(), "wrong MAC") {
 		t.Errorf("warning on the floor endpoint: %q", progress.String())
+	}
+}
+
+// TestServerPIDChecked: a pid that is no live process, or one whose CPU
+// does not move while the endpoint answers, is an error, not a 0.
+func TestServerPIDChecked(t *testing.T) {
+	if serverCPU(os.Getpid()) < 0 {
+		t.Skip("no /proc here")
+	}
+	fl := floor.NewServer()
+	defer fl.Close()
+	var out bytes.Buffer
+	_, err := Run(context.Background(), Config{Endpoint: fl.URL(), Requests: 10, ServerPID: 1 << 30}, &out, false)
+	if err == nil || !strings.Contains(err.Error(), "not a live process") {
+		t.Errorf("dead pid: %v", err)
+	}
+	// A sleeping child stands in for a wrong pid: alive, but never busy.
+	cmd := exec.Command("sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Skip("no sleep:", err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	_, err = Run(context.Background(), Config{Endpoint: fl.URL(), Duration: 1200 * time.Millisecond, Concurrency: 2, ServerPID: cmd.Process.Pid}, &out, false)
+	if err == nil || !strings.Contains(err.Error(), "used no CPU") {
+		t.Errorf("idle pid: %v", err)
+	}
+	if c := checkServerCPU(&Config{ServerPID: 5}, Result{ServerCPU: -1}); c == nil {
+		t.Error("a pid gone during the run passed")
+	}
+	if c := checkServerCPU(&Config{ServerPID: 5}, Result{ServerCPU: 0, Elapsed: 100 * time.Millisecond, N: 10}); c != nil {
+		t.Errorf("a short run with 0 ticks failed: %v", c)
 	}
 }

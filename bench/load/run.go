@@ -61,6 +61,10 @@ func Run(ctx context.Context, cfg Config, out io.Writer, header bool) ([]Result,
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
+	// A wrong pid used to read as 0 server CPU and a 2 MiB server.
+	if cfg.ServerPID != 0 && serverCPU(cfg.ServerPID) < 0 {
+		return nil, fmt.Errorf("--server-pid %d is not a live process whose CPU can be read (/proc/%d/stat)", cfg.ServerPID, cfg.ServerPID)
+	}
 	spec, _ := kmsspec.ByAlgorithm(cfg.Alg)
 	hc := &http.Client{Transport: newTransport(cfg.Concurrency), Timeout: 30 * time.Second}
 	defer hc.CloseIdleConnections()
@@ -121,6 +125,9 @@ func Run(ctx context.Context, cfg Config, out io.Writer, header bool) ([]Result,
 	for rep := 1; rep <= cfg.Count && ctx.Err() == nil; rep++ {
 		r := runOnce(ctx, &cfg, workers, ops, fmt.Sprintf("%d/%d", rep, cfg.Count))
 		r.Name = name
+		if err := checkServerCPU(&cfg, r); err != nil {
+			return results, err
+		}
 		fmt.Fprintln(out, r.Line())
 		if r.Errors > 0 && cfg.Progress != nil {
 			fmt.Fprintf(cfg.Progress, "kmsmac bench: %s: %d errors: %s\n", name, r.Errors, codes(r.ByCode))
@@ -128,6 +135,22 @@ func Run(ctx context.Context, cfg Config, out io.Writer, header bool) ([]Result,
 		results = append(results, r)
 	}
 	return results, ctx.Err()
+}
+
+// checkServerCPU fails a repetition whose server pid was gone at the end,
+// or used no CPU although it answered for a second or more: the pid is not
+// the server's, and its figures would be made up. (CPU is counted in 10 ms
+// ticks, so a short run may honestly read 0.)
+func checkServerCPU(cfg *Config, r Result) error {
+	switch {
+	case cfg.ServerPID == 0:
+		return nil
+	case r.ServerCPU < 0:
+		return fmt.Errorf("--server-pid %d: the process ended during the run", cfg.ServerPID)
+	case r.ServerCPU == 0 && r.Elapsed >= time.Second && r.N > r.Errors:
+		return fmt.Errorf("--server-pid %d used no CPU while %d requests were answered in %v: it is not the server's pid", cfg.ServerPID, r.N-r.Errors, r.Elapsed.Round(time.Millisecond))
+	}
+	return nil
 }
 
 // setup learns the expected MAC and checks the endpoint answers sanely, so

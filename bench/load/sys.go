@@ -87,3 +87,6 @@ func serverRSS(pid int) int64 {
 	}
 	return -1
 }
+
+// SelfRSS is this process's resident set size in bytes, or -1.
+func SelfRSS() int64 { return serverRSS(os.Getpid()) }

@@ -38,9 +38,11 @@ func Markdown(benches []*Bench, o Options) (md, svg string) {
 		b.WriteString(strings.TrimSpace(o.Notes) + "\n\n")
 	}
 
-	var endpoints, core, coreRatio, other []*Bench
+	var endpoints, soak, core, coreRatio, other []*Bench
 	for _, x := range benches {
 		switch {
+		case x.Values["req/s"] != nil && strings.HasPrefix(x.Get("label"), "soak"):
+			soak = append(soak, x)
 		case x.Values["req/s"] != nil:
 			endpoints = append(endpoints, x)
 		case x.Base == "Core" && x.Get("keying") != "":
@@ -60,6 +62,9 @@ func Markdown(benches []*Bench, o Options) (md, svg string) {
 		clientRatios(&b, endpoints)
 		endpointTable(&b, groups)
 		svg = Chart(chartGroups(groups))
+	}
+	if len(soak) > 0 {
+		soakTable(&b, soak)
 	}
 	if len(core)+len(coreRatio) > 0 {
 		coreTable(&b, core, coreRatio)
@@ -154,8 +159,10 @@ func ratios(b *strings.Builder, gs []endpointGroup, subject string) {
 			cell := "–"
 			for _, x := range g.rows {
 				if x.Get("endpoint") == o {
-					r := RatioOf(Summarize(subj.Values["req/s"]), Summarize(x.Values["req/s"]))
-					cell = fmtRatio(r)
+					cell = fmtRatio(PairedRatio(subj.Values["req/s"], x.Values["req/s"]))
+					if sc, oc := subj.Values["server-cpu-ns/op"], x.Values["server-cpu-ns/op"]; sc != nil && oc != nil {
+						cell += "; CPU/req " + fmtRatio(PairedRatio(sc, oc))
+					}
 					any = true
 				}
 			}
@@ -168,7 +175,7 @@ func ratios(b *strings.Builder, gs []endpointGroup, subject string) {
 	if len(lines) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "## Throughput ratios\n\nRequests per second of **%s** divided by each other endpoint's, same setting, same run: median (worst–best over the repetitions, i.e. min/max … max/min).\n\n", subject)
+	fmt.Fprintf(b, "## Ratios\n\nEach cell: requests per second of **%[1]s** divided by the other endpoint's, then server CPU per request of %[1]s divided by the other's. Paired per repetition: repetition i of every endpoint ran back to back, so each ratio divides two runs that saw the same machine; median (min–max) of the per-repetition ratios. The req/s ratio holds for this machine with driver and servers sharing its cores (whole-machine throughput); the CPU ratio does not depend on the driver.\n\n", subject)
 	hdr := []string{"setting"}
 	for _, o := range others {
 		hdr = append(hdr, subject+" / "+o)
@@ -184,8 +191,10 @@ func fmtRatio(r Ratio) string {
 			return "n/a"
 		case v >= 10:
 			return fmt.Sprintf("%.0f", v)
-		default:
+		case v >= 0.1:
 			return fmt.Sprintf("%.2f", v)
+		default:
+			return fmt.Sprintf("%.3f", v)
 		}
 	}
 	return fmt.Sprintf("%s× (%s–%s)", f(r.Median), f(r.Lo), f(r.Hi))
@@ -342,14 +351,14 @@ func clientRatios(b *strings.Builder, bs []*Bench) {
 		if !ok {
 			continue
 		}
-		r := RatioOf(Summarize(raw.Values["req/s"]), Summarize(x.Values["req/s"]))
+		r := PairedRatio(raw.Values["req/s"], x.Values["req/s"])
 		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s |", settingLabel(raw), raw.Get("endpoint"),
 			fmtCount(Summarize(raw.Values["req/s"]).Median), fmtCount(Summarize(x.Values["req/s"]).Median), fmtRatio(r)))
 	}
 	if len(rows) == 0 {
 		return
 	}
-	b.WriteString("## Driver vs wrk\n\nRequests per second of `kmsmac bench --client raw` and of `wrk` posting the same request to the same endpoint: median (worst–best).\n\n")
+	b.WriteString("## Driver vs wrk\n\nRequests per second of `kmsmac bench --client raw` and of `wrk` posting the same request to the same endpoint, alternating: median (min–max) of the per-repetition ratios.\n\n")
 	b.WriteString("| setting | endpoint | raw req/s | wrk req/s | raw / wrk |\n| --- | --- | ---: | ---: | ---: |\n")
 	b.WriteString(strings.Join(rows, "\n") + "\n\n")
 }
@@ -365,4 +374,30 @@ func fmtRange(vs []float64) string {
 		return lo
 	}
 	return lo + "–" + hi
+}
+
+// soakTable lists a long run's repetitions in order (label soak...): the
+// server's RSS over time, with throughput and CPU beside it.
+func soakTable(b *strings.Builder, bs []*Bench) {
+	for _, x := range bs {
+		rss, thr, cpu := x.Values["server-rss-MiB"], x.Values["req/s"], x.Values["server-cpu-ns/op"]
+		if len(rss) == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "## RSS over a long run (%s)\n\n%s: %d consecutive slices; server RSS at the end of each, first %.1f MiB, last %.1f MiB, max %.1f MiB.\n\n",
+			x.Get("label"), settingLabel(x), len(rss), rss[0], rss[len(rss)-1], Summarize(rss).Max)
+		b.WriteString("| slice | req/s | server CPU µs/req | server RSS MiB |\n| ---: | ---: | ---: | ---: |\n")
+		for i := range rss {
+			c := "–"
+			if i < len(cpu) {
+				c = fmt.Sprintf("%.1f", cpu[i]/1e3)
+			}
+			t := "–"
+			if i < len(thr) {
+				t = fmtCount(thr[i])
+			}
+			fmt.Fprintf(b, "| %d | %s | %s | %.1f |\n", i+1, t, c, rss[i])
+		}
+		b.WriteString("\n")
+	}
 }

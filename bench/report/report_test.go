@@ -59,9 +59,13 @@ func TestSummarizeAndRatio(t *testing.T) {
 	if s := Summarize(nil); !math.IsNaN(s.Median) {
 		t.Fatalf("empty median %v", s.Median)
 	}
-	r := RatioOf(Stat{Median: 150, Min: 140, Max: 160}, Stat{Median: 100, Min: 80, Max: 100})
+	// Paired: repetition i over repetition i, not min/max cross ratios.
+	r := PairedRatio([]float64{150, 140, 160}, []float64{100, 100, 80})
 	if r.Median != 1.5 || r.Lo != 1.4 || r.Hi != 2 {
 		t.Fatalf("%+v", r)
+	}
+	if r := PairedRatio([]float64{1, 2}, []float64{1}); !math.IsNaN(r.Median) {
+		t.Fatalf("unpaired series gave %+v", r)
 	}
 }
 
@@ -74,7 +78,7 @@ func TestMarkdownStatesRatios(t *testing.T) {
 	}
 	md, svg := Markdown(bs, Options{SVG: "perf.svg"})
 	for _, want := range []string{
-		"| GenerateMac · HMAC_SHA_256 · 4096 B · c=64 · raw | 1.50× (1.38–1.63) | 30× (28–32) |",
+		"| GenerateMac · HMAC_SHA_256 · 4096 B · c=64 · raw | 1.50× (1.44–1.55) | 30× (28–32) |",
 		"reference / floor", "reference / moto", "![Throughput", "(perf.svg)", "Test CPU", "| 3,000 (2,900–3,100) |",
 	} {
 		if !strings.Contains(md, want) {
@@ -182,5 +186,27 @@ BenchmarkGenerateMac/endpoint=reference/alg=HMAC_SHA_256/size=4096/c=64/client=w
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
 		}
+	}
+}
+
+// TestSoakSeries: a soak label's repetitions are a series in order, not a
+// median among the endpoints.
+func TestSoakSeries(t *testing.T) {
+	var in strings.Builder
+	for i, rss := range []float64{80.5, 82, 81.25} {
+		fmt.Fprintf(&in, "BenchmarkGenerateMac/endpoint=reference/alg=HMAC_SHA_256/size=4096/c=64/client=raw/label=soak\t%d\t10 ns/op\t%d req/s\t1 p50-ns\t1 p99-ns\t0 errors\t%d server-cpu-ns/op\t%.2f server-rss-MiB\n", 100, 1000+i, 20000+i*1000, rss)
+	}
+	bs, err := Read(strings.NewReader(in.String()), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, _ := Markdown(bs, Options{})
+	for _, want := range []string{"## RSS over a long run (soak)", "first 80.5 MiB, last 81.2 MiB, max 82.0 MiB", "| 2 | 1,001 | 21.0 | 82.0 |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "## Endpoints") {
+		t.Errorf("soak rows counted as an endpoint setting:\n%s", md)
 	}
 }

@@ -25,11 +25,20 @@ func Summarize(vs []float64) Stat {
 	return Stat{Median: m, Min: s[0], Max: s[len(s)-1], N: len(s)}
 }
 
-// Ratio is a/b with its range: the worst and best case over the
-// repetitions (min a / max b ... max a / min b).
+// Ratio is a/b: the median and range of the per-repetition ratios.
 type Ratio struct{ Median, Lo, Hi float64 }
 
-// RatioOf compares two summaries of a higher-is-better unit.
-func RatioOf(a, b Stat) Ratio {
-	return Ratio{Median: a.Median / b.Median, Lo: a.Min / b.Max, Hi: a.Max / b.Min}
+// PairedRatio divides repetition i of a by repetition i of b (runs made
+// back to back, so both saw the same machine) and summarises the ratios.
+// Unequal or empty series have no pairing: NaN.
+func PairedRatio(a, b []float64) Ratio {
+	if len(a) == 0 || len(a) != len(b) {
+		return Ratio{math.NaN(), math.NaN(), math.NaN()}
+	}
+	rs := make([]float64, len(a))
+	for i := range a {
+		rs[i] = a[i] / b[i]
+	}
+	st := Summarize(rs)
+	return Ratio{Median: st.Median, Lo: st.Min, Hi: st.Max}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -17,6 +18,8 @@ import (
 
 	"github.com/kmsmac/kmsmac/bench/floor"
 	"github.com/kmsmac/kmsmac/bench/load"
+	"github.com/kmsmac/kmsmac/bench/wirefloor"
+	"github.com/kmsmac/kmsmac/internal/memlimit"
 	"github.com/kmsmac/kmsmac/reference"
 )
 
@@ -54,6 +57,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		cfg                          load.Config
 		ops, algs, sizes, concs, cls string
 		embedded, serve, addr        string
+		preload                      int
 		wrkFile, cpuProfile          string
 		quiet, noHeader, wrkLua      bool
 	)
@@ -75,9 +79,10 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.KeyID, "key-id", "", "use this key (default: create one per algorithm and schedule its deletion)")
 	fs.IntVar(&cfg.CheckEvery, "check-every", 64, "check one response in `N` for correctness")
 	fs.IntVar(&cfg.ServerPID, "server-pid", 0, "server process `pid`, to report server-cpu-ns/op (Linux)")
-	fs.StringVar(&embedded, "embedded", "reference", "without --endpoint/--aws: reference or floor")
-	fs.StringVar(&serve, "serve", "", "only serve: reference or floor")
+	fs.StringVar(&embedded, "embedded", "reference", "without --endpoint/--aws: reference, floor or wirefloor")
+	fs.StringVar(&serve, "serve", "", "only serve: reference, reference-nethttp, floor or wirefloor")
 	fs.StringVar(&addr, "addr", "127.0.0.1:0", "with --serve: listen address")
+	fs.IntVar(&preload, "preload-keys", 0, "with --serve reference: create `N` HMAC_256 keys before serving and report heap and RSS on stderr (memory per key)")
 	fs.BoolVar(&wrkLua, "print-wrk-lua", false, "create a key on --endpoint and print a wrk Lua script posting the request --client raw sends, then exit")
 	fs.StringVar(&wrkFile, "wrk-to-bench", "", "convert the output of wrk --latency in `FILE` to a benchmark line (client=wrk; settings from the flags), then exit")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write the driver's CPU profile to `FILE` (is the driver the limit?)")
@@ -89,7 +94,11 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if serve != "" {
-		return serveOnly(ctx, serve, addr, stdout, stderr)
+		if preload < 0 || (preload > 0 && !strings.HasPrefix(serve, "reference")) {
+			fmt.Fprintln(stderr, "kmsmac bench: --preload-keys wants a count >= 0 and --serve reference")
+			return 2
+		}
+		return serveOnly(ctx, serve, addr, preload, stdout, stderr)
 	}
 	if wrkFile != "" {
 		return wrkToBench(wrkFile, cfg, ops, algs, sizes, concs, stdout, stderr)
@@ -111,8 +120,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		cfg.Progress = stderr
 	}
 	if cfg.Endpoint == "" && !cfg.AWS {
-		if embedded != "reference" && embedded != "floor" {
-			fmt.Fprintf(stderr, "kmsmac bench: --embedded %q: want reference or floor\n", embedded)
+		if embedded != "reference" && embedded != "floor" && embedded != "wirefloor" {
+			fmt.Fprintf(stderr, "kmsmac bench: --embedded %q: want reference, floor or wirefloor\n", embedded)
 			return 2
 		}
 		url, pid, cleanup, err := startChild(embedded, stderr)
@@ -191,15 +200,29 @@ func intList(s string) ([]int, error) {
 
 // serveOnly runs the reference or the floor until ctx ends, printing its
 // URL first so a script can read it.
-func serveOnly(ctx context.Context, which, addr string, stdout, stderr io.Writer) int {
+func serveOnly(ctx context.Context, which, addr string, preload int, stdout, stderr io.Writer) int {
 	var url string
 	var closeFn func() error
 	switch which {
-	case "reference":
-		s, err := reference.Start(addr, reference.Options{})
+	case "reference", "reference-nethttp":
+		o := reference.Options{}
+		if which == "reference-nethttp" {
+			o.Transport = reference.TransportNetHTTP // the transport before h1, for comparison
+		}
+		// As kmsmac serve: RSS near the live heap.
+		stopLimit, _ := memlimit.Start()
+		defer stopLimit()
+		s, err := reference.Start(addr, o)
 		if err != nil {
 			fmt.Fprintf(stderr, "kmsmac bench: %v\n", err)
 			return 2
+		}
+		if preload > 0 {
+			if err := preloadKeys(ctx, s.Service(), preload, stderr); err != nil {
+				s.Close()
+				fmt.Fprintf(stderr, "kmsmac bench: %v\n", err)
+				return 2
+			}
 		}
 		url, closeFn = s.URL(), s.Close
 	case "floor":
@@ -209,8 +232,15 @@ func serveOnly(ctx context.Context, which, addr string, stdout, stderr io.Writer
 			return 2
 		}
 		url, closeFn = s.URL(), s.Close
+	case "wirefloor":
+		s, err := wirefloor.Start(addr)
+		if err != nil {
+			fmt.Fprintf(stderr, "kmsmac bench: %v\n", err)
+			return 2
+		}
+		url, closeFn = s.URL(), s.Close
 	default:
-		fmt.Fprintf(stderr, "kmsmac bench: --serve %q: want reference or floor\n", which)
+		fmt.Fprintf(stderr, "kmsmac bench: --serve %q: want reference, reference-nethttp, floor or wirefloor\n", which)
 		return 2
 	}
 	fmt.Fprintln(stdout, url)
@@ -297,4 +327,22 @@ func wrkToBench(file string, cfg load.Config, op, alg, sizes, concs string, stdo
 	}
 	fmt.Fprintln(stdout, r.Line())
 	return 0
+}
+
+// preloadKeys creates n HMAC_256 keys through the service, as CreateKey
+// calls would, and reports the memory they hold: the Go heap after a GC
+// and the process's RSS, which is what the machine pays.
+func preloadKeys(ctx context.Context, svc *reference.Service, n int, stderr io.Writer) error {
+	body := []byte(`{"KeySpec":"HMAC_256","KeyUsage":"GENERATE_VERIFY_MAC"}`)
+	for i := range n {
+		if _, err := svc.Call(ctx, "CreateKey", body); err != nil {
+			return fmt.Errorf("preloading key %d: %v", i+1, err)
+		}
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintf(stderr, "kmsmac bench: %d keys preloaded: heap in use %.1f MiB, RSS %.1f MiB\n",
+		n, float64(ms.HeapInuse)/(1<<20), float64(load.SelfRSS())/(1<<20))
+	return nil
 }

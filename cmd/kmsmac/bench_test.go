@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -69,6 +71,8 @@ func TestBenchCommandUsageErrors(t *testing.T) {
 		{"bench", "--endpoint", "http://127.0.0.1:1", "extra"},
 		{"bench", "--embedded", "moto"},
 		{"bench", "--serve", "moto"},
+		{"bench", "--serve", "floor", "--preload-keys", "10"},
+		{"bench", "--serve", "reference", "--preload-keys", "-1"},
 		{"bench", "--wrk-to-bench", "/nonexistent"},
 		{"compare", "one"},
 		{"compare", "/nonexistent", "/nonexistent"},
@@ -120,5 +124,21 @@ func TestBenchEmbedded(t *testing.T) {
 				t.Errorf("%s: output lacks %q:\n%s", which, want, out.String())
 			}
 		}
+	}
+}
+
+// TestPreloadKeys: the keys exist in the service and the memory line is
+// printed.
+func TestPreloadKeys(t *testing.T) {
+	svc := reference.NewService(reference.Options{})
+	var errb bytes.Buffer
+	if err := preloadKeys(context.Background(), svc, 50, &errb); err != nil {
+		t.Fatal(err)
+	}
+	if n := svc.Store().KeyCount(); n != 50 {
+		t.Errorf("%d keys, want 50", n)
+	}
+	if !regexp.MustCompile(`50 keys preloaded: heap in use [0-9.]+ MiB, RSS [0-9.]+ MiB`).MatchString(errb.String()) {
+		t.Errorf("stderr %q", errb.String())
 	}
 }

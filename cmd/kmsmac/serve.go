@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/kmsmac/kmsmac/internal/memlimit"
 	"github.com/kmsmac/kmsmac/reference"
 	"github.com/spf13/pflag"
 )
@@ -91,6 +92,9 @@ Flags:`)
 	if !*quiet {
 		opts.Log = stderr
 	}
+	// A server that runs for long keeps RSS near its live heap (issue 14).
+	stopLimit, _ := memlimit.Start()
+	defer stopLimit()
 	srv, err := reference.Start(*addr, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "kmsmac serve: cannot listen on %s: %v\n", *addr, err)

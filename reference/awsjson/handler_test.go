@@ -397,3 +397,37 @@ func TestRequestIDsDiffer(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+// TestHandlerAuthorize: the hook sees method, headers and the whole body
+// before the Caller, and its error is the answer.
+func TestHandlerAuthorize(t *testing.T) {
+	f := &fakeCaller{}
+	var seen string
+	h := NewHandler(f, HandlerOptions{Authorize: func(method string, hdr http.Header, body []byte) error {
+		seen = method + " " + hdr.Get("Authorization") + " " + string(body)
+		if hdr.Get("Authorization") == "" {
+			return ClientError("MissingAuthenticationTokenException", "no signature")
+		}
+		return nil
+	}})
+	for _, c := range []struct {
+		auth   string
+		status int
+	}{{"", 400}, {"AWS4-HMAC-SHA256 x", 200}} {
+		f.ops = nil
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"a":1}`))
+		r.Header.Set("X-Amz-Target", "TrentService.Echo")
+		r.Header.Set("Content-Type", ContentType)
+		if c.auth != "" {
+			r.Header.Set("Authorization", c.auth)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != c.status || seen != "POST "+c.auth+` {"a":1}` {
+			t.Errorf("auth %q: %d %s, hook saw %q", c.auth, w.Code, w.Body, seen)
+		}
+		if called := len(f.ops) > 0; called != (c.status == 200) {
+			t.Errorf("auth %q: caller called = %v", c.auth, called)
+		}
+	}
+}

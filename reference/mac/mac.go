@@ -30,6 +30,12 @@ type Spec struct {
 
 	newHash func() hash.Hash
 	pool    *sync.Pool
+
+	// The marshalled state of this hash after one block differs from one
+	// key to the next only in the chaining value at tmpl[cv:cv+cvLen]; a
+	// Key keeps just those bytes (see layout).
+	tmpl      []byte
+	cv, cvLen int
 }
 
 // Specs lists the four HMAC key specs in kmsspec.Specs order.
@@ -50,7 +56,43 @@ func newSpec(keySpec string, h func() hash.Hash) *Spec {
 	}
 	s := &Spec{Spec: ks, newHash: h}
 	s.pool = &sync.Pool{New: func() any { return &hasher{h: h()} }}
+	s.layout()
 	return s
+}
+
+// layout finds where the chaining value sits in the marshalled state after
+// one block, by comparing the states of three different blocks: every
+// other byte (magic, empty buffer, length) is the same for all keys. The
+// hash's internal size (32 bytes for SHA-224/256, 64 for SHA-384/512) is
+// checked, so a changed format panics at start-up instead of computing
+// wrong MACs.
+func (s *Spec) layout() {
+	var states [3][]byte
+	for i := range states {
+		pad := make([]byte, s.BlockSize)
+		for j := range pad {
+			pad[j] = byte(i*131 + j*7 + 1)
+		}
+		st, err := absorb(s, pad)
+		if err != nil {
+			panic(err.Error())
+		}
+		states[i] = st
+	}
+	lo, hi := len(states[0]), -1
+	for i := range states[0] {
+		if states[0][i] != states[1][i] || states[0][i] != states[2][i] {
+			lo, hi = min(lo, i), max(hi, i)
+		}
+	}
+	want := 32
+	if s.BlockSize == 128 {
+		want = 64
+	}
+	if hi-lo+1 != want || len(states[1]) != len(states[0]) {
+		panic("mac: unexpected hash state layout for " + s.KeySpec)
+	}
+	s.tmpl, s.cv, s.cvLen = states[0], lo, want
 }
 
 // ByKeySpec returns the spec named by a KeySpec value such as "HMAC_256".
@@ -75,9 +117,13 @@ func ByAlgorithm(alg string) (*Spec, bool) {
 
 // Key is HMAC key material bound to one spec, with its inner and outer hash
 // states precomputed. A Key is immutable and safe for concurrent use.
+//
+// Memory: only the two chaining values are kept (64 bytes for SHA-224/256,
+// 128 for SHA-384/512), not two marshalled states of 108-204 bytes each:
+// a SHA-256 Key is 96 bytes where it was 288 (100,000 keys).
 type Key struct {
-	spec         *Spec
-	inner, outer []byte // marshalled hash states after absorbing ipad / opad
+	spec *Spec
+	cv   []byte // inner chaining value, then outer
 }
 
 // NewKey binds material to spec. Any length is accepted, as RFC 2104 allows:
@@ -109,7 +155,11 @@ func NewKey(spec *Spec, material []byte) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Key{spec: spec, inner: inner, outer: outer}, nil
+	key := &Key{spec: spec, cv: make([]byte, 2*spec.cvLen)}
+	n := spec.cvLen
+	copy(key.cv[:n], inner[spec.cv:spec.cv+n])
+	copy(key.cv[n:2*n], outer[spec.cv:spec.cv+n])
+	return key, nil
 }
 
 func absorb(spec *Spec, pad []byte) ([]byte, error) {
@@ -128,8 +178,9 @@ func (k *Key) Spec() *Spec { return k.spec }
 // hasher pairs a hash with scratch space for the inner digest, so the
 // digest does not escape to the heap through the hash.Hash interface.
 type hasher struct {
-	h   hash.Hash
-	buf [sha512.Size]byte
+	h     hash.Hash
+	buf   [sha512.Size]byte
+	state []byte // the spec's template, chaining value filled in per use
 }
 
 // Sum appends the MAC of msg to dst and returns the result.
@@ -150,16 +201,22 @@ func (k *Key) Verify(msg, tag []byte) bool {
 // sum computes the MAC with hs; dst may alias hs.buf, because the inner
 // digest is consumed before the outer one is written.
 func (k *Key) sum(hs *hasher, dst, msg []byte) []byte {
-	restore(hs.h, k.inner)
+	n := k.spec.cvLen
+	k.restore(hs, k.cv[:n])
 	hs.h.Write(msg)
 	in := hs.h.Sum(hs.buf[:0])
-	restore(hs.h, k.outer)
+	k.restore(hs, k.cv[n:2*n])
 	hs.h.Write(in)
 	return hs.h.Sum(dst)
 }
 
-func restore(h hash.Hash, state []byte) {
-	if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(state); err != nil {
+// restore puts hs.h in the state after one block whose chaining value is cv.
+func (k *Key) restore(hs *hasher, cv []byte) {
+	if hs.state == nil {
+		hs.state = append([]byte(nil), k.spec.tmpl...)
+	}
+	copy(hs.state[k.spec.cv:], cv)
+	if err := hs.h.(encoding.BinaryUnmarshaler).UnmarshalBinary(hs.state); err != nil {
 		// The state was produced by the same hash type: failure is a bug.
 		panic("mac: restoring hash state: " + err.Error())
 	}
