@@ -75,8 +75,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.KeyID, "key-id", "", "use this key (default: create one per algorithm and schedule its deletion)")
 	fs.IntVar(&cfg.CheckEvery, "check-every", 64, "check one response in `N` for correctness")
 	fs.IntVar(&cfg.ServerPID, "server-pid", 0, "server process `pid`, to report server-cpu-ns/op (Linux)")
-	fs.StringVar(&embedded, "embedded", "reference", "without --endpoint/--aws: reference or floor")
-	fs.StringVar(&serve, "serve", "", "only serve: reference or floor")
+	fs.StringVar(&embedded, "embedded", "reference", "without --endpoint/--aws: reference (SigV4 checked), reference-noauth (kmsmac serve --auth off) or floor")
+	fs.StringVar(&serve, "serve", "", "only serve: reference, reference-noauth or floor")
 	fs.StringVar(&addr, "addr", "127.0.0.1:0", "with --serve: listen address")
 	fs.BoolVar(&wrkLua, "print-wrk-lua", false, "create a key on --endpoint and print a wrk Lua script posting the request --client raw sends, then exit")
 	fs.StringVar(&wrkFile, "wrk-to-bench", "", "convert the output of wrk --latency in `FILE` to a benchmark line (client=wrk; settings from the flags), then exit")
@@ -111,8 +111,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		cfg.Progress = stderr
 	}
 	if cfg.Endpoint == "" && !cfg.AWS {
-		if embedded != "reference" && embedded != "floor" {
-			fmt.Fprintf(stderr, "kmsmac bench: --embedded %q: want reference or floor\n", embedded)
+		if embedded != "reference" && embedded != "reference-noauth" && embedded != "floor" {
+			fmt.Fprintf(stderr, "kmsmac bench: --embedded %q: want reference, reference-noauth or floor\n", embedded)
 			return 2
 		}
 		url, pid, cleanup, err := startChild(embedded, stderr)
@@ -195,8 +195,8 @@ func serveOnly(ctx context.Context, which, addr string, stdout, stderr io.Writer
 	var url string
 	var closeFn func() error
 	switch which {
-	case "reference":
-		s, err := reference.Start(addr, reference.Options{})
+	case "reference", "reference-noauth":
+		s, err := reference.Start(addr, reference.Options{AuthOff: which == "reference-noauth"})
 		if err != nil {
 			fmt.Fprintf(stderr, "kmsmac bench: %v\n", err)
 			return 2
@@ -210,7 +210,7 @@ func serveOnly(ctx context.Context, which, addr string, stdout, stderr io.Writer
 		}
 		url, closeFn = s.URL(), s.Close
 	default:
-		fmt.Fprintf(stderr, "kmsmac bench: --serve %q: want reference or floor\n", which)
+		fmt.Fprintf(stderr, "kmsmac bench: --serve %q: want reference, reference-noauth or floor\n", which)
 		return 2
 	}
 	fmt.Fprintln(stdout, url)
