@@ -1,6 +1,12 @@
 package target
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+)
 
 // Roles of the extra principals the identity scenarios need.
 const (
@@ -33,4 +39,27 @@ func (t *Target) PrincipalFor(role string) (Principal, bool) {
 		}
 	}
 	return Principal{}, false
+}
+
+// Unsigned is the raw client without credentials: requests go unsigned
+// unless the caller puts a signature in the headers itself.
+func (t *Target) Unsigned() *RawClient {
+	c := t.Raw.c
+	c.Credentials = nil
+	return &RawClient{c: c}
+}
+
+// RawAs is the raw client signing with another key pair.
+func (t *Target) RawAs(accessKeyID, secret string) *RawClient {
+	c := t.Raw.c
+	c.Credentials = credentials.NewStaticCredentialsProvider(accessKeyID, secret, "")
+	return &RawClient{c: c}
+}
+
+// Credentials are the harness's own signing credentials.
+func (t *Target) Credentials(ctx context.Context) (aws.Credentials, error) {
+	if t.creds == nil {
+		return aws.Credentials{}, fmt.Errorf("no credentials configured")
+	}
+	return t.creds.Retrieve(ctx)
 }
