@@ -3,13 +3,19 @@ package bench
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/kmsmac/kmsmac/bench/floor"
 	"github.com/kmsmac/kmsmac/kmsspec"
@@ -63,12 +69,24 @@ func (w *recorder) Header() http.Header         { return w.h }
 func (w *recorder) WriteHeader(s int)           { w.status = s }
 func (w *recorder) Write(p []byte) (int, error) { return w.body.Write(p) }
 
-func httpCaller(url string) (caller, *http.Client) {
+func httpCaller(url string) (caller, *http.Client) { return httpCallerSigned(url, false) }
+
+// httpCallerSigned signs each request (SigV4, test/test) when sign is set,
+// as SDK clients do; the signing is the client's cost, in the same process.
+func httpCallerSigned(url string, sign bool) (caller, *http.Client) {
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true, Proxy: nil}}
+	signer := v4.NewSigner()
+	creds := aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}
 	return func(op string, body []byte) (int, []byte) {
 		r, _ := http.NewRequest(http.MethodPost, url+"/", bytes.NewReader(body))
 		r.Header.Set("Content-Type", "application/x-amz-json-1.1")
 		r.Header.Set("X-Amz-Target", "TrentService."+op)
+		if sign {
+			sum := sha256.Sum256(body)
+			if err := signer.SignHTTP(context.Background(), creds, r, hex.EncodeToString(sum[:]), "kms", "us-east-1", time.Now()); err != nil {
+				return 0, []byte(err.Error())
+			}
+		}
 		resp, err := hc.Do(r)
 		if err != nil {
 			return 0, []byte(err.Error())
@@ -164,13 +182,22 @@ func BenchmarkHandler(b *testing.B) {
 // clients in this process: client and server share the CPU, so read it as
 // relative (reference vs floor), not as an endpoint's capacity; for that use
 // kmsmac bench.
+//
+// "reference" runs with --auth off (unsigned, like the floor); "reference-
+// signed" checks SigV4 on every request: the two side by side are what
+// signature checking costs (client signing included, in this process).
 func BenchmarkHTTP(b *testing.B) {
-	ref := reference.NewServer(reference.Options{})
+	ref := reference.NewServer(reference.Options{AuthOff: true})
 	defer ref.Close()
+	signed := reference.NewServer(reference.Options{})
+	defer signed.Close()
 	fl := floor.NewServer()
 	defer fl.Close()
-	for _, s := range []struct{ name, url string }{{"reference", ref.URL()}, {"floor", fl.URL()}} {
-		call, hc := httpCaller(s.url)
+	for _, s := range []struct {
+		name, url string
+		sign      bool
+	}{{"reference", ref.URL(), false}, {"reference-signed", signed.URL(), true}, {"floor", fl.URL(), false}} {
+		call, hc := httpCallerSigned(s.url, s.sign)
 		benchOps(b, s.name, call, true)
 		hc.CloseIdleConnections()
 	}
@@ -186,7 +213,7 @@ func TestEndpointsAgree(t *testing.T) {
 	defer ref.Close()
 	fl := floor.NewServer()
 	defer fl.Close()
-	refHTTP, hc1 := httpCaller(ref.URL())
+	refHTTP, hc1 := httpCallerSigned(ref.URL(), true)
 	defer hc1.CloseIdleConnections()
 	flHTTP, hc2 := httpCaller(fl.URL())
 	defer hc2.CloseIdleConnections()

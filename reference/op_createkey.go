@@ -68,7 +68,7 @@ type tagJSON struct {
 	TagValue *string `json:"TagValue"`
 }
 
-func (s *Service) createKey(_ context.Context, body []byte) ([]byte, error) {
+func (s *Service) createKey(ctx context.Context, body []byte) ([]byte, error) {
 	var req createKeyRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
@@ -120,15 +120,16 @@ func (s *Service) createKey(_ context.Context, body []byte) ([]byte, error) {
 		}
 		return nil, awsjsonClient("CustomKeyStoreNotFoundException", "The kmsmac reference has no custom key stores.")
 	}
-	if req.Policy != nil && !json.Valid([]byte(*req.Policy)) {
-		return nil, awsjsonClient("MalformedPolicyDocumentException", "The policy document is not valid JSON.")
-	}
-
 	id, err := newKeyID(req.MultiRegion != nil && *req.MultiRegion)
 	if err != nil {
 		return nil, errInternal("cannot generate a key id")
 	}
 	arn := s.keyARN(id)
+	if req.Policy != nil {
+		if err := s.checkPolicy(ctx, arn, *req.Policy, req.BypassPolicyLockoutSafetyCheck); err != nil {
+			return nil, err
+		}
+	}
 	// Memory per key matters (100,000 keys): the ID shares the ARN's bytes,
 	// the enum strings are the static ones, the default policy is "".
 	k := &store.Key{

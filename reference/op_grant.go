@@ -50,7 +50,7 @@ type createGrantRequest struct {
 // suit the key (GR-2/3); no encryption-context constraints on HMAC keys
 // (GR-4); key states per GR-7; DryRun last. The GR-2/3/4 texts are not
 // recorded; these say what is wrong.
-func (s *Service) createGrant(_ context.Context, body []byte) ([]byte, error) {
+func (s *Service) createGrant(ctx context.Context, body []byte) ([]byte, error) {
 	var req createGrantRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		if req.GranteeServicePrincipal == nil {
@@ -78,6 +78,12 @@ func (s *Service) createGrant(_ context.Context, body []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkGrantTokens(req.GrantTokens); err != nil {
+		return nil, err
+	}
+	if err := s.authorize(ctx, view, "CreateGrant", ""); err != nil {
+		return nil, err // DRY-4: before DryRun
+	}
 	if err := s.usable(view, req.GrantTokens); err != nil {
 		return nil, err
 	}
@@ -104,7 +110,7 @@ func (s *Service) createGrant(_ context.Context, body []byte) ([]byte, error) {
 
 	g := &store.Grant{
 		KeyID:          k.ID,
-		IssuingAccount: "arn:" + s.partition + ":iam::" + s.opts.Account + ":root",
+		IssuingAccount: "arn:" + s.partition + ":iam::" + s.callerAccount(ctx) + ":root",
 		Operations:     append([]string(nil), req.Operations...),
 		Created:        s.opts.Now(),
 	}

@@ -49,7 +49,7 @@ type describeKeyRequest struct {
 }
 
 // describeKey works in every key state (DK-5) and accepts aliases.
-func (s *Service) describeKey(_ context.Context, body []byte) ([]byte, error) {
+func (s *Service) describeKey(ctx context.Context, body []byte) ([]byte, error) {
 	var req describeKeyRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, withAliases, func(v *request.Violations) {
 		v.GrantTokens(req.GrantTokens)
@@ -58,6 +58,9 @@ func (s *Service) describeKey(_ context.Context, body []byte) ([]byte, error) {
 		return nil, err
 	}
 	if err := s.checkGrantTokens(req.GrantTokens); err != nil {
+		return nil, err
+	}
+	if err := s.authorize(ctx, view, "DescribeKey", ""); err != nil {
 		return nil, err
 	}
 	k, m, ok := s.store.Snapshot(view.Key.ID)

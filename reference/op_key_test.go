@@ -48,7 +48,7 @@ func TestCreateKeyErrors(t *testing.T) {
 func TestCreateKeyMetadata(t *testing.T) {
 	s, _ := newTestService(t)
 	// Every member of CreateKeyRequest is accepted.
-	full := `{"Policy":"{\"Version\":\"2012-10-17\"}","Description":"d","KeyUsage":"GENERATE_VERIFY_MAC","KeySpec":"HMAC_384",
+	full := `{"Policy":"{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]}","Description":"d","KeyUsage":"GENERATE_VERIFY_MAC","KeySpec":"HMAC_384",
 		"Origin":"AWS_KMS","BypassPolicyLockoutSafetyCheck":false,"Tags":[{"TagKey":"k","TagValue":""}],"MultiRegion":false}`
 	tests := []struct {
 		name, body string

@@ -10,17 +10,17 @@ import (
 	"github.com/kmsmac/kmsmac/reference/store"
 )
 
-func (s *Service) generateMac(_ context.Context, body []byte) ([]byte, error) {
-	return s.macOp(body, false)
+func (s *Service) generateMac(ctx context.Context, body []byte) ([]byte, error) {
+	return s.macOp(ctx, body, false)
 }
 
-func (s *Service) verifyMac(_ context.Context, body []byte) ([]byte, error) {
-	return s.macOp(body, true)
+func (s *Service) verifyMac(ctx context.Context, body []byte) ([]byte, error) {
+	return s.macOp(ctx, body, true)
 }
 
 // macOp is GenerateMac and VerifyMac. The order of checks (rules.md §9):
 // framework validation (all violations together) → key resolution → grant
-// tokens → key state → key usage → algorithm vs key spec → MAC comparison →
+// tokens → authorization (AUTH-*, with kms:MacAlgorithm) → key state → key usage → algorithm vs key spec → MAC comparison →
 // DryRun.
 //
 // Key state before key usage is undocumented (ORD-5, AMB-3); LocalStack
@@ -28,7 +28,7 @@ func (s *Service) verifyMac(_ context.Context, body []byte) ([]byte, error) {
 // because a token is an authorization input and KMS authorizes before it
 // looks at the key's state. DryRun comes last so that a DryRun call reports
 // whatever the real call would fail with (DRY-6).
-func (s *Service) macOp(body []byte, verify bool) ([]byte, error) {
+func (s *Service) macOp(ctx context.Context, body []byte, verify bool) ([]byte, error) {
 	req, sc, err := request.DecodeMac(body, verify)
 	defer sc.Release()
 	if err != nil {
@@ -52,7 +52,16 @@ func (s *Service) macOp(body []byte, verify bool) ([]byte, error) {
 		return nil, err
 	}
 
-	view, err := s.resolveForCrypto(*req.KeyId, req.GrantTokens)
+	view, err := s.resolve(*req.KeyId, withAliases)
+	if err == nil {
+		err = s.checkGrantTokens(req.GrantTokens)
+	}
+	if err == nil {
+		err = s.authorize(ctx, view, op, *req.MacAlgorithm)
+	}
+	if err == nil {
+		err = cryptoStateErr(view.Key.ARN, view.State)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,9 @@ package reference
 import (
 	"io"
 	"time"
+
+	"github.com/kmsmac/kmsmac/internal/refmut"
+	"github.com/kmsmac/kmsmac/reference/auth"
 )
 
 // Options configure a reference Service or Server. The zero value is usable.
@@ -18,8 +21,25 @@ type Options struct {
 	// Transport is the HTTP server a Server runs: TransportH1 (the
 	// default, "" too) or TransportNetHTTP. The Service does not care.
 	Transport string
+	// Principals are who may call a Server (SigV4 access keys, accounts);
+	// nil means auth.Default(Account): test/test and the AWS docs' example
+	// keys in Account. Every principal's account gets its own key store.
+	Principals *auth.Config
+	// AuthOff makes a Server accept any request, signed or not, as the
+	// account itself (the reference before identities).
+	AuthOff bool
+	// Controls opens the KmsmacReference.* operations on a Server, to
+	// signed requests of principals marked controller (never with AuthOff).
+	// A Service called directly (Go) always has them.
+	Controls bool
 	// Now is the clock, for key creation dates and import expiry; nil means time.Now.
 	Now func() time.Time
+
+	mut refmut.Mutation // checks removed, for the harness's mutation tests
+}
+
+func init() {
+	refmut.Apply = func(o any, m refmut.Mutation) { o.(*Options).mut = m }
 }
 
 func (o Options) withDefaults() Options {

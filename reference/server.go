@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kmsmac/kmsmac/internal/refmut"
+	"github.com/kmsmac/kmsmac/reference/auth"
 	"github.com/kmsmac/kmsmac/reference/awsjson"
 	"github.com/kmsmac/kmsmac/reference/h1"
 )
@@ -26,8 +28,9 @@ import (
 //		o.BaseEndpoint = aws.String(srv.URL())
 //	})
 //
-// It speaks plain HTTP and does not check SigV4 signatures, so any static
-// credentials work. Each Server has its own empty key store.
+// It speaks plain HTTP and checks SigV4 signatures against Options.Principals
+// (by default test/test and the AWS docs' example keys work); AuthOff
+// accepts any credentials. Each Server has its own empty key stores.
 type Server struct {
 	svc  *Service
 	ln   net.Listener
@@ -85,12 +88,22 @@ func Start(addr string, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := NewService(opts)
 	errLog := opts.Log
 	if errLog == nil {
 		errLog = io.Discard
 	}
-	handler := awsjson.NewHandler(svc, awsjson.HandlerOptions{Log: opts.Log, LogErrorsOnly: opts.LogErrorsOnly})
+	if opts.Principals == nil {
+		opts.Principals = auth.Default(opts.Account)
+	}
+	accts := newAccounts(opts)
+	svc := accts.def
+	hopts := awsjson.HandlerOptions{Log: opts.Log, LogErrorsOnly: opts.LogErrorsOnly}
+	if !opts.AuthOff {
+		v := auth.NewVerifier(opts.Principals, opts.Region, nil) // clients sign with the real clock, whatever Now says
+		v.SkipSignature = opts.mut&refmut.SkipSignature != 0
+		hopts.Authenticate = v.Authenticate
+	}
+	handler := awsjson.NewHandler(accts, hopts)
 	var hs httpServer
 	switch opts.Transport {
 	case TransportNetHTTP:
@@ -150,7 +163,8 @@ func (s *Server) URL() string { return s.url }
 // or [::]:4599 for every interface), where URL gives one a client can dial.
 func (s *Server) Addr() net.Addr { return s.ln.Addr() }
 
-// Service is the Service behind the server, for direct calls and controls.
+// Service is the Service of the server's own account (Options.Account),
+// for direct calls and controls.
 func (s *Server) Service() *Service { return s.svc }
 
 // Close stops the server: it stops accepting, lets requests in flight finish

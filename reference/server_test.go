@@ -181,7 +181,8 @@ func TestStartErrors(t *testing.T) {
 // TestServerTransportErrors checks that transport-level refusals reach a
 // real client with AWS-style bodies and headers.
 func TestServerTransportErrors(t *testing.T) {
-	srv := reference.NewServer(reference.Options{})
+	srv := reference.NewServer(reference.Options{AuthOff: true}) // unsigned requests: transport, not identity
+
 	defer srv.Close()
 	cases := []struct {
 		method, path, target, ct string
@@ -228,7 +229,7 @@ func TestServerTransportErrors(t *testing.T) {
 // TestServerLongTargetClipped checks that an unknown X-Amz-Target is not
 // echoed whole: a 60 KB target gave a 60 KB error body.
 func TestServerLongTargetClipped(t *testing.T) {
-	srv := reference.NewServer(reference.Options{})
+	srv := reference.NewServer(reference.Options{AuthOff: true})
 	defer srv.Close()
 	for _, target := range []string{"TrentService." + strings.Repeat("A", 60<<10), "Other." + strings.Repeat("B", 60<<10), "TrentService.x." + strings.Repeat("C", 60<<10)} {
 		req, _ := http.NewRequest("POST", srv.URL()+"/", strings.NewReader("{}"))
@@ -291,7 +292,7 @@ func ExampleNewServer() {
 // BenchmarkHTTPGenerateMac is one 4 KiB HMAC_SHA_256 GenerateMac through
 // the whole endpoint: loopback HTTP with keep-alive, transport, service.
 func BenchmarkHTTPGenerateMac(b *testing.B) {
-	srv := reference.NewServer(reference.Options{})
+	srv := reference.NewServer(reference.Options{AuthOff: true}) // unsigned; the signed path is in reference/auth's benchmarks
 	defer srv.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 	defer client.CloseIdleConnections()

@@ -94,6 +94,10 @@ func init() {
 		"GenerateDataKeyPairWithoutPlaintext": (*Service).generateDataKeyPairWithoutPlaintext,
 		"GetPublicKey":                        (*Service).getPublicKey,
 
+		"GetKeyPolicy":    (*Service).getKeyPolicy,
+		"PutKeyPolicy":    (*Service).putKeyPolicy,
+		"ListKeyPolicies": (*Service).listKeyPolicies,
+
 		"KmsmacReference.SetKeyState":       (*Service).setKeyState,
 		"KmsmacReference.ExpireKeyMaterial": (*Service).expireKeyMaterial,
 	}

@@ -149,9 +149,9 @@ func TestReferenceOnlySkippedElsewhere(t *testing.T) {
 }
 
 // TestServedReferenceHasControls: a reference reached by URL (kmsmac
-// serve) is detected, so @reference-only scenarios run.
+// serve --controls) is detected, so @reference-only scenarios run.
 func TestServedReferenceHasControls(t *testing.T) {
-	srv := reference.NewServer(reference.Options{})
+	srv := reference.NewServer(reference.Options{Controls: true}) // kmsmac serve --controls
 	defer srv.Close()
 	got := runSelfTest(t, Options{Endpoint: srv.URL()})
 	if s := got["needs the reference controls"]; s.Status != results.Passed {
@@ -193,6 +193,7 @@ func rewritingProxy(t *testing.T, url string, intercept func(target string) (int
 		}
 		req, _ := http.NewRequest(r.Method, url+r.URL.Path, bytes.NewReader(body))
 		req.Header = r.Header.Clone()
+		req.Host = r.Host // the host the client signed (SigV4)
 		req.ContentLength = int64(len(body))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {

@@ -41,6 +41,10 @@ type Target struct {
 	Raw         *RawClient
 	RunID       string
 	PollTimeout time.Duration
+	// Principals are the identities besides the harness's own that the
+	// identity scenarios sign as (RoleSecond, RoleOtherAccount): the
+	// embedded reference's own, or those of the --keys file.
+	Principals []Principal
 	// KeysCreated counts CreateKey calls that made a key (the summary reports it).
 	KeysCreated atomic.Int64
 
@@ -145,6 +149,7 @@ func New(ctx context.Context, o Options) (*Target, error) {
 				return nil, &SetupError{fmt.Errorf("starting the embedded reference: %w", err)}
 			}
 			url, t.closeFn, t.Reference, t.Name = u, closeFn, true, "embedded reference"
+			t.Principals = EmbeddedPrincipals
 		} else {
 			t.Name = url
 		}

@@ -79,8 +79,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.KeyID, "key-id", "", "use this key (default: create one per algorithm and schedule its deletion)")
 	fs.IntVar(&cfg.CheckEvery, "check-every", 64, "check one response in `N` for correctness")
 	fs.IntVar(&cfg.ServerPID, "server-pid", 0, "server process `pid`, to report server-cpu-ns/op (Linux)")
-	fs.StringVar(&embedded, "embedded", "reference", "without --endpoint/--aws: reference, floor or wirefloor")
-	fs.StringVar(&serve, "serve", "", "only serve: reference, reference-nethttp, floor or wirefloor")
+	fs.StringVar(&embedded, "embedded", "reference", "without --endpoint/--aws: reference (SigV4 checked), reference-noauth (kmsmac serve --auth off), floor or wirefloor")
+	fs.StringVar(&serve, "serve", "", "only serve: reference, reference-noauth, reference-nethttp, floor or wirefloor")
 	fs.StringVar(&addr, "addr", "127.0.0.1:0", "with --serve: listen address")
 	fs.IntVar(&preload, "preload-keys", 0, "with --serve reference: create `N` HMAC_256 keys before serving and report heap and RSS on stderr (memory per key)")
 	fs.BoolVar(&wrkLua, "print-wrk-lua", false, "create a key on --endpoint and print a wrk Lua script posting the request --client raw sends, then exit")
@@ -120,8 +120,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		cfg.Progress = stderr
 	}
 	if cfg.Endpoint == "" && !cfg.AWS {
-		if embedded != "reference" && embedded != "floor" && embedded != "wirefloor" {
-			fmt.Fprintf(stderr, "kmsmac bench: --embedded %q: want reference, floor or wirefloor\n", embedded)
+		if embedded != "reference" && embedded != "reference-noauth" && embedded != "floor" && embedded != "wirefloor" {
+			fmt.Fprintf(stderr, "kmsmac bench: --embedded %q: want reference, reference-noauth, floor or wirefloor\n", embedded)
 			return 2
 		}
 		url, pid, cleanup, err := startChild(embedded, stderr)
@@ -204,8 +204,8 @@ func serveOnly(ctx context.Context, which, addr string, preload int, stdout, std
 	var url string
 	var closeFn func() error
 	switch which {
-	case "reference", "reference-nethttp":
-		o := reference.Options{}
+	case "reference", "reference-noauth", "reference-nethttp":
+		o := reference.Options{AuthOff: which == "reference-noauth"}
 		if which == "reference-nethttp" {
 			o.Transport = reference.TransportNetHTTP // the transport before h1, for comparison
 		}
@@ -240,7 +240,7 @@ func serveOnly(ctx context.Context, which, addr string, preload int, stdout, std
 		}
 		url, closeFn = s.URL(), s.Close
 	default:
-		fmt.Fprintf(stderr, "kmsmac bench: --serve %q: want reference, reference-nethttp, floor or wirefloor\n", which)
+		fmt.Fprintf(stderr, "kmsmac bench: --serve %q: want reference, reference-noauth, reference-nethttp, floor or wirefloor\n", which)
 		return 2
 	}
 	fmt.Fprintln(stdout, url)

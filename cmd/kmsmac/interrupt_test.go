@@ -87,7 +87,7 @@ func TestInterrupt(t *testing.T) {
 }
 
 func interruptRun(t *testing.T, bin string, sig os.Signal) {
-	ref := reference.NewServer(reference.Options{})
+	ref := reference.NewServer(reference.Options{AuthOff: true}) // the slow proxy re-sends with its own Host
 	defer ref.Close()
 	p := &slowProxy{undelivered: map[string]bool{}}
 	ts := httptest.NewServer(p.handler(t, ref.URL()))

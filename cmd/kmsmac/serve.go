@@ -15,6 +15,7 @@ import (
 
 	"github.com/kmsmac/kmsmac/internal/memlimit"
 	"github.com/kmsmac/kmsmac/reference"
+	"github.com/kmsmac/kmsmac/reference/auth"
 	"github.com/spf13/pflag"
 )
 
@@ -41,18 +42,23 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:4599", "listen address `host:port`; port 0 picks a free port")
 	region := fs.String("region", "us-east-1", "AWS `region` the endpoint pretends to be (appears in key ARNs)")
-	account := fs.String("account", "111122223333", "12-digit AWS `account` id that owns every key")
+	account := fs.String("account", "111122223333", "12-digit AWS `account` id of the default principals (test/test and the AWS docs' example keys) and of unsigned callers under --auth off")
+	principals := fs.String("principals", "", "YAML `file` of principals (arn, access_key_id, secret_access_key, controller, policy); default: test/test and AKIAIOSFODNN7EXAMPLE in --account")
+	authMode := fs.String("auth", "on", "on: check SigV4 signatures and key policies; off: accept any request, signed or not, as --account")
+	controls := fs.Bool("controls", false, "answer the KmsmacReference.* controls (SetKeyState, ExpireKeyMaterial) to signed requests of principals marked controller")
 	logMode := fs.String("log", "errors", "what to log on stderr: errors (requests answered 4xx/5xx, with the error code) or requests (one line per request)")
 	quiet := fs.Bool("quiet", false, "log nothing, not even errors")
-	public := fs.Bool("public", false, "allow an --addr that is not loopback (e.g. 0.0.0.0:4599): the endpoint has no authentication, anyone who reaches the port can use it")
+	public := fs.Bool("public", false, "allow an --addr that is not loopback (e.g. 0.0.0.0:4599): anyone who reaches the port can call it (and, with the default principals, knows test/test)")
 	fs.Usage = func() {
 		// Asked-for help (the only time pflag calls Usage) is output, not an error.
 		fmt.Fprintln(stdout, `Usage: kmsmac serve [flags]
 
-Runs the reference KMS endpoint (awsJson1_1 over plain HTTP, no signature
-checks, keys in memory) until SIGINT or SIGTERM. Point any AWS client at the
-printed URL, e.g. aws --endpoint-url URL kms create-key --key-spec HMAC_256
---key-usage GENERATE_VERIFY_MAC, with any credentials.
+Runs the reference KMS endpoint (awsJson1_1 over plain HTTP, keys in memory)
+until SIGINT or SIGTERM. Requests must be signed (SigV4) with a known access
+key: by default AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test, or the AWS
+docs' AKIAIOSFODNN7EXAMPLE pair; --auth off accepts anything. Point any AWS
+client at the printed URL, e.g. aws --endpoint-url URL kms create-key
+--key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC.
 
 Logs one line per request answered with an error on stderr, e.g.
   2025-01-02T15:04:05.000Z <request id> 400 ValidationException GenerateMac 0.213ms
@@ -80,15 +86,33 @@ Flags:`)
 	case *quiet && fs.Changed("log"):
 		fmt.Fprintln(stderr, "kmsmac serve: --quiet and --log exclude each other")
 		return 2
+	case *authMode != "on" && *authMode != "off":
+		fmt.Fprintf(stderr, "kmsmac serve: invalid --auth %q: want on or off\n", *authMode)
+		return 2
+	case *controls && *authMode == "off":
+		fmt.Fprintln(stderr, "kmsmac serve: --controls needs --auth on: the controls answer only signed requests of a controller principal")
+		return 2
+	case *principals != "" && *authMode == "off":
+		fmt.Fprintln(stderr, "kmsmac serve: --principals needs --auth on")
+		return 2
+	}
+	var cfg *auth.Config
+	if *principals != "" {
+		var err error
+		if cfg, err = auth.Load(*principals); err != nil {
+			fmt.Fprintf(stderr, "kmsmac serve: --principals: %v\n", err)
+			return 2
+		}
 	}
 
 	if host, ok := nonLoopback(ctx, *addr); ok && !*public {
-		fmt.Fprintf(stderr, "kmsmac serve: --addr %s would listen on %s, beyond this machine; the reference has no authentication, so this needs --public (or use 127.0.0.1:PORT)\n", *addr, host)
+		fmt.Fprintf(stderr, "kmsmac serve: --addr %s would listen on %s, beyond this machine; the reference has no authentication beyond well-known test keys, so this needs --public (or use 127.0.0.1:PORT)\n", *addr, host)
 		return 2
 	}
 
 	// Errors only by default: a long-running server's log stays readable.
-	opts := reference.Options{Region: *region, Account: *account, LogErrorsOnly: *logMode == "errors"}
+	opts := reference.Options{Region: *region, Account: *account, LogErrorsOnly: *logMode == "errors",
+		Principals: cfg, AuthOff: *authMode == "off", Controls: *controls}
 	if !*quiet {
 		opts.Log = stderr
 	}
@@ -107,7 +131,7 @@ Flags:`)
 			host = h // Go reports 0.0.0.0 as [::] (dual stack); say what was asked
 		}
 		fmt.Fprintf(stdout, "kmsmac reference endpoint listening on http://%s (region %s, account %s)\n", net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(a.Port)), *region, *account)
-		fmt.Fprintf(stderr, "kmsmac serve: --public: listening on %s with no authentication; from this machine use %s\n", describeListen(a), srv.URL())
+		fmt.Fprintf(stderr, "kmsmac serve: --public: listening on %s with no authentication beyond well-known test keys; from this machine use %s\n", describeListen(a), srv.URL())
 	} else {
 		fmt.Fprintf(stdout, "kmsmac reference endpoint listening on %s (region %s, account %s)\n", srv.URL(), *region, *account)
 	}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/kmsmac/kmsmac/internal/syncbuf"
-	"io"
 	"net"
 	"net/http"
 	"regexp"
@@ -13,6 +11,12 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/kmsmac/kmsmac/internal/awsraw"
+	"github.com/kmsmac/kmsmac/internal/syncbuf"
 )
 
 var listeningRE = regexp.MustCompile(`^kmsmac reference endpoint listening on (http://127\.0\.0\.1:\d+) \(region (\S+), account (\d+)\)$`)
@@ -59,22 +63,66 @@ func startServe(t *testing.T, args ...string) (url string, stdout, stderr *syncb
 	return url, stdout, stderr, stop
 }
 
+// post sends a request signed with the default test/test in us-east-1.
 func post(t *testing.T, url, target, body string) (int, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", url+"/", strings.NewReader(body))
-	req.Header.Set("X-Amz-Target", target)
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	resp, err := http.DefaultClient.Do(req)
+	return postAs(t, "us-east-1", credentials.NewStaticCredentialsProvider("test", "test", ""), url, target, body)
+}
+
+// postAs signs with creds for region (nil creds: unsigned).
+func postAs(t *testing.T, region string, creds aws.CredentialsProvider, url, target, body string) (int, map[string]any) {
+	t.Helper()
+	c := awsraw.Client{URL: url, Region: region}
+	if creds != nil {
+		c.Credentials = creds
+	}
+	resp, err := c.Do(context.Background(), target, []byte(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
 	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("%s: body %q is not JSON", target, b)
+	if err := json.Unmarshal(resp.Body, &m); err != nil {
+		t.Fatalf("%s: body %q is not JSON", target, resp.Body)
 	}
-	return resp.StatusCode, m
+	return resp.Status, m
+}
+
+// TestServeAuthAndControls: signatures are checked by default, --auth off
+// takes anything, and a plain serve has no controls (issue 12: one curl
+// could force a key into Creating).
+func TestServeAuthAndControls(t *testing.T) {
+	test := credentials.NewStaticCredentialsProvider("test", "test", "")
+	for _, c := range []struct {
+		args     []string
+		creds    aws.CredentialsProvider
+		wantType string // "" for 200
+		controls bool
+	}{
+		{nil, nil, "MissingAuthenticationTokenException", false},
+		{nil, credentials.NewStaticCredentialsProvider("test", "wrong", ""), "InvalidSignatureException", false},
+		{nil, credentials.NewStaticCredentialsProvider("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""), "", false},
+		{[]string{"--auth", "off"}, nil, "", false},
+		{[]string{"--controls"}, test, "", true},
+	} {
+		url, _, _, stop := startServe(t, append([]string{"--addr", "127.0.0.1:0", "--quiet"}, c.args...)...)
+		st, out := postAs(t, "us-east-1", c.creds, url, "TrentService.CreateKey", `{"KeySpec":"HMAC_256","KeyUsage":"GENERATE_VERIFY_MAC"}`)
+		if got, _ := out["__type"].(string); got != c.wantType || (c.wantType == "") != (st == 200) {
+			t.Errorf("%v: CreateKey answered %d %v, want %q", c.args, st, out, c.wantType)
+		}
+		_, owner := post(t, url, "TrentService.CreateKey", `{"KeySpec":"HMAC_256","KeyUsage":"GENERATE_VERIFY_MAC"}`)
+		id, _ := owner["KeyMetadata"].(map[string]any)["KeyId"].(string)
+		st, out = post(t, url, "KmsmacReference.SetKeyState", `{"KeyId":"`+id+`","KeyState":"Creating"}`)
+		_, d := post(t, url, "TrentService.DescribeKey", `{"KeyId":"`+id+`"}`)
+		state, _ := d["KeyMetadata"].(map[string]any)["KeyState"].(string)
+		if c.controls != (st == 200) || c.controls != (state == "Creating") || (!c.controls && out["__type"] != "UnknownOperationException") {
+			t.Errorf("%v: SetKeyState answered %d %v and the key is %s; controls on: %v", c.args, st, out, state, c.controls)
+		}
+		stop()
+	}
+	var stdout, stderr bytes.Buffer
+	if got := serve(context.Background(), []string{"--addr", "127.0.0.1:0", "--auth", "off", "--controls"}, &stdout, &stderr); got != 2 || !strings.Contains(stderr.String(), "--controls needs --auth on") {
+		t.Errorf("--auth off --controls: exit %d, %s", got, stderr.String())
+	}
 }
 
 func TestServe(t *testing.T) {
@@ -84,6 +132,10 @@ func TestServe(t *testing.T) {
 		t.Errorf("listening line %q", stdout)
 	}
 
+	test := credentials.NewStaticCredentialsProvider("test", "test", "")
+	post := func(t *testing.T, url, target, body string) (int, map[string]any) {
+		return postAs(t, "eu-west-3", test, url, target, body)
+	}
 	st, out := post(t, url, "TrentService.CreateKey", `{"KeySpec":"HMAC_256","KeyUsage":"GENERATE_VERIFY_MAC"}`)
 	if st != 200 {
 		t.Fatalf("CreateKey: %d %v", st, out)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -42,8 +43,19 @@ type Response struct {
 	Body   []byte // at most the client's MaxBody bytes
 }
 
-// signer is shared: it only caches derived signing keys, under a lock.
-var signer = v4.NewSigner()
+// signers are shared, one per key pair: the SDK's signer caches one derived
+// key per region and service, checked by access key id only, so signing
+// with the same id and another secret (a SIG-2 test) needs its own.
+var signers sync.Map // id + "\x00" + secret -> *v4.Signer
+
+func signerFor(c aws.Credentials) *v4.Signer {
+	k := c.AccessKeyID + "\x00" + c.SecretAccessKey
+	if s, ok := signers.Load(k); ok {
+		return s.(*v4.Signer)
+	}
+	s, _ := signers.LoadOrStore(k, v4.NewSigner())
+	return s.(*v4.Signer)
+}
 
 // Target is the X-Amz-Target for op: an operation name gets the
 // "TrentService." prefix, a name containing a '.' is already a target.
@@ -108,7 +120,7 @@ func (c *Client) sign(ctx context.Context, req *http.Request, body []byte) error
 	if c.PayloadHashHeader {
 		req.Header.Set("X-Amz-Content-Sha256", hash)
 	}
-	if err := signer.SignHTTP(ctx, creds, req, hash, "kms", c.Region, time.Now()); err != nil {
+	if err := signerFor(creds).SignHTTP(ctx, creds, req, hash, "kms", c.Region, time.Now()); err != nil {
 		return fmt.Errorf("signing: %w", err)
 	}
 	return nil

@@ -38,7 +38,7 @@ func (p *Proxy) Seen(op string) int {
 // New starts a reference and the proxy in front of it; fault may be nil.
 func New(t testing.TB, fault Fault) *Proxy {
 	t.Helper()
-	ref := reference.NewServer(reference.Options{})
+	ref := reference.NewServer(reference.Options{AuthOff: true}) // faults, not identity: any credentials
 	t.Cleanup(func() { ref.Close() })
 	u, _ := url.Parse(ref.URL())
 	rp := httputil.NewSingleHostReverseProxy(u)

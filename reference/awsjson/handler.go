@@ -47,12 +47,10 @@ type HandlerOptions struct {
 	// LogErrorsOnly logs only the requests answered with an error (4xx,
 	// 5xx): the ones worth a look when a server runs for long.
 	LogErrorsOnly bool
-	// Authorize, when set, runs on every request that reached an
-	// operation, with the whole body, before the Caller: the hook for
-	// signature checks, kept out of the transport so their cost is
-	// measured apart. A non-nil result is written as the answer (a
-	// *Error as it is, anything else as 500 KMSInternalException).
-	Authorize func(method string, header http.Header, body []byte) error
+	// Authenticate, when set, runs once the body is read and before the
+	// Caller: it returns the context the call runs in (carrying who is
+	// calling) or the error to answer instead, e.g. a bad signature.
+	Authenticate func(r *http.Request, body []byte) (context.Context, error)
 }
 
 type handler struct {
@@ -60,13 +58,13 @@ type handler struct {
 	maxBody int64
 	log     *logger
 	errOnly bool
-	auth    func(string, http.Header, []byte) error
+	auth    func(r *http.Request, body []byte) (context.Context, error)
 	bufs    sync.Pool // *bytes.Buffer for request bodies
 }
 
 // NewHandler returns the awsJson1_1 HTTP handler in front of c.
 func NewHandler(c Caller, o HandlerOptions) http.Handler {
-	h := &handler{c: c, maxBody: o.MaxBody, errOnly: o.LogErrorsOnly, auth: o.Authorize}
+	h := &handler{c: c, maxBody: o.MaxBody, errOnly: o.LogErrorsOnly, auth: o.Authenticate}
 	if h.maxBody <= 0 {
 		h.maxBody = DefaultMaxBody
 	}
@@ -135,12 +133,15 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, target string) (
 		return writeError(w, tooLarge(h.maxBody))
 	}
 
+	ctx := r.Context()
 	if h.auth != nil {
-		if err := h.auth(r.Method, r.Header, buf.Bytes()); err != nil {
+		c, err := h.auth(r, buf.Bytes())
+		if err != nil {
 			return h.fail(w, op, err)
 		}
+		ctx = c
 	}
-	out, err := h.call(r.Context(), op, buf.Bytes())
+	out, err := h.call(ctx, op, buf.Bytes())
 	if err != nil {
 		return h.fail(w, op, err)
 	}

@@ -398,17 +398,17 @@ func TestRequestIDsDiffer(t *testing.T) {
 	}
 }
 
-// TestHandlerAuthorize: the hook sees method, headers and the whole body
+// TestHandlerAuthenticate: the hook sees the request and the whole body
 // before the Caller, and its error is the answer.
-func TestHandlerAuthorize(t *testing.T) {
+func TestHandlerAuthenticate(t *testing.T) {
 	f := &fakeCaller{}
 	var seen string
-	h := NewHandler(f, HandlerOptions{Authorize: func(method string, hdr http.Header, body []byte) error {
-		seen = method + " " + hdr.Get("Authorization") + " " + string(body)
-		if hdr.Get("Authorization") == "" {
-			return ClientError("MissingAuthenticationTokenException", "no signature")
+	h := NewHandler(f, HandlerOptions{Authenticate: func(r *http.Request, body []byte) (context.Context, error) {
+		seen = r.Method + " " + r.Header.Get("Authorization") + " " + string(body)
+		if r.Header.Get("Authorization") == "" {
+			return nil, ClientError("MissingAuthenticationTokenException", "no signature")
 		}
-		return nil
+		return r.Context(), nil
 	}})
 	for _, c := range []struct {
 		auth   string

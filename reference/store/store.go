@@ -66,9 +66,10 @@ func (s *Store) AddKey(k *Key, m Mutable) error {
 // View is what a cryptographic operation needs from a key: its identity,
 // its effective state and its MAC state. Producing one copies no record.
 type View struct {
-	Key   *Key
-	State State
-	MAC   *mac.Key
+	Key    *Key
+	State  State
+	MAC    *mac.Key
+	Policy string // the key policy; "" is the default
 }
 
 // Lookup returns the view of the key with this ID. Expired imported
@@ -102,7 +103,7 @@ func (s *Store) LookupAlias(name string) (v View, aliasFound bool) {
 }
 
 func (s *Store) viewLocked(k *Key) View {
-	v := View{Key: k, State: k.m.State, MAC: k.m.MAC}
+	v := View{Key: k, State: k.m.State, MAC: k.m.MAC, Policy: k.m.Policy}
 	// Only keys with expiring material pay for reading the clock.
 	if k.m.ExpirationModel == MaterialExpires && k.m.expired(s.now()) {
 		v.State, v.MAC = PendingImport, nil

@@ -1,0 +1,199 @@
+package auth
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/kmsmac/kmsmac/reference/awsjson"
+)
+
+// MaxSkew is how far a request's X-Amz-Date may be from the server's clock
+// (SIG-4).
+const MaxSkew = 5 * time.Minute
+
+const (
+	algorithm  = "AWS4-HMAC-SHA256"
+	amzDate    = "20060102T150405Z"
+	service    = "kms"
+	msgBadSig  = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+	msgBadKey  = "The security token included in the request is invalid."
+	msgMissing = "Missing Authentication Token"
+)
+
+// Verifier checks Signature Version 4 on requests to one region. The
+// signature is recomputed by the AWS SDK's own signer over the headers the
+// client said it signed, so the canonicalisation is the SDK's, not ours.
+type Verifier struct {
+	Config *Config
+	Region string
+	Now    func() time.Time // nil: time.Now
+	// SkipSignature (mutation tests only) takes the caller from the
+	// access key id, or the first principal, and checks nothing else.
+	SkipSignature bool
+
+	// signers holds one SDK signer per access key id: the SDK caches one
+	// derived key per region and service, so a shared signer would derive
+	// again whenever the caller changes.
+	signers sync.Map // access key id -> *v4.Signer
+}
+
+// NewVerifier returns a Verifier for region with principals c.
+func NewVerifier(c *Config, region string, now func() time.Time) *Verifier {
+	if now == nil {
+		now = time.Now
+	}
+	return &Verifier{Config: c, Region: region, Now: now}
+}
+
+// Authenticate is an awsjson.HandlerOptions.Authenticate: the caller's
+// principal in the context, or the SIG-1..4 error.
+func (v *Verifier) Authenticate(r *http.Request, body []byte) (context.Context, error) {
+	p, err := v.Verify(r, body)
+	if err != nil {
+		return nil, err
+	}
+	return WithCaller(r.Context(), p), nil
+}
+
+func sigErr(msg string) *awsjson.Error {
+	return awsjson.ClientError("InvalidSignatureException", msg)
+}
+
+// authHeader is a parsed Authorization header.
+type authHeader struct {
+	keyID, date, region, service string
+	signed                       []string
+	signature                    string
+}
+
+func parseAuth(h string) (authHeader, *awsjson.Error) {
+	var a authHeader
+	rest, ok := strings.CutPrefix(h, algorithm+" ")
+	if !ok {
+		return a, awsjson.ClientError("IncompleteSignatureException", "Authorization header must use the "+algorithm+" algorithm.")
+	}
+	var cred, signed string
+	for _, part := range strings.Split(rest, ",") {
+		k, val, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "Credential":
+			cred = val
+		case "SignedHeaders":
+			signed = val
+		case "Signature":
+			a.signature = val
+		}
+	}
+	c := strings.Split(cred, "/")
+	if len(c) != 5 || c[4] != "aws4_request" || c[0] == "" || signed == "" || a.signature == "" {
+		return a, awsjson.ClientError("IncompleteSignatureException",
+			"Authorization header requires 'Credential' (<key id>/<date>/<region>/<service>/aws4_request), 'SignedHeaders' and 'Signature' parameters. Authorization="+awsjson.Safe(h))
+	}
+	a.keyID, a.date, a.region, a.service = c[0], c[1], c[2], c[3]
+	a.signed = strings.Split(signed, ";")
+	return a, nil
+}
+
+// Verify returns the principal that signed r, or the error KMS answers.
+// Order: signature present (SIG-1), access key known (SIG-3), scope and
+// signed headers (SIG-4), time (SIG-4), signature (SIG-2).
+func (v *Verifier) Verify(r *http.Request, body []byte) (*Principal, error) {
+	h := r.Header.Get("Authorization")
+	if v.SkipSignature {
+		a, _ := parseAuth(h)
+		if p, ok := v.Config.Lookup(a.keyID); ok {
+			return p, nil
+		}
+		return v.Config.Principals[0], nil
+	}
+	if h == "" {
+		return nil, awsjson.ClientError("MissingAuthenticationTokenException", msgMissing)
+	}
+	a, aerr := parseAuth(h)
+	if aerr != nil {
+		return nil, aerr
+	}
+	p, ok := v.Config.Lookup(a.keyID)
+	if !ok {
+		return nil, awsjson.ClientError("UnrecognizedClientException", msgBadKey)
+	}
+	if a.region != v.Region {
+		return nil, sigErr("Credential should be scoped to a valid region, not '" + awsjson.Safe(a.region) + "'. ")
+	}
+	if a.service != service {
+		return nil, sigErr("Credential should be scoped to correct service: '" + service + "'. ")
+	}
+	var host, date, length bool
+	for _, s := range a.signed {
+		switch s {
+		case "host":
+			host = true
+		case "x-amz-date":
+			date = true
+		case "content-length":
+			length = true
+		}
+	}
+	if !host {
+		return nil, sigErr("'Host' must be a 'SignedHeader' in the AWS Authorization.")
+	}
+	if !date {
+		return nil, sigErr("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.")
+	}
+	raw := r.Header.Get("X-Amz-Date")
+	t, err := time.Parse(amzDate, raw)
+	if err != nil {
+		return nil, awsjson.ClientError("IncompleteSignatureException", "X-Amz-Date "+strconv.Quote(awsjson.Safe(raw))+" is not an ISO 8601 basic date-time (YYYYMMDDTHHMMSSZ).")
+	}
+	now := v.Now().UTC()
+	switch {
+	case t.Before(now.Add(-MaxSkew)):
+		return nil, sigErr("Signature expired: " + raw + " is now earlier than " + now.Add(-MaxSkew).Format(amzDate) + " (" + now.Format(amzDate) + " - 5 min.)")
+	case t.After(now.Add(MaxSkew)):
+		return nil, sigErr("Signature not yet current: " + raw + " is still later than " + now.Add(MaxSkew).Format(amzDate) + " (" + now.Format(amzDate) + " + 5 min.)")
+	}
+
+	// The request as the client signed it: only its signed headers.
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	re := &http.Request{Method: r.Method, Host: r.Host, Header: make(http.Header, len(a.signed)),
+		URL: &url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}}
+	for _, s := range a.signed {
+		if s != "host" && s != "content-length" {
+			re.Header[textproto.CanonicalMIMEHeaderKey(s)] = r.Header.Values(s)
+		}
+	}
+	if length {
+		re.ContentLength = r.ContentLength
+	}
+	sum := sha256.Sum256(body)
+	creds := aws.Credentials{AccessKeyID: p.AccessKeyID, SecretAccessKey: p.SecretAccessKey}
+	s, ok := v.signers.Load(p.AccessKeyID)
+	if !ok {
+		s, _ = v.signers.LoadOrStore(p.AccessKeyID, v4.NewSigner())
+	}
+	if err := s.(*v4.Signer).SignHTTP(r.Context(), creds, re, hex.EncodeToString(sum[:]), a.service, a.region, t,
+		func(o *v4.SignerOptions) { o.DisableSessionToken = true }); err != nil {
+		return nil, sigErr(msgBadSig)
+	}
+	got := re.Header.Get("Authorization")
+	i := strings.LastIndex(got, "Signature=")
+	if i < 0 || subtle.ConstantTimeCompare([]byte(got[i+len("Signature="):]), []byte(a.signature)) != 1 {
+		return nil, sigErr(msgBadSig)
+	}
+	return p, nil
+}
