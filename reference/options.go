@@ -16,7 +16,12 @@ type Options struct {
 	// 5xx), plus server errors such as panics.
 	LogErrorsOnly bool
 	// Now is the clock, for key creation dates and import expiry; nil means time.Now.
+	// The KmsmacReference.AdvanceClock control moves the service's clock
+	// ahead of it.
 	Now func() time.Time
+	// DataDir, when set, keeps the state in DataDir/kmsmac.db (bbolt) across
+	// restarts; every change is on disk before its answer. Empty: memory only.
+	DataDir string
 }
 
 func (o Options) withDefaults() Options {

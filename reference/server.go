@@ -34,6 +34,8 @@ type Server struct {
 	url  string
 	done chan struct{} // closed when Serve returns
 
+	sweeper func() // stops the deletion-window sweeper
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -64,11 +66,15 @@ func NewServer(opts Options) *Server {
 // one). The server runs until Close.
 func Start(addr string, opts Options) (*Server, error) {
 	opts = opts.withDefaults()
-	ln, err := net.Listen("tcp", addr)
+	svc, err := Open(opts)
 	if err != nil {
 		return nil, err
 	}
-	svc := NewService(opts)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		svc.Close()
+		return nil, err
+	}
 	errLog := opts.Log
 	if errLog == nil {
 		errLog = io.Discard
@@ -92,6 +98,7 @@ func Start(addr string, opts Options) (*Server, error) {
 		defer close(s.done)
 		s.hs.Serve(ln) // returns ErrServerClosed on Close
 	}()
+	s.sweeper = startSweeper(svc)
 	return s, nil
 }
 
@@ -132,6 +139,10 @@ func (s *Server) Close() error {
 			err = s.hs.Close()
 		}
 		<-s.done
+		s.sweeper()
+		if cerr := s.svc.Close(); err == nil {
+			err = cerr
+		}
 		s.closeErr = err
 	})
 	return s.closeErr

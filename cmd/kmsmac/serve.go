@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/kmsmac/kmsmac/reference"
+	"github.com/kmsmac/kmsmac/reference/store/boltstore"
 	"github.com/spf13/pflag"
 )
 
@@ -43,13 +46,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	account := fs.String("account", "111122223333", "12-digit AWS `account` id that owns every key")
 	logMode := fs.String("log", "errors", "what to log on stderr: errors (requests answered 4xx/5xx, with the error code) or requests (one line per request)")
 	quiet := fs.Bool("quiet", false, "log nothing, not even errors")
+	data := fs.String("data", "", "keep keys, aliases, grants, tags and states in `DIR`/kmsmac.db across restarts (each change on disk before its answer); default: memory only")
 	public := fs.Bool("public", false, "allow an --addr that is not loopback (e.g. 0.0.0.0:4599): the endpoint has no authentication, anyone who reaches the port can use it")
 	fs.Usage = func() {
 		// Asked-for help (the only time pflag calls Usage) is output, not an error.
 		fmt.Fprintln(stdout, `Usage: kmsmac serve [flags]
 
 Runs the reference KMS endpoint (awsJson1_1 over plain HTTP, no signature
-checks, keys in memory) until SIGINT or SIGTERM. Point any AWS client at the
+checks, keys in memory, or in --data DIR) until SIGINT or SIGTERM. Point any AWS client at the
 printed URL, e.g. aws --endpoint-url URL kms create-key --key-spec HMAC_256
 --key-usage GENERATE_VERIFY_MAC, with any credentials.
 
@@ -87,13 +91,17 @@ Flags:`)
 	}
 
 	// Errors only by default: a long-running server's log stays readable.
-	opts := reference.Options{Region: *region, Account: *account, LogErrorsOnly: *logMode == "errors"}
+	opts := reference.Options{Region: *region, Account: *account, LogErrorsOnly: *logMode == "errors", DataDir: *data}
 	if !*quiet {
 		opts.Log = stderr
 	}
 	srv, err := reference.Start(*addr, opts)
 	if err != nil {
-		fmt.Fprintf(stderr, "kmsmac serve: cannot listen on %s: %v\n", *addr, err)
+		if *data != "" && !isListenErr(err) {
+			fmt.Fprintf(stderr, "kmsmac serve: %v\n", err)
+		} else {
+			fmt.Fprintf(stderr, "kmsmac serve: cannot listen on %s: %v\n", *addr, err)
+		}
 		return 2
 	}
 	if a, _ := srv.Addr().(*net.TCPAddr); a != nil && !a.IP.IsLoopback() {
@@ -108,6 +116,11 @@ Flags:`)
 		fmt.Fprintf(stdout, "kmsmac reference endpoint listening on %s (region %s, account %s)\n", srv.URL(), *region, *account)
 	}
 
+	if *data != "" {
+		fmt.Fprintf(stderr, "kmsmac serve: state in %s (%d keys); every change is saved before its answer\n",
+			filepath.Join(*data, boltstore.FileName), srv.Service().Store().KeyCount())
+	}
+
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "kmsmac reference endpoint shutting down")
 	if err := srv.Close(); err != nil {
@@ -115,6 +128,12 @@ Flags:`)
 		return 1
 	}
 	return 0
+}
+
+// isListenErr tells a listener's error from one opening the data file.
+func isListenErr(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op)
 }
 
 // nonLoopback tells whether addr (host:port) would listen beyond loopback:
