@@ -123,6 +123,14 @@ func (s *Service) createKey(_ context.Context, body []byte) ([]byte, error) {
 	if req.Policy != nil && !json.Valid([]byte(*req.Policy)) {
 		return nil, awsjsonClient("MalformedPolicyDocumentException", "The policy document is not valid JSON.")
 	}
+	// Tags as TagResource checks them, before any key is made (issue 13:
+	// 20,000 tags used to be stored).
+	if err := checkTagList(req.Tags); err != nil {
+		return nil, err
+	}
+	if len(req.Tags) > maxTags {
+		return nil, errTag(msgTooManyTags)
+	}
 
 	id, err := newKeyID(req.MultiRegion != nil && *req.MultiRegion)
 	if err != nil {
@@ -147,8 +155,8 @@ func (s *Service) createKey(_ context.Context, body []byte) ([]byte, error) {
 	if req.Policy != nil {
 		m.Policy = *req.Policy
 	}
-	for _, t := range req.Tags {
-		m.Tags = append(m.Tags, store.Tag{Key: *t.TagKey, Value: *t.TagValue})
+	if m.Tags, err = mergeTags(nil, req.Tags); err != nil {
+		return nil, err
 	}
 	if origin == "EXTERNAL" {
 		m.State = store.PendingImport // CK-11: no material until imported
