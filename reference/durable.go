@@ -2,10 +2,12 @@ package reference
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
 
+	"github.com/kmsmac/kmsmac/reference/limits"
 	"github.com/kmsmac/kmsmac/reference/request"
 	"github.com/kmsmac/kmsmac/reference/store"
 	"github.com/kmsmac/kmsmac/reference/store/boltstore"
@@ -39,8 +41,13 @@ func Open(opts Options) (*Service, error) {
 	s.base = opts.Now
 	opts.Now = s.durable.now
 	s.opts = opts
+	if err := opts.Limits.Validate(); err != nil {
+		return nil, err
+	}
+	storeLimits := store.Limits{Keys: opts.Limits.KeysPerRegion, Aliases: opts.Limits.AliasesPerAccount, GrantsPerKey: opts.Limits.GrantsPerKey}
 	if opts.DataDir == "" {
 		s.store = store.New(opts.Now)
+		s.store.SetLimits(storeLimits)
 		return s, nil
 	}
 	db, err := boltstore.Open(opts.DataDir, boltstore.Options{})
@@ -53,6 +60,7 @@ func Open(opts Options) (*Service, error) {
 		return nil, fmt.Errorf("--data %s: cannot read %s: %w", opts.DataDir, db.Path(), err)
 	}
 	s.store, s.backend = st, db
+	st.SetLimits(storeLimits)
 	if _, err := st.Sweep(); err != nil { // windows that ended while stopped
 		db.Close()
 		return nil, fmt.Errorf("--data %s: %w", opts.DataDir, err)
@@ -125,4 +133,17 @@ func startSweeper(svc *Service) (stop func()) {
 		}
 	}()
 	return func() { close(done); <-exited }
+}
+
+// storeErr turns the store's limit and save failures into their answers
+// (quota names the limit, n its value); any other error becomes other,
+// the operation's own answer (not found, clash).
+func (s *Service) storeErr(err error, quota string, n int, other error) error {
+	switch {
+	case errors.Is(err, store.ErrLimit):
+		return awsjsonClient("LimitExceededException", limits.Message(quota, n))
+	case errors.Is(err, store.ErrPersist):
+		return errInternal("The change could not be saved.")
+	}
+	return other
 }

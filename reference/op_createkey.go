@@ -174,7 +174,7 @@ func (s *Service) createKey(_ context.Context, body []byte) ([]byte, error) {
 		}
 	}
 	if err := s.store.AddKey(k, m); err != nil {
-		return nil, errInternal("key id collision")
+		return nil, s.storeErr(err, "keys per Region", s.opts.Limits.KeysPerRegion, errInternal("key id collision"))
 	}
 	return marshal(struct {
 		KeyMetadata keyMetadata `json:"KeyMetadata"`

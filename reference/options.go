@@ -3,6 +3,8 @@ package reference
 import (
 	"io"
 	"time"
+
+	"github.com/kmsmac/kmsmac/reference/limits"
 )
 
 // Options configure a reference Service or Server. The zero value is usable.
@@ -22,6 +24,8 @@ type Options struct {
 	// DataDir, when set, keeps the state in DataDir/kmsmac.db (bbolt) across
 	// restarts; every change is on disk before its answer. Empty: memory only.
 	DataDir string
+	// Limits are the configurable quotas and server caps; zero: none.
+	Limits limits.Limits
 }
 
 func (o Options) withDefaults() Options {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kmsmac/kmsmac/reference/awsjson"
+	"github.com/kmsmac/kmsmac/reference/limits"
 )
 
 // Server is the reference endpoint on HTTP: a Service behind the awsJson1_1
@@ -75,6 +76,9 @@ func Start(addr string, opts Options) (*Server, error) {
 		svc.Close()
 		return nil, err
 	}
+	if n := opts.Limits.MaxConnections; n > 0 {
+		ln = limits.Listener(ln, n)
+	}
 	errLog := opts.Log
 	if errLog == nil {
 		errLog = io.Discard
@@ -83,7 +87,7 @@ func Start(addr string, opts Options) (*Server, error) {
 		svc: svc,
 		ln:  ln,
 		hs: &http.Server{
-			Handler:           awsjson.NewHandler(svc, awsjson.HandlerOptions{Log: opts.Log, LogErrorsOnly: opts.LogErrorsOnly}),
+			Handler:           awsjson.NewHandler(svc, awsjson.HandlerOptions{Log: opts.Log, LogErrorsOnly: opts.LogErrorsOnly, MaxBody: opts.Limits.MaxBodyBytes}),
 			ReadHeaderTimeout: readHeaderTimeout,
 			ReadTimeout:       readTimeout,
 			WriteTimeout:      writeTimeout,

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/kmsmac/kmsmac/reference"
+	"github.com/kmsmac/kmsmac/reference/limits"
 	"github.com/kmsmac/kmsmac/reference/store/boltstore"
 	"github.com/spf13/pflag"
 )
@@ -47,6 +48,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	logMode := fs.String("log", "errors", "what to log on stderr: errors (requests answered 4xx/5xx, with the error code) or requests (one line per request)")
 	quiet := fs.Bool("quiet", false, "log nothing, not even errors")
 	data := fs.String("data", "", "keep keys, aliases, grants, tags and states in `DIR`/kmsmac.db across restarts (each change on disk before its answer); default: memory only")
+	var lim limits.Limits
+	fs.IntVar(&lim.KeysPerRegion, "max-keys", 0, "keys the endpoint holds before CreateKey answers LimitExceededException (0: no limit)")
+	fs.IntVar(&lim.GrantsPerKey, "max-grants-per-key", 0, "grants on one key before CreateGrant answers LimitExceededException (0: no limit)")
+	fs.IntVar(&lim.AliasesPerAccount, "max-aliases", 0, "aliases before CreateAlias answers LimitExceededException (0: no limit)")
+	fs.IntVar(&lim.MaxConnections, "max-connections", 0, "open connections at once; more are answered 503 and closed (0: no limit)")
+	fs.Int64Var(&lim.MaxBodyBytes, "max-body", 0, "largest request body in `bytes`; larger ones are answered 413 (0: 1 MiB)")
 	public := fs.Bool("public", false, "allow an --addr that is not loopback (e.g. 0.0.0.0:4599): the endpoint has no authentication, anyone who reaches the port can use it")
 	fs.Usage = func() {
 		// Asked-for help (the only time pflag calls Usage) is output, not an error.
@@ -80,6 +87,9 @@ Flags:`)
 	case *logMode != "errors" && *logMode != "requests":
 		fmt.Fprintf(stderr, "kmsmac serve: invalid --log %q: want errors or requests\n", *logMode)
 		return 2
+	case lim.Validate() != nil:
+		fmt.Fprintf(stderr, "kmsmac serve: %v\n", lim.Validate())
+		return 2
 	case *quiet && fs.Changed("log"):
 		fmt.Fprintln(stderr, "kmsmac serve: --quiet and --log exclude each other")
 		return 2
@@ -91,7 +101,7 @@ Flags:`)
 	}
 
 	// Errors only by default: a long-running server's log stays readable.
-	opts := reference.Options{Region: *region, Account: *account, LogErrorsOnly: *logMode == "errors", DataDir: *data}
+	opts := reference.Options{Region: *region, Account: *account, LogErrorsOnly: *logMode == "errors", DataDir: *data, Limits: lim}
 	if !*quiet {
 		opts.Log = stderr
 	}

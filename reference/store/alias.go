@@ -20,6 +20,9 @@ func (s *Store) CreateAlias(name, keyID string) error {
 		if k, ok := s.keys[keyID]; !ok || s.goneLocked(k) {
 			return nil, nil, ErrNotFound
 		}
+		if overLocked(s.limits.Aliases, len(s.aliases)) {
+			return nil, nil, ErrLimit
+		}
 		now := s.now()
 		a := &Alias{Name: name, TargetKeyID: keyID, Created: now, Updated: now}
 		s.aliases[name] = a

@@ -35,6 +35,9 @@ func (s *Store) AddGrant(g *Grant) error {
 		if _, dup := s.tokens[g.Token]; dup {
 			return nil, nil, ErrExists
 		}
+		if s.limits.GrantsPerKey > 0 && overLocked(s.limits.GrantsPerKey, s.grantsOnLocked(g.KeyID)) {
+			return nil, nil, ErrLimit
+		}
 		s.grants[g.ID] = g
 		s.tokens[g.Token] = g
 		if !s.durable() {

@@ -36,6 +36,7 @@ type Store struct {
 	grants  map[string]*Grant // by grant ID
 	tokens  map[string]*Grant // by grant token
 	imports map[string]*ImportParams
+	limits  Limits
 
 	wrapping wrappingKeys
 }
@@ -64,6 +65,9 @@ func (s *Store) AddKey(k *Key, m Mutable) error {
 	return s.write(func() ([]Op, func(), error) {
 		if _, dup := s.keys[k.ID]; dup {
 			return nil, nil, ErrExists
+		}
+		if overLocked(s.limits.Keys, len(s.keys)) {
+			return nil, nil, ErrLimit
 		}
 		k.seq, k.ord = len(s.order), s.nextOrd
 		s.nextOrd++
