@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 
 	"github.com/kmsmac/kmsmac/reference/auth"
@@ -20,18 +21,60 @@ type accounts struct {
 	controls bool
 }
 
-func newAccounts(opts Options) *accounts {
+func newAccounts(opts Options) (*accounts, error) {
 	a := &accounts{by: map[string]*Service{}, auth: !opts.AuthOff, controls: opts.Controls && !opts.AuthOff}
-	for _, acct := range opts.Principals.Accounts() {
+	open := func(acct string) error {
 		o := opts
 		o.Account = acct
-		a.by[acct] = NewService(o)
+		if o.DataDir != "" && acct != opts.Account {
+			// Each account is its own store: the default one in DataDir
+			// itself (as before accounts), the others beside it.
+			o.DataDir = filepath.Join(opts.DataDir, "account-"+acct)
+		}
+		s, err := Open(o)
+		if err != nil {
+			a.Close()
+			return err
+		}
+		a.by[acct] = s
+		return nil
 	}
-	if a.def = a.by[opts.Account]; a.def == nil {
-		a.def = NewService(opts)
-		a.by[opts.Account] = a.def
+	if err := open(opts.Account); err != nil {
+		return nil, err
 	}
-	return a
+	a.def = a.by[opts.Account]
+	for _, acct := range opts.Principals.Accounts() {
+		if a.by[acct] == nil {
+			if err := open(acct); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return a, nil
+}
+
+// Close closes every account's Service (their stores on disk).
+func (a *accounts) Close() error {
+	var first error
+	for _, s := range a.by {
+		if err := s.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// startSweepers ends deletion windows in every account; the result stops them.
+func (a *accounts) startSweepers() (stop func()) {
+	var stops []func()
+	for _, s := range a.by {
+		stops = append(stops, startSweeper(s))
+	}
+	return func() {
+		for _, f := range stops {
+			f()
+		}
+	}
 }
 
 // crossAccount are the operations KMS allows on another account's key.

@@ -95,7 +95,7 @@ func (s *Service) createAlias(_ context.Context, body []byte) ([]byte, error) {
 	case errors.Is(err, store.ErrExists):
 		return nil, errAlreadyExists("An alias with the name " + s.aliasARN(name) + " already exists")
 	case err != nil:
-		return nil, errKeyNotFound(k.ARN)
+		return nil, s.storeErr(err, "aliases per account", s.opts.Limits.AliasesPerAccount, errKeyNotFound(k.ARN))
 	}
 	return emptyResponse, nil
 }

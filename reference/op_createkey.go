@@ -120,6 +120,18 @@ func (s *Service) createKey(ctx context.Context, body []byte) ([]byte, error) {
 		}
 		return nil, awsjsonClient("CustomKeyStoreNotFoundException", "The kmsmac reference has no custom key stores.")
 	}
+	if req.Policy != nil && !json.Valid([]byte(*req.Policy)) {
+		return nil, awsjsonClient("MalformedPolicyDocumentException", "The policy document is not valid JSON.")
+	}
+	// Tags as TagResource checks them, before any key is made (issue 13:
+	// 20,000 tags used to be stored).
+	if err := checkTagList(req.Tags); err != nil {
+		return nil, err
+	}
+	if len(req.Tags) > maxTags {
+		return nil, errTag(msgTooManyTags)
+	}
+
 	id, err := newKeyID(req.MultiRegion != nil && *req.MultiRegion)
 	if err != nil {
 		return nil, errInternal("cannot generate a key id")
@@ -148,8 +160,8 @@ func (s *Service) createKey(ctx context.Context, body []byte) ([]byte, error) {
 	if req.Policy != nil {
 		m.Policy = *req.Policy
 	}
-	for _, t := range req.Tags {
-		m.Tags = append(m.Tags, store.Tag{Key: *t.TagKey, Value: *t.TagValue})
+	if m.Tags, err = mergeTags(nil, req.Tags); err != nil {
+		return nil, err
 	}
 	if origin == "EXTERNAL" {
 		m.State = store.PendingImport // CK-11: no material until imported
@@ -167,7 +179,7 @@ func (s *Service) createKey(ctx context.Context, body []byte) ([]byte, error) {
 		}
 	}
 	if err := s.store.AddKey(k, m); err != nil {
-		return nil, errInternal("key id collision")
+		return nil, s.storeErr(err, "keys per Region", s.opts.Limits.KeysPerRegion, errInternal("key id collision"))
 	}
 	return marshal(struct {
 		KeyMetadata keyMetadata `json:"KeyMetadata"`

@@ -132,7 +132,7 @@ func (s *Service) createGrant(ctx context.Context, body []byte) ([]byte, error) 
 	g.ID = hex.EncodeToString(id[:])
 	g.Token = base64.RawURLEncoding.EncodeToString(tok[:])
 	if err := s.store.AddGrant(g); err != nil {
-		return nil, errKeyNotFound(k.ARN)
+		return nil, s.storeErr(err, "grants per KMS key", s.opts.Limits.GrantsPerKey, errKeyNotFound(k.ARN))
 	}
 	return marshal(struct {
 		GrantToken string `json:"GrantToken"`

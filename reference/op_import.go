@@ -86,10 +86,12 @@ func (s *Service) getParametersForImport(_ context.Context, body []byte) ([]byte
 		return nil, errInternal("cannot create an import token")
 	}
 	validTo := s.opts.Now().Add(importParamsTTL)
-	s.store.AddImport(&store.ImportParams{
+	if err := s.store.AddImport(&store.ImportParams{
 		Token: string(tok[:]), KeyID: k.ID, WrappingSpec: spec, Algorithm: alg,
 		ExpiresAt: validTo, Private: priv,
-	})
+	}); err != nil {
+		return nil, err
+	}
 	return marshal(struct {
 		KeyId             string `json:"KeyId"`
 		ImportToken       []byte `json:"ImportToken"`

@@ -54,28 +54,48 @@ func (s *Service) tagResource(_ context.Context, body []byte) ([]byte, error) {
 		return nil, err
 	}
 	k := view.Key
-	seen := make(map[string]bool, len(*req.Tags))
-	for _, t := range *req.Tags {
-		if reservedTagKey(*t.TagKey) {
-			return nil, errTag(msgReservedTag)
-		}
-		if seen[*t.TagKey] {
-			return nil, errTag(msgDuplicateTag)
-		}
-		seen[*t.TagKey] = true
+	if err := checkTagList(*req.Tags); err != nil {
+		return nil, err
 	}
 	return s.updateNoOutput(k, func(m *store.Mutable) error {
 		if err := taggable(k.ARN, m.State); err != nil {
 			return err
 		}
-		for _, t := range *req.Tags {
-			m.Tags = setTag(m.Tags, *t.TagKey, *t.TagValue)
-		}
-		if len(m.Tags) > maxTags {
-			return errTag(msgTooManyTags) // the quota counts existing tags too
-		}
-		return nil
+		var err error
+		m.Tags, err = mergeTags(m.Tags, *req.Tags)
+		return err
 	})
+}
+
+// checkTagList is the one check of a request's tags, for TagResource and
+// CreateKey alike: no reserved aws: key, no key twice.
+func checkTagList(tags []tagJSON) error {
+	seen := make(map[string]struct{}, min(len(tags), maxTags+1))
+	for _, t := range tags {
+		if reservedTagKey(*t.TagKey) {
+			return errTag(msgReservedTag)
+		}
+		if _, dup := seen[*t.TagKey]; dup {
+			return errTag(msgDuplicateTag)
+		}
+		seen[*t.TagKey] = struct{}{}
+	}
+	return nil
+}
+
+// mergeTags sets tags on top of a key's tags and applies the quota, which
+// counts existing tags too; over it, the key keeps the tags it had.
+func mergeTags(have []store.Tag, tags []tagJSON) ([]store.Tag, error) {
+	if len(tags) > maxTags {
+		return have, errTag(msgTooManyTags) // before building anything
+	}
+	for _, t := range tags {
+		have = setTag(have, *t.TagKey, *t.TagValue)
+	}
+	if len(have) > maxTags {
+		return have, errTag(msgTooManyTags)
+	}
+	return have, nil
 }
 
 // setTag replaces the value of key in place, keeping the listing order,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/kmsmac/kmsmac/internal/refmut"
 	"github.com/kmsmac/kmsmac/reference/auth"
+	"github.com/kmsmac/kmsmac/reference/limits"
 )
 
 // Options configure a reference Service or Server. The zero value is usable.
@@ -33,7 +34,14 @@ type Options struct {
 	// A Service called directly (Go) always has them.
 	Controls bool
 	// Now is the clock, for key creation dates and import expiry; nil means time.Now.
+	// The KmsmacReference.AdvanceClock control moves the service's clock
+	// ahead of it.
 	Now func() time.Time
+	// DataDir, when set, keeps the state in DataDir/kmsmac.db (bbolt) across
+	// restarts; every change is on disk before its answer. Empty: memory only.
+	DataDir string
+	// Limits are the configurable quotas and server caps; zero: none.
+	Limits limits.Limits
 
 	mut refmut.Mutation // checks removed, for the harness's mutation tests
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/kmsmac/kmsmac/reference/auth"
 	"github.com/kmsmac/kmsmac/reference/awsjson"
 	"github.com/kmsmac/kmsmac/reference/h1"
+	"github.com/kmsmac/kmsmac/reference/limits"
 )
 
 // Server is the reference endpoint on HTTP: a Service behind the awsJson1_1
@@ -32,11 +33,14 @@ import (
 // (by default test/test and the AWS docs' example keys work); AuthOff
 // accepts any credentials. Each Server has its own empty key stores.
 type Server struct {
-	svc  *Service
-	ln   net.Listener
-	hs   httpServer
-	url  string
-	done chan struct{} // closed when Serve returns
+	svc   *Service  // the default account's
+	accts *accounts // every account's Service
+	ln    net.Listener
+	hs    httpServer
+	url   string
+	done  chan struct{} // closed when Serve returns
+
+	sweeper func() // stops the deletion-window sweeper
 
 	closeOnce sync.Once
 	closeErr  error
@@ -84,20 +88,27 @@ func NewServer(opts Options) *Server {
 // one). The server runs until Close.
 func Start(addr string, opts Options) (*Server, error) {
 	opts = opts.withDefaults()
-	ln, err := net.Listen("tcp", addr)
+	if opts.Principals == nil {
+		opts.Principals = auth.Default(opts.Account)
+	}
+	accts, err := newAccounts(opts)
 	if err != nil {
 		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		accts.Close()
+		return nil, err
+	}
+	if n := opts.Limits.MaxConnections; n > 0 {
+		ln = limits.Listener(ln, n)
 	}
 	errLog := opts.Log
 	if errLog == nil {
 		errLog = io.Discard
 	}
-	if opts.Principals == nil {
-		opts.Principals = auth.Default(opts.Account)
-	}
-	accts := newAccounts(opts)
 	svc := accts.def
-	hopts := awsjson.HandlerOptions{Log: opts.Log, LogErrorsOnly: opts.LogErrorsOnly}
+	hopts := awsjson.HandlerOptions{Log: opts.Log, LogErrorsOnly: opts.LogErrorsOnly, MaxBody: opts.Limits.MaxBodyBytes}
 	if !opts.AuthOff {
 		v := auth.NewVerifier(opts.Principals, opts.Region, nil) // clients sign with the real clock, whatever Now says
 		v.SkipSignature = opts.mut&refmut.SkipSignature != 0
@@ -128,16 +139,18 @@ func Start(addr string, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("reference: unknown transport %q (want %q or %q)", opts.Transport, TransportH1, TransportNetHTTP)
 	}
 	s := &Server{
-		svc:  svc,
-		ln:   ln,
-		hs:   hs,
-		url:  "http://" + urlHost(ln.Addr()),
-		done: make(chan struct{}),
+		svc:   svc,
+		accts: accts,
+		ln:    ln,
+		hs:    hs,
+		url:   "http://" + urlHost(ln.Addr()),
+		done:  make(chan struct{}),
 	}
 	go func() {
 		defer close(s.done)
 		s.hs.Serve(ln) // returns ErrServerClosed on Close
 	}()
+	s.sweeper = accts.startSweepers()
 	return s, nil
 }
 
@@ -179,6 +192,10 @@ func (s *Server) Close() error {
 			err = s.hs.Close()
 		}
 		<-s.done
+		s.sweeper()
+		if cerr := s.accts.Close(); err == nil {
+			err = cerr
+		}
 		s.closeErr = err
 	})
 	return s.closeErr

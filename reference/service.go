@@ -24,18 +24,17 @@ type Service struct {
 	partition string
 	arnPrefix string // arn:<partition>:kms:<region>:<account>:
 	store     *store.Store
+	durable   // the clock offset and the data file (durable.go)
 }
 
-// NewService returns a service with an empty key store.
+// NewService returns a service with an empty key store in memory. It
+// panics if opts.DataDir is set and cannot be opened; use Open for an error.
 func NewService(opts Options) *Service {
-	opts = opts.withDefaults()
-	p := partition(opts.Region)
-	return &Service{
-		opts:      opts,
-		partition: p,
-		arnPrefix: "arn:" + p + ":kms:" + opts.Region + ":" + opts.Account + ":",
-		store:     store.New(opts.Now),
+	s, err := Open(opts)
+	if err != nil {
+		panic("reference: " + err.Error())
 	}
+	return s
 }
 
 // Store exposes the key store, for tests and tools in this module.
@@ -100,6 +99,7 @@ func init() {
 
 		"KmsmacReference.SetKeyState":       (*Service).setKeyState,
 		"KmsmacReference.ExpireKeyMaterial": (*Service).expireKeyMaterial,
+		"KmsmacReference.AdvanceClock":      (*Service).advanceClock,
 	}
 }
 

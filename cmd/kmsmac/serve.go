@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,6 +18,8 @@ import (
 	"github.com/kmsmac/kmsmac/internal/memlimit"
 	"github.com/kmsmac/kmsmac/reference"
 	"github.com/kmsmac/kmsmac/reference/auth"
+	"github.com/kmsmac/kmsmac/reference/limits"
+	"github.com/kmsmac/kmsmac/reference/store/boltstore"
 	"github.com/spf13/pflag"
 )
 
@@ -48,17 +52,25 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	controls := fs.Bool("controls", false, "answer the KmsmacReference.* controls (SetKeyState, ExpireKeyMaterial) to signed requests of principals marked controller")
 	logMode := fs.String("log", "errors", "what to log on stderr: errors (requests answered 4xx/5xx, with the error code) or requests (one line per request)")
 	quiet := fs.Bool("quiet", false, "log nothing, not even errors")
+	data := fs.String("data", "", "keep keys, aliases, grants, tags and states in `DIR`/kmsmac.db across restarts (each change on disk before its answer); default: memory only")
+	var lim limits.Limits
+	fs.IntVar(&lim.KeysPerRegion, "max-keys", 0, "keys the endpoint holds before CreateKey answers LimitExceededException (0: no limit)")
+	fs.IntVar(&lim.GrantsPerKey, "max-grants-per-key", 0, "grants on one key before CreateGrant answers LimitExceededException (0: no limit)")
+	fs.IntVar(&lim.AliasesPerAccount, "max-aliases", 0, "aliases before CreateAlias answers LimitExceededException (0: no limit)")
+	fs.IntVar(&lim.MaxConnections, "max-connections", 0, "open connections at once; more are answered 503 and closed (0: no limit)")
+	fs.Int64Var(&lim.MaxBodyBytes, "max-body", 0, "largest request body in `bytes`; larger ones are answered 413 (0: 1 MiB)")
 	public := fs.Bool("public", false, "allow an --addr that is not loopback (e.g. 0.0.0.0:4599): anyone who reaches the port can call it (and, with the default principals, knows test/test)")
 	fs.Usage = func() {
 		// Asked-for help (the only time pflag calls Usage) is output, not an error.
 		fmt.Fprintln(stdout, `Usage: kmsmac serve [flags]
 
-Runs the reference KMS endpoint (awsJson1_1 over plain HTTP, keys in memory)
-until SIGINT or SIGTERM. Requests must be signed (SigV4) with a known access
-key: by default AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test, or the AWS
-docs' AKIAIOSFODNN7EXAMPLE pair; --auth off accepts anything. Point any AWS
-client at the printed URL, e.g. aws --endpoint-url URL kms create-key
---key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC.
+Runs the reference KMS endpoint (awsJson1_1 over plain HTTP, keys in memory,
+or in --data DIR) until SIGINT or SIGTERM. Requests must be signed (SigV4)
+with a known access key: by default AWS_ACCESS_KEY_ID=test
+AWS_SECRET_ACCESS_KEY=test, or the AWS docs' AKIAIOSFODNN7EXAMPLE pair; --auth
+off accepts anything. Point any AWS client at the printed URL, e.g. aws
+--endpoint-url URL kms create-key --key-spec HMAC_256 --key-usage
+GENERATE_VERIFY_MAC.
 
 Logs one line per request answered with an error on stderr, e.g.
   2025-01-02T15:04:05.000Z <request id> 400 ValidationException GenerateMac 0.213ms
@@ -82,6 +94,9 @@ Flags:`)
 		return 2
 	case *logMode != "errors" && *logMode != "requests":
 		fmt.Fprintf(stderr, "kmsmac serve: invalid --log %q: want errors or requests\n", *logMode)
+		return 2
+	case lim.Validate() != nil:
+		fmt.Fprintf(stderr, "kmsmac serve: %v\n", lim.Validate())
 		return 2
 	case *quiet && fs.Changed("log"):
 		fmt.Fprintln(stderr, "kmsmac serve: --quiet and --log exclude each other")
@@ -112,7 +127,7 @@ Flags:`)
 
 	// Errors only by default: a long-running server's log stays readable.
 	opts := reference.Options{Region: *region, Account: *account, LogErrorsOnly: *logMode == "errors",
-		Principals: cfg, AuthOff: *authMode == "off", Controls: *controls}
+		Principals: cfg, AuthOff: *authMode == "off", Controls: *controls, DataDir: *data, Limits: lim}
 	if !*quiet {
 		opts.Log = stderr
 	}
@@ -121,7 +136,11 @@ Flags:`)
 	defer stopLimit()
 	srv, err := reference.Start(*addr, opts)
 	if err != nil {
-		fmt.Fprintf(stderr, "kmsmac serve: cannot listen on %s: %v\n", *addr, err)
+		if *data != "" && !isListenErr(err) {
+			fmt.Fprintf(stderr, "kmsmac serve: %v\n", err)
+		} else {
+			fmt.Fprintf(stderr, "kmsmac serve: cannot listen on %s: %v\n", *addr, err)
+		}
 		return 2
 	}
 	if a, _ := srv.Addr().(*net.TCPAddr); a != nil && !a.IP.IsLoopback() {
@@ -136,6 +155,11 @@ Flags:`)
 		fmt.Fprintf(stdout, "kmsmac reference endpoint listening on %s (region %s, account %s)\n", srv.URL(), *region, *account)
 	}
 
+	if *data != "" {
+		fmt.Fprintf(stderr, "kmsmac serve: state in %s (%d keys); every change is saved before its answer\n",
+			filepath.Join(*data, boltstore.FileName), srv.Service().Store().KeyCount())
+	}
+
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "kmsmac reference endpoint shutting down")
 	if err := srv.Close(); err != nil {
@@ -143,6 +167,12 @@ Flags:`)
 		return 1
 	}
 	return 0
+}
+
+// isListenErr tells a listener's error from one opening the data file.
+func isListenErr(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op)
 }
 
 // nonLoopback tells whether addr (host:port) would listen beyond loopback:

@@ -13,53 +13,64 @@ type Alias struct {
 // CreateAlias adds an alias; ErrExists if the name is taken, ErrNotFound if
 // the target key does not exist.
 func (s *Store) CreateAlias(name, keyID string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, dup := s.aliases[name]; dup {
-		return ErrExists
-	}
-	if _, ok := s.keys[keyID]; !ok {
-		return ErrNotFound
-	}
-	now := s.now()
-	s.aliases[name] = &Alias{Name: name, TargetKeyID: keyID, Created: now, Updated: now}
-	return nil
+	return s.write(func() ([]Op, func(), error) {
+		if _, dup := s.aliases[name]; dup {
+			return nil, nil, ErrExists
+		}
+		if k, ok := s.keys[keyID]; !ok || s.goneLocked(k) {
+			return nil, nil, ErrNotFound
+		}
+		if overLocked(s.limits.Aliases, len(s.aliases)) {
+			return nil, nil, ErrLimit
+		}
+		now := s.now()
+		a := &Alias{Name: name, TargetKeyID: keyID, Created: now, Updated: now}
+		s.aliases[name] = a
+		if !s.durable() {
+			return nil, nil, nil
+		}
+		return []Op{{KindAlias, name, encodeAlias(a)}}, func() { delete(s.aliases, name) }, nil
+	})
 }
 
 // UpdateAlias points an existing alias at another key. check, when not nil,
 // runs under the lock with the current and the new target and may veto the
 // change (e.g. key type mismatch).
 func (s *Store) UpdateAlias(name, keyID string, check func(old, new *Key) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, ok := s.aliases[name]
-	if !ok {
-		return ErrNotFound
-	}
-	nk, ok := s.keys[keyID]
-	if !ok {
-		return ErrNotFound
-	}
-	if check != nil {
-		if err := check(s.keys[a.TargetKeyID], nk); err != nil {
-			return err
+	return s.write(func() ([]Op, func(), error) {
+		a, ok := s.aliases[name]
+		if !ok || s.goneLocked(s.keys[a.TargetKeyID]) {
+			return nil, nil, ErrNotFound
 		}
-	}
-	na := *a // aliases handed out by ListAliases stay unchanged
-	na.TargetKeyID, na.Updated = keyID, s.now()
-	s.aliases[name] = &na
-	return nil
+		nk, ok := s.keys[keyID]
+		if !ok || s.goneLocked(nk) {
+			return nil, nil, ErrNotFound
+		}
+		if check != nil {
+			if err := check(s.keys[a.TargetKeyID], nk); err != nil {
+				return nil, nil, err
+			}
+		}
+		na := *a // aliases handed out by ListAliases stay unchanged
+		na.TargetKeyID, na.Updated = keyID, s.now()
+		s.aliases[name] = &na
+		if !s.durable() {
+			return nil, nil, nil
+		}
+		return []Op{{KindAlias, name, encodeAlias(&na)}}, func() { s.aliases[name] = a }, nil
+	})
 }
 
 // DeleteAlias removes an alias; ErrNotFound if it does not exist.
 func (s *Store) DeleteAlias(name string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.aliases[name]; !ok {
-		return ErrNotFound
-	}
-	delete(s.aliases, name)
-	return nil
+	return s.write(func() ([]Op, func(), error) {
+		a, ok := s.aliases[name]
+		if !ok || s.goneLocked(s.keys[a.TargetKeyID]) {
+			return nil, nil, ErrNotFound
+		}
+		delete(s.aliases, name)
+		return []Op{{KindAlias, name, nil}}, func() { s.aliases[name] = a }, nil
+	})
 }
 
 // GetAlias returns a copy of the alias.
@@ -67,7 +78,7 @@ func (s *Store) GetAlias(name string) (Alias, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	a, ok := s.aliases[name]
-	if !ok {
+	if !ok || s.goneLocked(s.keys[a.TargetKeyID]) {
 		return Alias{}, false
 	}
 	return *a, true
@@ -78,6 +89,7 @@ func (s *Store) GetAlias(name string) (Alias, bool) {
 // and the marker of the next page ("" at the end). ok is false for a
 // marker that names no alias.
 func (s *Store) ListAliases(keyID, marker string, limit int) (out []Alias, next string, ok bool) {
+	s.SweepIfDue()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	names := s.sortedAliasNames()

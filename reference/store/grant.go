@@ -25,20 +25,26 @@ type Grant struct {
 // AddGrant stores g; ErrExists if its ID or token is taken, ErrNotFound if
 // its key does not exist.
 func (s *Store) AddGrant(g *Grant) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.keys[g.KeyID]; !ok {
-		return ErrNotFound
-	}
-	if _, dup := s.grants[g.ID]; dup {
-		return ErrExists
-	}
-	if _, dup := s.tokens[g.Token]; dup {
-		return ErrExists
-	}
-	s.grants[g.ID] = g
-	s.tokens[g.Token] = g
-	return nil
+	return s.write(func() ([]Op, func(), error) {
+		if k, ok := s.keys[g.KeyID]; !ok || s.goneLocked(k) {
+			return nil, nil, ErrNotFound
+		}
+		if _, dup := s.grants[g.ID]; dup {
+			return nil, nil, ErrExists
+		}
+		if _, dup := s.tokens[g.Token]; dup {
+			return nil, nil, ErrExists
+		}
+		if s.limits.GrantsPerKey > 0 && overLocked(s.limits.GrantsPerKey, s.grantsOnLocked(g.KeyID)) {
+			return nil, nil, ErrLimit
+		}
+		s.grants[g.ID] = g
+		s.tokens[g.Token] = g
+		if !s.durable() {
+			return nil, nil, nil
+		}
+		return []Op{{KindGrant, g.ID, encodeGrant(g)}}, func() { delete(s.grants, g.ID); delete(s.tokens, g.Token) }, nil
+	})
 }
 
 // ValidToken reports whether token belongs to a live grant of this store.
@@ -60,20 +66,21 @@ func (s *Store) GrantByToken(token string) (*Grant, bool) {
 // RemoveGrant deletes the grant with this ID on keyID (retire or revoke);
 // ErrNotFound if there is no such grant on that key.
 func (s *Store) RemoveGrant(keyID, grantID string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g, ok := s.grants[grantID]
-	if !ok || g.KeyID != keyID {
-		return ErrNotFound
-	}
-	delete(s.grants, g.ID)
-	delete(s.tokens, g.Token)
-	return nil
+	return s.write(func() ([]Op, func(), error) {
+		g, ok := s.grants[grantID]
+		if !ok || g.KeyID != keyID {
+			return nil, nil, ErrNotFound
+		}
+		delete(s.grants, g.ID)
+		delete(s.tokens, g.Token)
+		return []Op{{KindGrant, g.ID, nil}}, func() { s.grants[g.ID], s.tokens[g.Token] = g, g }, nil
+	})
 }
 
 // ListGrants returns the grants of keyID ordered by creation time then ID.
 // Grants are immutable once stored, so the pointers may be shared.
 func (s *Store) ListGrants(keyID string) []*Grant {
+	s.SweepIfDue()
 	s.mu.RLock()
 	var out []*Grant
 	for _, g := range s.grants {

@@ -68,17 +68,39 @@ func (s *Store) WrappingKey(spec string) (*rsa.PrivateKey, []byte, error) {
 
 // AddImport records parameters. Parameters expired for more than a day are
 // purged on the way, so the map stays bounded while a recently expired token
-// is still recognised as expired rather than unknown.
-func (s *Store) AddImport(p *ImportParams) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	for t, old := range s.imports {
-		if now.Sub(old.ExpiresAt) > 24*time.Hour {
-			delete(s.imports, t)
+// is still recognised as expired rather than unknown. An error means the
+// parameters could not be saved (and were not recorded).
+func (s *Store) AddImport(p *ImportParams) error {
+	var rec []byte
+	if s.durable() {
+		var err error
+		if rec, err = encodeImport(p); err != nil { // outside the locks: RSA encoding is slow
+			return err
 		}
 	}
-	s.imports[p.Token] = p
+	return s.write(func() ([]Op, func(), error) {
+		now := s.now()
+		var ops []Op
+		purged := map[string]*ImportParams{}
+		for t, old := range s.imports {
+			if now.Sub(old.ExpiresAt) > 24*time.Hour {
+				delete(s.imports, t)
+				purged[t] = old
+				ops = append(ops, Op{KindImport, importID(t), nil})
+			}
+		}
+		s.imports[p.Token] = p
+		if !s.durable() {
+			return nil, nil, nil
+		}
+		ops = append(ops, Op{KindImport, importID(p.Token), rec})
+		return ops, func() {
+			delete(s.imports, p.Token)
+			for t, old := range purged {
+				s.imports[t] = old
+			}
+		}, nil
+	})
 }
 
 // Import returns the parameters issued with this token, expired or not.

@@ -39,7 +39,8 @@ type Key struct {
 	Created     time.Time
 	MultiRegion bool
 
-	seq int // position in creation order, for ListKeys markers
+	seq int    // position in creation order, for ListKeys markers
+	ord uint64 // creation number, saved: seq is renumbered when keys go
 	m   Mutable
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kmsmac/kmsmac/reference/mac"
@@ -19,6 +20,15 @@ var ErrExists = errors.New("store: already exists")
 type Store struct {
 	now func() time.Time
 
+	// wmu orders writers and the saving of their changes; it is taken
+	// before mu (see write). backend is nil for a store in memory only.
+	wmu     sync.Mutex
+	backend Backend
+	nextOrd uint64
+	// due is the earliest DeletionDate of a key pending deletion (Unix
+	// nanoseconds; 0 for none), so checking for work costs one load.
+	due atomic.Int64
+
 	mu      sync.RWMutex
 	keys    map[string]*Key
 	order   []*Key // creation order, for ListKeys
@@ -26,6 +36,7 @@ type Store struct {
 	grants  map[string]*Grant // by grant ID
 	tokens  map[string]*Grant // by grant token
 	imports map[string]*ImportParams
+	limits  Limits
 
 	wrapping wrappingKeys
 }
@@ -51,16 +62,29 @@ func (s *Store) Now() time.Time { return s.now() }
 // AddKey stores a new key with its initial mutable state. The key's ID must
 // be unused (ErrExists otherwise).
 func (s *Store) AddKey(k *Key, m Mutable) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, dup := s.keys[k.ID]; dup {
-		return ErrExists
-	}
-	k.seq = len(s.order)
-	k.m = m
-	s.keys[k.ID] = k
-	s.order = append(s.order, k)
-	return nil
+	return s.write(func() ([]Op, func(), error) {
+		if _, dup := s.keys[k.ID]; dup {
+			return nil, nil, ErrExists
+		}
+		if overLocked(s.limits.Keys, len(s.keys)) {
+			return nil, nil, ErrLimit
+		}
+		k.seq, k.ord = len(s.order), s.nextOrd
+		s.nextOrd++
+		k.m = m
+		s.keys[k.ID] = k
+		s.order = append(s.order, k)
+		s.noteDue(&k.m)
+		if !s.durable() {
+			return nil, nil, nil
+		}
+		undo := func() {
+			delete(s.keys, k.ID)
+			s.order = s.order[:len(s.order)-1] // wmu: nothing was added since
+			s.nextOrd--
+		}
+		return []Op{{KindKey, k.ID, encodeKey(k)}}, undo, nil
+	})
 }
 
 // View is what a cryptographic operation needs from a key: its identity,
@@ -77,7 +101,7 @@ type View struct {
 func (s *Store) Lookup(id string) (View, bool) {
 	s.mu.RLock()
 	k, ok := s.keys[id]
-	if !ok {
+	if !ok || s.goneLocked(k) {
 		s.mu.RUnlock()
 		return View{}, false
 	}
@@ -96,7 +120,7 @@ func (s *Store) LookupAlias(name string) (v View, aliasFound bool) {
 		return View{}, false
 	}
 	k, ok := s.keys[a.TargetKeyID]
-	if !ok {
+	if !ok || s.goneLocked(k) {
 		return View{}, false
 	}
 	return s.viewLocked(k), true
@@ -119,7 +143,7 @@ func (s *Store) Snapshot(id string) (*Key, Mutable, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	k, ok := s.keys[id]
-	if !ok {
+	if !ok || s.goneLocked(k) {
 		return nil, Mutable{}, false
 	}
 	m := k.m.effective(s.now())
@@ -131,22 +155,28 @@ func (s *Store) Snapshot(id string) (*Key, Mutable, bool) {
 // applying material expiry. If fn returns an error, the changes it made are
 // discarded and the error is returned. ErrNotFound if the key is missing.
 func (s *Store) Update(id string, fn func(k *Key, m *Mutable) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, ok := s.keys[id]
-	if !ok {
-		return ErrNotFound
-	}
-	if k.m.expired(s.now()) {
-		k.m.DropMaterial()
-	}
-	m := k.m
-	m.Tags = append([]Tag(nil), k.m.Tags...)
-	if err := fn(k, &m); err != nil {
-		return err
-	}
-	k.m = m
-	return nil
+	return s.write(func() ([]Op, func(), error) {
+		k, ok := s.keys[id]
+		if !ok || s.goneLocked(k) {
+			return nil, nil, ErrNotFound
+		}
+		old := k.m
+		if k.m.expired(s.now()) {
+			k.m.DropMaterial()
+		}
+		m := k.m
+		m.Tags = append([]Tag(nil), k.m.Tags...)
+		if err := fn(k, &m); err != nil {
+			k.m = old
+			return nil, nil, err
+		}
+		k.m = m
+		s.noteDue(&k.m)
+		if !s.durable() {
+			return nil, nil, nil
+		}
+		return []Op{{KindKey, k.ID, encodeKey(k)}}, func() { k.m = old }, nil
+	})
 }
 
 // KeyCount returns how many keys exist.
@@ -160,6 +190,7 @@ func (s *Store) KeyCount() int {
 // named by marker (its ID; "" for the start), and the marker of the next
 // page ("" when this is the last). ok is false for an unknown marker.
 func (s *Store) ListKeys(marker string, limit int) (keys []*Key, next string, ok bool) {
+	s.SweepIfDue()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	start := 0
