@@ -2,7 +2,7 @@ package main
 
 import (
 	"bufio"
-	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/kmsmac/kmsmac/internal/awsraw"
 	"github.com/kmsmac/kmsmac/internal/syncbuf"
 )
 
@@ -50,28 +53,25 @@ func startData(t *testing.T, bin, dir string) (string, *exec.Cmd) {
 	return "", nil
 }
 
-var dataClient = &http.Client{Timeout: 10 * time.Second}
+// dataClient signs as the default principal (test/test): serve checks SigV4.
+var dataClient = &awsraw.Client{Region: "us-east-1",
+	Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
+	HTTP:        &http.Client{Timeout: 10 * time.Second}}
 
 // kmsCall sends one awsJson1_1 request; err is set when no answer came.
 func kmsCall(url, op string, req any) (int, map[string]any, error) {
 	body, _ := json.Marshal(req)
-	hr, _ := http.NewRequest("POST", url, bytes.NewReader(body))
-	hr.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	hr.Header.Set("X-Amz-Target", "TrentService."+op)
-	resp, err := dataClient.Do(hr)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
+	c := *dataClient
+	c.URL = url
+	resp, err := c.Do(context.Background(), awsraw.Target(op), body)
 	if err != nil {
 		return 0, nil, err
 	}
 	var out map[string]any
-	if err := json.Unmarshal(raw, &out); err != nil {
-		return 0, nil, fmt.Errorf("%s: %d %q: %v", op, resp.StatusCode, raw, err)
+	if err := json.Unmarshal(resp.Body, &out); err != nil {
+		return 0, nil, fmt.Errorf("%s: %d %q: %v", op, resp.Status, resp.Body, err)
 	}
-	return resp.StatusCode, out, nil
+	return resp.Status, out, nil
 }
 
 // confirmed is what the server answered 200 for, per key; unsure marks a
