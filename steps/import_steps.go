@@ -18,7 +18,7 @@ import (
 // the scenario knows, wrapped on the client with internal/keywrap, so that
 // MACs can be checked against a local HMAC of the same bytes.
 func init() {
-	registerSteps(func(sc *godog.ScenarioContext) {
+	Define(func(sc *godog.ScenarioContext) {
 		sc.Given(`^key material "([^"]+)" of (\d+) random bytes$`, givenMaterial)
 		sc.When(`^I import material "([^"]+)" into key "([^"]+)"$`, func(ctx context.Context, m, k string) error {
 			return importNamed(ctx, m, k, nil)
@@ -63,7 +63,7 @@ func givenMaterial(ctx context.Context, name string, n int) error {
 // the service's default; a KeyId row names the key another way).
 // ValidTo takes "now+30d", "now-1d" or "now+400d".
 func importNamed(ctx context.Context, matName, keyName string, t *godog.Table) error {
-	w, k, err := scenarioKey(ctx, keyName)
+	w, k, err := ScenarioKey(ctx, keyName)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func importNamed(ctx context.Context, matName, keyName string, t *godog.Table) e
 		return err
 	}
 	if !o.OK() {
-		if chosenWrapping(alg, spec) && o.Status != 0 && !notImplemented(o) {
+		if chosenWrapping(alg, spec) && o.Status != 0 && !NotImplemented(o) {
 			// The scenario is about the wrapping it chose (IMP-4, IMP-5):
 			// a refusal of that wrapping is the answer its Then steps judge.
 			return nil
@@ -113,7 +113,7 @@ func importNamed(ctx context.Context, matName, keyName string, t *godog.Table) e
 	w.last, w.lastKey = last, lastKey
 	// A refusal of ImportKeyMaterial proves something only after a real
 	// token and wrapping key were issued for the key.
-	der, tok, err := importParams(o)
+	der, tok, err := ImportParams(o)
 	if err != nil || len(tok) == 0 {
 		return w.Block("IMP-1", fmt.Sprintf("GetParametersForImport answered 200 without a usable import token and public key (%v): %s", err, o.Summary()))
 	}
@@ -130,7 +130,7 @@ func importNamed(ctx context.Context, matName, keyName string, t *godog.Table) e
 	if _, ok := req["EncryptedKeyMaterial"]; !ok {
 		req["EncryptedKeyMaterial"] = wrapped
 	}
-	o, err = w.callUnderTest(ctx, "ImportKeyMaterial", req, false)
+	o, err = w.CallUnderTest(ctx, "ImportKeyMaterial", req, false)
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func relativeTimes(t *godog.Table) (*godog.Table, error) {
 }
 
 func thenRSAPublicKey(ctx context.Context, path string, bits int) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -190,14 +190,14 @@ func thenRSAPublicKey(ctx context.Context, path string, bits int) error {
 // thenHoursFromNow checks an epoch-seconds timestamp against the local
 // clock, with 15 minutes of slack for clock skew and slow calls.
 func thenHoursFromNow(ctx context.Context, path string, hours int) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
 	v, has := o.Member(path)
 	f, isNum := v.(float64)
 	want := time.Now().Add(time.Duration(hours) * time.Hour)
-	obs := observedMember(o, path, v, has)
+	obs := ObservedMember(o, path, v, has)
 	ok := false
 	if isNum && !math.IsNaN(f) && !math.IsInf(f, 0) {
 		got := time.Unix(0, 0).Add(time.Duration(f * float64(time.Second)))

@@ -122,7 +122,7 @@ func shareableDecl(text string) (string, keypool.Kind, bool) {
 }
 
 func init() {
-	registerSteps(func(sc *godog.ScenarioContext) {
+	Define(func(sc *godog.ScenarioContext) {
 		sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
 			w, ok := ctx.Value(worldKey{}).(*World)
 			if !ok {

@@ -226,6 +226,21 @@ func (w *World) CallRaw(ctx context.Context, op string, body []byte) *target.Out
 	return o
 }
 
+// KeepLast saves the scenario's last outcome and the key it named; the
+// returned function puts them back. A setup call inside a step uses it
+// (defer w.KeepLast()()) so that the Then steps still judge the call
+// under test.
+func (w *World) KeepLast() (restore func()) {
+	last, lastKey := w.last, w.lastKey
+	return func() { w.last, w.lastKey = last, lastKey }
+}
+
+// NoteCleanupProblems adds to the scenario's cleanup problems (keys a
+// check could not delete, ...): listed in the summary, never a verdict.
+func (w *World) NoteCleanupProblems(problems ...string) {
+	w.cleaned = append(w.cleaned, problems...)
+}
+
 // Record makes o the scenario's last outcome (for topic steps that call
 // the clients themselves).
 func (w *World) Record(o *target.Outcome) { w.last = o }
