@@ -160,7 +160,7 @@ func (f *failure) Error() string { return f.text }
 
 // Require is for a call the scenario needs as a precondition: unless o
 // succeeded, the scenario is blocked by the rule that promises the call
-// works (verdict.go), with the reason; an operation the endpoint lacks is
+// works (results.BlockingRule), with the reason; an operation the endpoint lacks is
 // named as such. A call that got no answer at all is a plain failure.
 func (w *World) Require(o *target.Outcome) error {
 	if o.OK() {
@@ -169,7 +169,7 @@ func (w *World) Require(o *target.Outcome) error {
 	if o.Status == 0 {
 		return fmt.Errorf("%s", RequireText(o))
 	}
-	return w.Block(blockingRule(o), RequireText(o))
+	return w.Block(results.BlockingRule(o.Op, o.Request), RequireText(o))
 }
 
 // RequireText explains a call that should have succeeded.

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/kmsmac/kmsmac/internal/textutil"
+	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -41,7 +42,7 @@ func (w *World) lacking(o *target.Outcome) error {
 	if o.OK() || !capabilityOps[o.Op] || !NotImplemented(o) {
 		return nil
 	}
-	rule := blockingRule(o)
+	rule := results.BlockingRule(o.Op, o.Request)
 	if slices.Contains(w.Rules, rule) {
 		return nil // the scenario is about that operation: its checks judge it
 	}

@@ -81,8 +81,10 @@ func (w *World) Begin(s *godog.Scenario) {
 	w.ev = scenarioEvidence(w.Rules, w.Tags["@unverified"])
 }
 
-// StepStarted charges the step's checks to its rule annotation.
+// StepStarted charges the step's checks to its rule annotation and
+// notes the shared key the step declares.
 func (w *World) StepStarted(st *godog.Step) {
+	w.sharing = w.shareByStep[st.Id] // the shared key this step declares, if any
 	if w.steps == nil {
 		return
 	}

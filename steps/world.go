@@ -41,6 +41,7 @@ type World struct {
 	ownAlias     []string                 // alias names to delete
 	skipped      string                   // why a step skipped the scenario
 	share        map[string]keypool.Kind  // keys this scenario may take from the run's pool
+	shareByStep  map[string]string        // step id -> the shared key the step declares
 	sharing      string                   // the key the current step declares, if shared
 	sharingName  string                   // the shared key being fetched (for sharedIDs)
 	sharedIDs    map[string]string        // shared key id and ARN -> the scenario's name for it
