@@ -94,8 +94,7 @@ func givenKeyUsage(ctx context.Context, spec, name, usage string) error {
 // Origin, ...), waits until DescribeKey shows it, names it and tracks it
 // for cleanup. It does not change the scenario's last outcome.
 func (w *World) CreateKey(ctx context.Context, name string, req map[string]any) (*Key, error) {
-	last, lastKey := w.last, w.lastKey
-	defer func() { w.last, w.lastKey = last, lastKey }()
+	defer w.KeepLast()()
 	o, err := w.CallRequired(ctx, "CreateKey", req, false)
 	if err != nil {
 		return nil, err
@@ -175,8 +174,7 @@ func givenState(ctx context.Context, key, state string) error {
 	if err != nil {
 		return err
 	}
-	last, lastKey := w.last, w.lastKey
-	defer func() { w.last, w.lastKey = last, lastKey }()
+	defer w.KeepLast()()
 	var op string
 	req := map[string]any{"KeyId": k.ID}
 	switch state {

@@ -123,8 +123,7 @@ func givenCiphertext(ctx context.Context, name, text, key string) error {
 	if err != nil {
 		return err
 	}
-	last, lastKey := w.last, w.lastKey
-	defer func() { w.last, w.lastKey = last, lastKey }()
+	defer w.KeepLast()()
 	o, err := w.Call(ctx, "Encrypt", map[string]any{"KeyId": k.ID, "Plaintext": []byte(text)}, false)
 	if err != nil {
 		return err

@@ -48,8 +48,7 @@ func givenImported(ctx context.Context, spec, name string, n int) error {
 // key and imports it (no expiry), then waits for Enabled. The scenario's
 // last outcome is left alone.
 func (w *World) ImportMaterial(ctx context.Context, k *Key, material []byte) error {
-	last, lastKey := w.last, w.lastKey
-	defer func() { w.last, w.lastKey = last, lastKey }()
+	defer w.KeepLast()()
 	o, err := w.CallRequired(ctx, "GetParametersForImport", map[string]any{"KeyId": k.ID,
 		"WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"}, false)
 	if err != nil {
