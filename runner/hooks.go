@@ -95,8 +95,15 @@ func initScenario(sc *godog.ScenarioContext, t *target.Target, st *steps.Setting
 			c.put(s.Id, r)
 			return ctx, godog.ErrSkip
 		}
+		skip, err := shareKeys(ctx, w, s, st) // @shared-key, --keys, --no-create
+		if skip != "" {
+			r.Status, r.Reason = results.Skipped, skip
+			r.RuleOutcomes = allRules(w.Rules, results.Skipped, r.Reason)
+			c.put(s.Id, r)
+			return ctx, godog.ErrSkip
+		}
 		c.put(s.Id, r)
-		return ctx, nil
+		return ctx, err // a pool that cannot load fails the scenario (After judges it)
 	})
 	sc.StepContext().Before(func(ctx context.Context, s *godog.Step) (context.Context, error) {
 		if w, ok := steps.Lookup(ctx); ok {

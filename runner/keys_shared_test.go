@@ -89,7 +89,7 @@ func TestSharedKeysCreatedOnceAndCleanedUp(t *testing.T) {
 	// 2 shared keys (slots 0 and 1) for the three outlines, 1 for the
 	// changer, and one property fixture (2 AWS_KMS + 1 imported key per
 	// HMAC spec) for both property scenarios, plus the run's one import
-	// probe (vector_steps.go).
+	// probe (steps/generated/vector_steps.go).
 	if res.KeysCreated != 3+12+1 {
 		t.Fatalf("KeysCreated = %d, want 16", res.KeysCreated)
 	}

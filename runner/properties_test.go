@@ -10,7 +10,7 @@ import (
 	"github.com/kmsmac/kmsmac/reference"
 	"github.com/kmsmac/kmsmac/reference/awsjson"
 	"github.com/kmsmac/kmsmac/results"
-	"github.com/kmsmac/kmsmac/steps"
+	"github.com/kmsmac/kmsmac/steps/generated"
 )
 
 // brokenService wraps the reference, letting fix rewrite any answer.
@@ -117,7 +117,7 @@ func TestPropertiesPassOnReference(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the property scenarios")
 	}
-	t.Setenv(steps.EnvSeed, "")
+	t.Setenv(generated.EnvSeed, "")
 	res, err := Run(context.Background(), Options{Tags: "@GM-OK-1,@GM-OK-3,@MAC-GT-3", FS: featureFS(t, "properties.feature")})
 	if err != nil {
 		t.Fatal(err)

@@ -264,7 +264,7 @@ func TestConcurrentRun(t *testing.T) {
 // A test-only step that skips the rest of its scenario, as a topic step
 // does for a capability the harness cannot have.
 func init() {
-	steps.Register(func(sc *godog.ScenarioContext) {
+	steps.Define(func(sc *godog.ScenarioContext) {
 		sc.Given(`^the harness skips because "([^"]*)"$`, func(ctx context.Context, why string) error {
 			return steps.WorldFrom(ctx).Skip(why)
 		})

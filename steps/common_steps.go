@@ -21,7 +21,7 @@ import (
 // The common vocabulary: keys, aliases, grants, calls and assertions on
 // their outcome. VOCABULARY.md lists every phrase with an example.
 func init() {
-	registerSteps(func(sc *godog.ScenarioContext) {
+	Define(func(sc *godog.ScenarioContext) {
 		sc.Given(`^an? (\S+) key "([^"]+)"$`, givenKey)
 		sc.Given(`^an? (\S+) key "([^"]+)" with usage (\S+)$`, givenKeyUsage)
 		sc.Given(`^an alias "([^"]+)" for key "([^"]+)"$`, givenAlias)
@@ -94,9 +94,8 @@ func givenKeyUsage(ctx context.Context, spec, name, usage string) error {
 // Origin, ...), waits until DescribeKey shows it, names it and tracks it
 // for cleanup. It does not change the scenario's last outcome.
 func (w *World) CreateKey(ctx context.Context, name string, req map[string]any) (*Key, error) {
-	last, lastKey := w.last, w.lastKey
-	defer func() { w.last, w.lastKey = last, lastKey }()
-	o, err := w.callRequired(ctx, "CreateKey", req, false)
+	defer w.KeepLast()()
+	o, err := w.CallRequired(ctx, "CreateKey", req, false)
 	if err != nil {
 		return nil, err
 	}
@@ -132,13 +131,13 @@ func metadataString(o *target.Outcome, member string) string {
 }
 
 func givenAlias(ctx context.Context, alias, key string) error {
-	w, k, err := scenarioKey(ctx, key)
+	w, k, err := ScenarioKey(ctx, key)
 	if err != nil {
 		return err
 	}
 	last := w.last
 	defer func() { w.last = last }()
-	if _, err := w.callRequired(ctx, "CreateAlias", map[string]any{"AliasName": w.Alias(alias), "TargetKeyId": k.ID}, false); err != nil {
+	if _, err := w.CallRequired(ctx, "CreateAlias", map[string]any{"AliasName": w.Alias(alias), "TargetKeyId": k.ID}, false); err != nil {
 		return err
 	}
 	w.SetAliasTarget(alias, k)
@@ -148,7 +147,7 @@ func givenAlias(ctx context.Context, alias, key string) error {
 // givenGrant creates a grant for the caller's account root on key for the
 // comma-separated operations, and keeps its token.
 func givenGrant(ctx context.Context, name, key, ops string) error {
-	w, k, err := scenarioKey(ctx, key)
+	w, k, err := ScenarioKey(ctx, key)
 	if err != nil {
 		return err
 	}
@@ -158,7 +157,7 @@ func givenGrant(ctx context.Context, name, key, ops string) error {
 	}
 	last := w.last
 	defer func() { w.last = last }()
-	o, err := w.callRequired(ctx, "CreateGrant", map[string]any{"KeyId": k.ID, "Operations": strings.Split(ops, ","),
+	o, err := w.CallRequired(ctx, "CreateGrant", map[string]any{"KeyId": k.ID, "Operations": strings.Split(ops, ","),
 		"GranteePrincipal": fmt.Sprintf("arn:%s:iam::%s:root", p, a)}, false)
 	if err != nil {
 		return err
@@ -171,12 +170,11 @@ func givenGrant(ctx context.Context, name, key, ops string) error {
 // can (Enabled, Disabled, PendingDeletion), else through the reference's
 // KmsmacReference.SetKeyState control (scenarios tagged @reference-only).
 func givenState(ctx context.Context, key, state string) error {
-	w, k, err := scenarioKey(ctx, key)
+	w, k, err := ScenarioKey(ctx, key)
 	if err != nil {
 		return err
 	}
-	last, lastKey := w.last, w.lastKey
-	defer func() { w.last, w.lastKey = last, lastKey }()
+	defer w.KeepLast()()
 	var op string
 	req := map[string]any{"KeyId": k.ID}
 	switch state {
@@ -192,7 +190,7 @@ func givenState(ctx context.Context, key, state string) error {
 		}
 		op, req["KeyState"] = "KmsmacReference.SetKeyState", state
 	}
-	_, err = w.callRequired(ctx, op, req, strings.HasPrefix(op, "Kmsmac"))
+	_, err = w.CallRequired(ctx, op, req, strings.HasPrefix(op, "Kmsmac"))
 	return err
 }
 
@@ -207,11 +205,11 @@ func generateBytes(ctx context.Context, n int, key, alg, as string) error {
 // generate makes a MAC through the SDK and keeps it; the step is a
 // precondition, so any failure is a failure of the scenario.
 func generate(ctx context.Context, msg []byte, key, alg, as string) error {
-	w, k, err := scenarioKey(ctx, key)
+	w, k, err := ScenarioKey(ctx, key)
 	if err != nil {
 		return err
 	}
-	o, err := w.callRequired(ctx, "GenerateMac", map[string]any{"KeyId": k.ID, "Message": msg, "MacAlgorithm": alg}, false)
+	o, err := w.CallRequired(ctx, "GenerateMac", map[string]any{"KeyId": k.ID, "Message": msg, "MacAlgorithm": alg}, false)
 	if err != nil {
 		return err
 	}
@@ -229,16 +227,16 @@ func callTable(ctx context.Context, op string, t *godog.Table, raw bool) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.callUnderTest(ctx, op, req, raw)
+	_, err = w.CallUnderTest(ctx, op, req, raw)
 	return err
 }
 
 func callForKey(ctx context.Context, op, key string) error {
-	w, k, err := scenarioKey(ctx, key)
+	w, k, err := ScenarioKey(ctx, key)
 	if err != nil {
 		return err
 	}
-	_, err = w.callUnderTest(ctx, op, map[string]any{"KeyId": k.ID}, false)
+	_, err = w.CallUnderTest(ctx, op, map[string]any{"KeyId": k.ID}, false)
 	return err
 }
 
@@ -293,11 +291,11 @@ func StatusFor(code string) int {
 }
 
 func thenSucceeds(ctx context.Context) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
-	if notImplemented(o) && !o.OK() {
+	if NotImplemented(o) && !o.OK() {
 		// hard even in a soft scenario: the operation is missing
 		w.note(w.checking(), results.Failed, "success (HTTP 200)", textutil.FirstLine(RequireText(o)))
 		return w.Failure("success (HTTP 200)", RequireText(o))
@@ -306,7 +304,7 @@ func thenSucceeds(ctx context.Context) error {
 }
 
 func thenFails(ctx context.Context, code string) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -315,7 +313,7 @@ func thenFails(ctx context.Context, code string) error {
 }
 
 func thenFailsMessage(ctx context.Context, code, msg string) error {
-	w, o, want, err := lastResolved(ctx, msg)
+	w, o, want, err := LastResolved(ctx, msg)
 	if err != nil {
 		return err
 	}
@@ -338,7 +336,7 @@ func thenFailsNoMessage(ctx context.Context, code string) error {
 }
 
 func thenMessageIs(ctx context.Context, msg string) error {
-	w, o, want, err := lastResolved(ctx, msg)
+	w, o, want, err := LastResolved(ctx, msg)
 	if err != nil {
 		return err
 	}
@@ -346,7 +344,7 @@ func thenMessageIs(ctx context.Context, msg string) error {
 }
 
 func thenMessageContains(ctx context.Context, part string) error {
-	w, o, want, err := lastResolved(ctx, part)
+	w, o, want, err := LastResolved(ctx, part)
 	if err != nil {
 		return err
 	}
@@ -354,7 +352,7 @@ func thenMessageContains(ctx context.Context, part string) error {
 }
 
 func thenNoMessage(ctx context.Context) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -362,7 +360,7 @@ func thenNoMessage(ctx context.Context) error {
 }
 
 func thenStatus(ctx context.Context, status int) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -370,18 +368,18 @@ func thenStatus(ctx context.Context, status int) error {
 }
 
 func thenMemberIs(ctx context.Context, path, value string) error {
-	w, o, want, err := lastResolved(ctx, value)
+	w, o, want, err := LastResolved(ctx, value)
 	if err != nil {
 		return err
 	}
 	got, ok := o.Member(path)
 	s, isStr := got.(string)
 	return w.Check(KindCode, ok && isStr && s == want, fmt.Sprintf("response %s = %q", path, want),
-		observedMember(o, path, got, ok))
+		ObservedMember(o, path, got, ok))
 }
 
 func thenMemberLiteral(ctx context.Context, path, lit string) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -393,11 +391,11 @@ func thenMemberLiteral(ctx context.Context, path, lit string) error {
 	case float64:
 		match = strconv.FormatFloat(g, 'f', -1, 64) == lit
 	}
-	return w.Check(KindCode, ok && match, fmt.Sprintf("response %s = %s", path, lit), observedMember(o, path, got, ok))
+	return w.Check(KindCode, ok && match, fmt.Sprintf("response %s = %s", path, lit), ObservedMember(o, path, got, ok))
 }
 
 func thenMemberBytes(ctx context.Context, path string, n int) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -410,7 +408,7 @@ func thenMemberBytes(ctx context.Context, path string, n int) error {
 }
 
 func thenHas(ctx context.Context, path string, want bool) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -419,10 +417,12 @@ func thenHas(ctx context.Context, path string, want bool) error {
 	if !want {
 		exp = "response has no " + path
 	}
-	return w.Check(KindCode, ok == want, exp, observedMember(o, path, got, ok))
+	return w.Check(KindCode, ok == want, exp, ObservedMember(o, path, got, ok))
 }
 
-func observedMember(o *target.Outcome, path string, v any, ok bool) string {
+// ObservedMember says what the answer had at path (v, ok from
+// Outcome.Member), or the error when the call failed: a Then step's observed.
+func ObservedMember(o *target.Outcome, path string, v any, ok bool) string {
 	if !o.OK() {
 		return o.Summary()
 	}
@@ -434,7 +434,7 @@ func observedMember(o *target.Outcome, path string, v any, ok bool) string {
 }
 
 func thenHeaderIs(ctx context.Context, name, value string) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -443,7 +443,7 @@ func thenHeaderIs(ctx context.Context, name, value string) error {
 }
 
 func thenHasHeader(ctx context.Context, name string) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -451,7 +451,7 @@ func thenHasHeader(ctx context.Context, name string) error {
 }
 
 func keepBlob(ctx context.Context, path, as string) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -482,7 +482,7 @@ func thenMacsCompare(ctx context.Context, a, b, how string) error {
 }
 
 func thenFailsAny(ctx context.Context) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -493,7 +493,7 @@ func thenFailsAny(ctx context.Context) error {
 // WIRE-9), whatever the HTTP status: for scenarios that charge the status
 // to a wire rule (WIRE-11) and the code to another.
 func thenErrorCode(ctx context.Context, code string) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -504,7 +504,7 @@ func thenErrorCode(ctx context.Context, code string) error {
 // an HTTP 4xx error response with an error code (__type). A 5xx is a
 // server fault, never the refusal a rule asks for.
 func thenFailsClient(ctx context.Context) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -516,14 +516,14 @@ func thenFailsClient(ctx context.Context) error {
 // since the epoch (WIRE-6): after 2001-09-09 (1e9 s) and no later than a
 // day from now. Milliseconds (about 1.7e12) are far beyond that bound.
 func thenEpochSeconds(ctx context.Context, path string) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
 	v, ok := o.Member(path)
 	f, isNum := v.(float64)
 	latest := float64(time.Now().Add(24 * time.Hour).Unix())
-	obs := observedMember(o, path, v, ok) + " (" + jsonType(v) + ")"
+	obs := ObservedMember(o, path, v, ok) + " (" + jsonType(v) + ")"
 	return w.Check(KindCode, ok && isNum && f >= 1e9 && f <= latest,
 		fmt.Sprintf("response %s is a JSON number of epoch seconds (between 1e9 and %.0f, now+1d)", path, latest), obs)
 }
@@ -547,17 +547,17 @@ func jsonType(v any) string {
 }
 
 func thenMemberType(ctx context.Context, path, typ string) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
 	got, ok := o.Member(path)
 	return w.Check(KindCode, ok && jsonType(got) == typ, fmt.Sprintf("response %s is a JSON %s", path, typ),
-		observedMember(o, path, got, ok)+" ("+jsonType(got)+")")
+		ObservedMember(o, path, got, ok)+" ("+jsonType(got)+")")
 }
 
 func thenMemberMatches(ctx context.Context, path, pattern string) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -568,11 +568,11 @@ func thenMemberMatches(ctx context.Context, path, pattern string) error {
 	got, ok := o.Member(path)
 	s, isStr := got.(string)
 	return w.Check(KindCode, ok && isStr && re.MatchString(s), fmt.Sprintf("response %s matching %s", path, pattern),
-		observedMember(o, path, got, ok))
+		ObservedMember(o, path, got, ok))
 }
 
 func thenMemberJSON(ctx context.Context, path, lit string) error {
-	w, o, r, err := lastResolved(ctx, lit)
+	w, o, r, err := LastResolved(ctx, lit)
 	if err != nil {
 		return err
 	}
@@ -582,7 +582,7 @@ func thenMemberJSON(ctx context.Context, path, lit string) error {
 	}
 	got, ok := o.Member(path)
 	return w.Check(KindCode, ok && reflect.DeepEqual(got, want), fmt.Sprintf("response %s = %s", path, r),
-		observedMember(o, path, got, ok))
+		ObservedMember(o, path, got, ok))
 }
 
 // Negative checks, for a rule that promises only what does not happen:
@@ -590,7 +590,7 @@ func thenMemberJSON(ctx context.Context, path, lit string) error {
 // the call then answers) and ORD-3 (not an "Algorithm ... incompatible"
 // message).
 func init() {
-	registerSteps(func(sc *godog.ScenarioContext) {
+	Define(func(sc *godog.ScenarioContext) {
 		sc.Then(`^the error code is not (\w+)$`, thenErrorCodeNot)
 		sc.Then(`^the error message does not contain "(.*)"$`, thenMessageNotContains)
 	})
@@ -598,7 +598,7 @@ func init() {
 
 // thenErrorCodeNot passes on a success and on any other error code.
 func thenErrorCodeNot(ctx context.Context, code string) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -607,7 +607,7 @@ func thenErrorCodeNot(ctx context.Context, code string) error {
 
 // thenMessageNotContains passes when the error has no message at all.
 func thenMessageNotContains(ctx context.Context, part string) error {
-	w, o, want, err := lastResolved(ctx, part)
+	w, o, want, err := LastResolved(ctx, part)
 	if err != nil {
 		return err
 	}

@@ -110,6 +110,21 @@ func (w *World) Unverified(k Kind, ok bool, expected, observed string) error {
 	return w.check(false, k, ok, expected, observed)
 }
 
+// CheckAtRuleLevel is a check of one rule, as hard as that rule's own
+// level without its inferred part (STATE-10 "D; I for MACs made before
+// ...": a generated check judges the recorded part), unless the scenario
+// is @unverified: for checks that know their rule whatever the scenario's
+// other tags (generated checks). A rule not in the catalogue is CheckRules.
+func (w *World) CheckAtRuleLevel(rule string, k Kind, ok bool, expected, observed string) error {
+	if _, known := results.Levels()[rule]; !known {
+		return w.CheckRules([]string{rule}, k, ok, expected, observed)
+	}
+	saved := w.stepRules
+	w.stepRules = []string{rule}
+	defer func() { w.stepRules = saved }()
+	return w.check(w.ev.hardFor(results.Levels(), rule, k, w.Tags["@unverified"]), k, ok, expected, observed)
+}
+
 func (w *World) check(hard bool, k Kind, ok bool, expected, observed string) error {
 	w.Expect(expected)
 	rules := w.checking()
@@ -145,7 +160,7 @@ func (f *failure) Error() string { return f.text }
 
 // Require is for a call the scenario needs as a precondition: unless o
 // succeeded, the scenario is blocked by the rule that promises the call
-// works (verdict.go), with the reason; an operation the endpoint lacks is
+// works (results.BlockingRule), with the reason; an operation the endpoint lacks is
 // named as such. A call that got no answer at all is a plain failure.
 func (w *World) Require(o *target.Outcome) error {
 	if o.OK() {
@@ -154,7 +169,7 @@ func (w *World) Require(o *target.Outcome) error {
 	if o.Status == 0 {
 		return fmt.Errorf("%s", RequireText(o))
 	}
-	return w.Block(blockingRule(o), RequireText(o))
+	return w.Block(results.BlockingRule(o.Op, o.Request), RequireText(o))
 }
 
 // RequireText explains a call that should have succeeded.
@@ -162,14 +177,16 @@ func RequireText(o *target.Outcome) string {
 	switch {
 	case o.Status == 0:
 		return fmt.Sprintf("%s failed: %s\n  request: %s", o.Op, o.Summary(), o.RequestLine())
-	case notImplemented(o):
+	case NotImplemented(o):
 		return fmt.Sprintf("%s not implemented: %s", o.Op, o.Summary())
 	default:
 		return fmt.Sprintf("%s failed: %s\n  request: %s", o.Op, o.Summary(), o.RequestLine())
 	}
 }
 
-func notImplemented(o *target.Outcome) bool {
+// NotImplemented reports whether o says the endpoint lacks the operation
+// (as emulators answer it), rather than refusing the request.
+func NotImplemented(o *target.Outcome) bool {
 	switch o.Type {
 	case "UnknownOperationException", "InvalidAction", "NotImplemented", "NotImplementedException", "InternalFailure":
 		return true

@@ -14,7 +14,7 @@ import (
 // under test, with the grant kept and revoked after the scenario when it
 // was created.
 func init() {
-	registerSteps(func(sc *godog.ScenarioContext) {
+	Define(func(sc *godog.ScenarioContext) {
 		sc.When(`^I create a grant "([^"]+)" on key "([^"]+)" with:$`, createGrantTable)
 	})
 }
@@ -23,7 +23,7 @@ func init() {
 // members; KeyId defaults to the key's id and GranteePrincipal to the
 // caller's account root. The outcome is the scenario's last.
 func createGrantTable(ctx context.Context, name, key string, t *godog.Table) error {
-	w, k, err := scenarioKey(ctx, key)
+	w, k, err := ScenarioKey(ctx, key)
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func createGrantTable(ctx context.Context, name, key string, t *godog.Table) err
 		}
 		req["GranteePrincipal"] = fmt.Sprintf("arn:%s:iam::%s:root", p, a)
 	}
-	o, err := w.callUnderTest(ctx, "CreateGrant", req, false)
+	o, err := w.CallUnderTest(ctx, "CreateGrant", req, false)
 	if err != nil {
 		return err
 	}

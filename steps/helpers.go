@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/kmsmac/kmsmac/internal/textutil"
+	"github.com/kmsmac/kmsmac/results"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -20,10 +21,10 @@ func lastOrErr(w *World) (*target.Outcome, error) {
 	return w.last, nil
 }
 
-// lastOutcome is the scenario's World and last outcome, for Then steps.
+// LastOutcome is the scenario's World and last outcome, for Then steps.
 // A call to an operation the endpoint lacks, in a scenario about another
 // rule, blocks the scenario by the rule that promises the operation.
-func lastOutcome(ctx context.Context) (*World, *target.Outcome, error) {
+func LastOutcome(ctx context.Context) (*World, *target.Outcome, error) {
 	w := WorldFrom(ctx)
 	o, err := lastOrErr(w)
 	if err == nil {
@@ -38,20 +39,20 @@ var capabilityOps = map[string]bool{"GetParametersForImport": true, "ImportKeyMa
 	"DeleteImportedKeyMaterial": true, "CreateGrant": true, "CreateAlias": true, "UpdateAlias": true}
 
 func (w *World) lacking(o *target.Outcome) error {
-	if o.OK() || !capabilityOps[o.Op] || !notImplemented(o) {
+	if o.OK() || !capabilityOps[o.Op] || !NotImplemented(o) {
 		return nil
 	}
-	rule := blockingRule(o)
+	rule := results.BlockingRule(o.Op, o.Request)
 	if slices.Contains(w.Rules, rule) {
 		return nil // the scenario is about that operation: its checks judge it
 	}
 	return w.Block(rule, textutil.FirstLine(RequireText(o)))
 }
 
-// lastResolved is lastOutcome and s with its placeholders resolved, in
+// LastResolved is LastOutcome and s with its placeholders resolved, in
 // that order: with no call yet, that is the error.
-func lastResolved(ctx context.Context, s string) (*World, *target.Outcome, string, error) {
-	w, o, err := lastOutcome(ctx)
+func LastResolved(ctx context.Context, s string) (*World, *target.Outcome, string, error) {
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return w, nil, "", err
 	}
@@ -59,16 +60,16 @@ func lastResolved(ctx context.Context, s string) (*World, *target.Outcome, strin
 	return w, o, r, err
 }
 
-// scenarioKey is the scenario's World and the key it calls name.
-func scenarioKey(ctx context.Context, name string) (*World, *Key, error) {
+// ScenarioKey is the scenario's World and the key it calls name.
+func ScenarioKey(ctx context.Context, name string) (*World, *Key, error) {
 	w := WorldFrom(ctx)
 	k, err := w.Key(name)
 	return w, k, err
 }
 
-// callRequired makes a setup call: any failure to get a 200 fails the step
+// CallRequired makes a setup call: any failure to get a 200 fails the step
 // (World.Require says how).
-func (w *World) callRequired(ctx context.Context, op string, req map[string]any, raw bool) (*target.Outcome, error) {
+func (w *World) CallRequired(ctx context.Context, op string, req map[string]any, raw bool) (*target.Outcome, error) {
 	o, err := w.Call(ctx, op, req, raw)
 	if err != nil {
 		return nil, err
@@ -79,9 +80,9 @@ func (w *World) callRequired(ctx context.Context, op string, req map[string]any,
 	return o, nil
 }
 
-// callUnderTest makes the call a scenario asserts on: any HTTP answer,
+// CallUnderTest makes the call a scenario asserts on: any HTTP answer,
 // error or not, is for the Then steps; no answer at all fails the step.
-func (w *World) callUnderTest(ctx context.Context, op string, req map[string]any, raw bool) (*target.Outcome, error) {
+func (w *World) CallUnderTest(ctx context.Context, op string, req map[string]any, raw bool) (*target.Outcome, error) {
 	o, err := w.Call(ctx, op, req, raw)
 	if err != nil {
 		return nil, err

@@ -28,19 +28,19 @@ type Settings struct {
 	NoCreate   bool          // never create or change keys: such scenarios skip
 	AWS        bool          // real KMS: generated checks wait for eventual consistency
 	VectorsDir string        // Wycheproof directory; "" = $KMSMAC_VECTORS, else the embedded set
-	Seed       int64         // property seed; 0 picks one on first use (World.RunSeed)
+	Seed       int64         // property seed; 0 picks one on first use (generated.RunSeed)
 	Pool       *keypool.Pool // the run's shared keys; nil shares none
 }
 
-// stepSets are the step-definition groups; each topic file adds its own
-// in init with registerSteps.
+// stepSets are the step-definition groups, in the order they were defined.
 var stepSets []func(*godog.ScenarioContext)
 
-func registerSteps(f func(*godog.ScenarioContext)) { stepSets = append(stepSets, f) }
-
-// Register adds a step set from outside the package (a test's own
-// phrases); call it from init, before any run.
-func Register(f func(*godog.ScenarioContext)) { registerSteps(f) }
+// Define adds a step set: a function that registers phrases (and hooks)
+// on a scenario. Call it from an init function, before any run: the
+// step files of this package do, and so do the topic packages under
+// steps/ (steps/generated, ...), which package runner imports so that
+// their init runs. A phrase defined twice is an ambiguous step.
+func Define(f func(*godog.ScenarioContext)) { stepSets = append(stepSets, f) }
 
 // AddSteps registers every step phrase (and the vocabulary's own hooks)
 // on sc; the engine's hooks are registered before it, so they run first.
@@ -81,8 +81,10 @@ func (w *World) Begin(s *godog.Scenario) {
 	w.ev = scenarioEvidence(w.Rules, w.Tags["@unverified"])
 }
 
-// StepStarted charges the step's checks to its rule annotation.
+// StepStarted charges the step's checks to its rule annotation and
+// notes the shared key the step declares.
 func (w *World) StepStarted(st *godog.Step) {
+	w.sharing = w.shareByStep[st.Id] // the shared key this step declares, if any
 	if w.steps == nil {
 		return
 	}

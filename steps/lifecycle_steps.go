@@ -14,7 +14,7 @@ import (
 // created, keys without material, and assertions the rule catalogue needs
 // where AWS records only part of an answer.
 func init() {
-	registerSteps(func(sc *godog.ScenarioContext) {
+	Define(func(sc *godog.ScenarioContext) {
 		sc.Given(`^an? (HMAC_\d+|SYMMETRIC_DEFAULT) key "([^"]+)" without key material$`, givenExternalKey)
 		sc.Given(`^a ciphertext "([^"]+)" of "([^"]*)" under key "([^"]+)", or opaque bytes if the endpoint cannot encrypt$`, givenCiphertext)
 		sc.When(`^I call (\w+) on ciphertext "([^"]+)" with:$`, callWithCiphertext)
@@ -46,7 +46,7 @@ func givenExternalKey(ctx context.Context, spec, name string) error {
 // so later steps and <key-arn:NAME> can refer to it. World.Call already
 // tracks it for cleanup.
 func nameCreatedKey(ctx context.Context, name string) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func nameCreatedKey(ctx context.Context, name string) error {
 // thenFailsOneOf is for rules that allow several error codes, or that say
 // only "an error" while naming the likely codes (XOP-5).
 func thenFailsOneOf(ctx context.Context, list string) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func thenFailsOneOf(ctx context.Context, list string) error {
 // holds at least the values recorded: AWS adds values over time, so a
 // recorded list is a subset of today's (VAL-FMT-3, CK-3, CK-4).
 func thenEnumIncludes(ctx context.Context, list string) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -119,12 +119,11 @@ func ciphertextKey(name string) string { return "ciphertext:" + name }
 // recorded XOP-3/XOP-4 cases did; an endpoint that refuses leaves opaque
 // bytes instead. The last outcome is left alone.
 func givenCiphertext(ctx context.Context, name, text, key string) error {
-	w, k, err := scenarioKey(ctx, key)
+	w, k, err := ScenarioKey(ctx, key)
 	if err != nil {
 		return err
 	}
-	last, lastKey := w.last, w.lastKey
-	defer func() { w.last, w.lastKey = last, lastKey }()
+	defer w.KeepLast()()
 	o, err := w.Call(ctx, "Encrypt", map[string]any{"KeyId": k.ID, "Plaintext": []byte(text)}, false)
 	if err != nil {
 		return err
@@ -155,6 +154,6 @@ func callWithCiphertext(ctx context.Context, op, name string, t *godog.Table) er
 		return err
 	}
 	req["CiphertextBlob"] = ct
-	_, err = w.callUnderTest(ctx, op, req, false)
+	_, err = w.CallUnderTest(ctx, op, req, false)
 	return err
 }

@@ -19,7 +19,7 @@ import (
 // HMACs computed locally with the standard library, independent of any
 // endpoint's code (RFC 2104).
 func init() {
-	registerSteps(func(sc *godog.ScenarioContext) {
+	Define(func(sc *godog.ScenarioContext) {
 		sc.Given(`^an? (HMAC_\d+) key "([^"]+)" with imported material of (\d+) bytes$`, givenImported)
 		sc.Given(`^I compute the (HMAC_SHA_\d+) of (\S+) under the material of key "([^"]+)" as "([^"]+)"$`, computeLocal)
 	})
@@ -48,14 +48,13 @@ func givenImported(ctx context.Context, spec, name string, n int) error {
 // key and imports it (no expiry), then waits for Enabled. The scenario's
 // last outcome is left alone.
 func (w *World) ImportMaterial(ctx context.Context, k *Key, material []byte) error {
-	last, lastKey := w.last, w.lastKey
-	defer func() { w.last, w.lastKey = last, lastKey }()
-	o, err := w.callRequired(ctx, "GetParametersForImport", map[string]any{"KeyId": k.ID,
+	defer w.KeepLast()()
+	o, err := w.CallRequired(ctx, "GetParametersForImport", map[string]any{"KeyId": k.ID,
 		"WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"}, false)
 	if err != nil {
 		return err
 	}
-	der, tok, err := importParams(o)
+	der, tok, err := ImportParams(o)
 	if err != nil {
 		return err
 	}
@@ -71,7 +70,7 @@ func (w *World) ImportMaterial(ctx context.Context, k *Key, material []byte) err
 	if err != nil {
 		return fmt.Errorf("wrapping key material: %v", err)
 	}
-	if _, err := w.callRequired(ctx, "ImportKeyMaterial", map[string]any{"KeyId": k.ID, "ImportToken": tok,
+	if _, err := w.CallRequired(ctx, "ImportKeyMaterial", map[string]any{"KeyId": k.ID, "ImportToken": tok,
 		"EncryptedKeyMaterial": wrapped, "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"}, false); err != nil {
 		return err
 	}
@@ -79,9 +78,9 @@ func (w *World) ImportMaterial(ctx context.Context, k *Key, material []byte) err
 	return nil
 }
 
-// importParams is the wrapping public key (DER) and import token of a
+// ImportParams is the wrapping public key (DER) and import token of a
 // successful GetParametersForImport answer.
-func importParams(o *target.Outcome) (der, tok []byte, err error) {
+func ImportParams(o *target.Outcome) (der, tok []byte, err error) {
 	if der, err = o.Blob("PublicKey"); err != nil {
 		return nil, nil, fmt.Errorf("GetParametersForImport: %v", err)
 	}
@@ -94,7 +93,7 @@ func importParams(o *target.Outcome) (der, tok []byte, err error) {
 // computeLocal keeps HMAC(material of key, message) as a MAC; the message
 // is a value expression (blob:, bytes:, sha256:).
 func computeLocal(ctx context.Context, alg, msgExpr, key, as string) error {
-	w, k, err := scenarioKey(ctx, key)
+	w, k, err := ScenarioKey(ctx, key)
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 // A message that quotes a request member too long to write in a feature
 // (KID-6: "Invalid keyId '<2048 characters>'").
 func init() {
-	registerSteps(func(sc *godog.ScenarioContext) {
+	Define(func(sc *godog.ScenarioContext) {
 		sc.Then(`^the error message quotes the request's "([^"]+)" as "(.*)"$`, thenMessageQuotes)
 	})
 }
@@ -21,7 +21,7 @@ func init() {
 // thenMessageQuotes compares the error message exactly with template, in
 // which <value> stands for the string member of the last request's body.
 func thenMessageQuotes(ctx context.Context, member, template string) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := LastOutcome(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package steps
 
 import (
-	"encoding/json"
 	"errors"
 	"regexp"
 	"strings"
@@ -119,53 +118,6 @@ func IsBlocked(err error) (rule, reason string, ok bool) {
 		return p.rule, p.reason, true
 	}
 	return "", "", false
-}
-
-// blockingRule is the catalogued rule that a setup call's failure shows
-// the endpoint breaks: the HMAC lifecycle rule that promises the call works.
-func blockingRule(o *target.Outcome) string {
-	var req map[string]any
-	_ = json.Unmarshal(o.Request, &req)
-	str := func(k string) string { s, _ := req[k].(string); return s }
-	switch o.Op {
-	case "CreateKey":
-		spec := str("KeySpec")
-		if spec == "" {
-			spec = str("CustomerMasterKeySpec")
-		}
-		switch {
-		case !strings.HasPrefix(spec, "HMAC_"):
-			return "" // a non-HMAC key: no HMAC rule promises it
-		case str("Origin") == "EXTERNAL":
-			return "CK-11"
-		case req["MultiRegion"] == true:
-			return "CK-10"
-		}
-		return "CK-1"
-	case "GetParametersForImport", "ImportKeyMaterial":
-		return "IMP-1"
-	case "DeleteImportedKeyMaterial":
-		return "IMP-8"
-	case "CreateGrant":
-		return "GR-1"
-	case "CreateAlias":
-		return "KID-1"
-	case "UpdateAlias":
-		return "KID-13"
-	case "DisableKey", "EnableKey":
-		return "STATE-10"
-	case "ScheduleKeyDeletion":
-		return "STATE-12"
-	case "CancelKeyDeletion":
-		return "STATE-11"
-	case "DescribeKey":
-		return "DK-5"
-	case "GenerateMac":
-		return "GM-OK-1"
-	case "VerifyMac":
-		return "VM-OK-1"
-	}
-	return ""
 }
 
 // scenarioSteps is what the scenario's hooks know of its steps: the rules

@@ -41,6 +41,7 @@ type World struct {
 	ownAlias     []string                 // alias names to delete
 	skipped      string                   // why a step skipped the scenario
 	share        map[string]keypool.Kind  // keys this scenario may take from the run's pool
+	shareByStep  map[string]string        // step id -> the shared key the step declares
 	sharing      string                   // the key the current step declares, if shared
 	sharingName  string                   // the shared key being fetched (for sharedIDs)
 	sharedIDs    map[string]string        // shared key id and ARN -> the scenario's name for it
@@ -224,6 +225,21 @@ func (w *World) CallRaw(ctx context.Context, op string, body []byte) *target.Out
 	o := w.Target.Raw.Send(ctx, op, body)
 	w.last = o
 	return o
+}
+
+// KeepLast saves the scenario's last outcome and the key it named; the
+// returned function puts them back. A setup call inside a step uses it
+// (defer w.KeepLast()()) so that the Then steps still judge the call
+// under test.
+func (w *World) KeepLast() (restore func()) {
+	last, lastKey := w.last, w.lastKey
+	return func() { w.last, w.lastKey = last, lastKey }
+}
+
+// NoteCleanupProblems adds to the scenario's cleanup problems (keys a
+// check could not delete, ...): listed in the summary, never a verdict.
+func (w *World) NoteCleanupProblems(problems ...string) {
+	w.cleaned = append(w.cleaned, problems...)
 }
 
 // Record makes o the scenario's last outcome (for topic steps that call

@@ -1,4 +1,4 @@
-package steps
+package generated
 
 import (
 	"context"
@@ -11,16 +11,16 @@ import (
 
 	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/properties"
-	"github.com/kmsmac/kmsmac/vectors"
-
+	"github.com/kmsmac/kmsmac/steps"
 	"github.com/kmsmac/kmsmac/target"
+	"github.com/kmsmac/kmsmac/vectors"
 )
 
 // Steps for the known-answer vectors (@vectors): Wycheproof through the
 // endpoint with imported keys. RFC 4231's keys are outside the lengths KMS
 // imports (IMP-12): reference/mac's Go tests run it on the core.
 func init() {
-	registerSteps(func(sc *godog.ScenarioContext) {
+	steps.Define(func(sc *godog.ScenarioContext) {
 		sc.Given(`^the Wycheproof vectors for (HMAC_SHA_\d+)$`, givenWycheproof)
 		sc.When(`^I run the vectors through the endpoint with one imported key per distinct key$`, runVectorsStep)
 		sc.Then(`^every vector the endpoint can take gives its expected tag with GenerateMac and VerifyMac$`, thenVectorsPass)
@@ -40,7 +40,7 @@ type vectorRun struct {
 const vectorRunKey = "vectors:run"
 
 func givenWycheproof(ctx context.Context, alg string) error {
-	w := WorldFrom(ctx)
+	w := steps.WorldFrom(ctx)
 	file, ok := vectors.WycheproofFiles[alg]
 	if !ok {
 		return fmt.Errorf("no Wycheproof file for %s", alg)
@@ -65,7 +65,7 @@ func givenWycheproof(ctx context.Context, alg string) error {
 }
 
 func runVectorsStep(ctx context.Context) error {
-	w := WorldFrom(ctx)
+	w := steps.WorldFrom(ctx)
 	vr, ok := w.Vals[vectorRunKey].(*vectorRun)
 	if !ok {
 		return errors.New(`no vectors loaded (use "Given the Wycheproof vectors for <algorithm>" first)`)
@@ -75,14 +75,14 @@ func runVectorsStep(ctx context.Context) error {
 	}
 	// An endpoint that cannot import HMAC material blocks the scenario, by
 	// the rule its refusal breaks (CK-11 or IMP-1), which fails elsewhere.
-	if err := w.ImportBlocked(ctx); err != nil {
+	if err := importBlocked(ctx, w); err != nil {
 		return err
 	}
 	// The one runner (properties.RunVectors), with the run's tag on its keys.
 	cfg := properties.Config{Tags: map[string]string{target.RunTagKey: w.Target.RunID},
 		KeyCreated: func(string) { w.Target.KeysCreated.Add(1) }}
 	vr.rep = properties.RunVectors(ctx, w.Target.SDK, vr.vs, cfg)
-	w.cleaned = append(w.cleaned, vr.rep.Cleanup...)
+	w.NoteCleanupProblems(vr.rep.Cleanup...)
 	vr.ran = true
 	return nil
 }
@@ -97,30 +97,31 @@ type importProbe struct {
 	block error // the precondition the probe could not get, if any
 }
 
-// ImportBlocked is the blocked verdict of a scenario that needs imported
+// importBlocked is the blocked verdict of a scenario that needs imported
 // HMAC material on a target that cannot import it, or nil.
-func (w *World) ImportBlocked(ctx context.Context) error {
-	w.ImportUnsupported(ctx)
+func importBlocked(ctx context.Context, w *steps.World) error {
+	importUnsupported(ctx, w)
 	v, _ := importProbes.Load(w.Target)
 	if p := v.(*importProbe); p.block != nil {
-		rule, why, _ := IsBlocked(p.block)
+		rule, why, _ := steps.IsBlocked(p.block)
 		return w.Block(rule, "@import: the endpoint cannot import HMAC key material: "+textutil.FirstLine(why))
 	}
 	return nil
 }
 
-// ImportUnsupported says why the target cannot import HMAC key material,
-// or "" when it can; scenarios that need import then fail with that reason. It probes once per run with one EXTERNAL key (deleted
-// after the scenario that probed); only an operation the endpoint lacks
-// counts, any other failure is left to the scenarios to report.
-func (w *World) ImportUnsupported(ctx context.Context) string {
+// importUnsupported says why the target cannot import HMAC key material,
+// or "" when it can; scenarios that need import then fail with that
+// reason. It probes once per run with one EXTERNAL key (deleted after the
+// scenario that probed); only an operation the endpoint lacks counts, any
+// other failure is left to the scenarios to report.
+func importUnsupported(ctx context.Context, w *steps.World) string {
 	v, _ := importProbes.LoadOrStore(w.Target, &importProbe{})
 	p := v.(*importProbe)
-	p.once.Do(func() { p.why, p.block = w.probeImport(ctx) })
+	p.once.Do(func() { p.why, p.block = probeImport(ctx, w) })
 	return p.why
 }
 
-func (w *World) probeImport(ctx context.Context) (string, error) {
+func probeImport(ctx context.Context, w *steps.World) (string, error) {
 	material := make([]byte, 32)
 	if _, err := rand.Read(material); err != nil {
 		return "", nil
@@ -131,7 +132,7 @@ func (w *World) probeImport(ctx context.Context) (string, error) {
 	if err == nil {
 		err = w.ImportMaterial(ctx, k, material)
 	}
-	if _, why, ok := IsBlocked(err); ok {
+	if _, why, ok := steps.IsBlocked(err); ok {
 		return "@import: the endpoint cannot import key material (" + textutil.FirstLine(why) + ")", err
 	}
 	return "", nil // no answer at all, or imported: the scenarios report what they see
@@ -141,7 +142,7 @@ func (w *World) probeImport(ctx context.Context) (string, error) {
 const maxListed = 12
 
 func thenVectorsPass(ctx context.Context) error {
-	w := WorldFrom(ctx)
+	w := steps.WorldFrom(ctx)
 	vr, ok := w.Vals[vectorRunKey].(*vectorRun)
 	if !ok {
 		return errors.New("no vectors loaded")
@@ -156,20 +157,20 @@ func thenVectorsPass(ctx context.Context) error {
 	r := vr.rep
 	expected := fmt.Sprintf("every importable Wycheproof %s vector gives its tag with GenerateMac and the right VerifyMac verdict (%s)", vr.alg, r.Summary())
 	if r.Run == 0 {
-		return w.Check(KindCode, false, expected, "no vector could run through the endpoint")
+		return w.Check(steps.KindCode, false, expected, "no vector could run through the endpoint")
 	}
 	byRule := r.ByRule() // each failing vector is charged to the rule of its check
 	var errs []error
 	for _, rule := range w.Rules {
 		bad := byRule[rule]
 		delete(byRule, rule)
-		if err := w.CheckRules([]string{rule}, KindCode, len(bad) == 0, expected,
+		if err := w.CheckRules([]string{rule}, steps.KindCode, len(bad) == 0, expected,
 			listed(fmt.Sprintf("%s: %d of %d vectors failed:", rule, len(bad), r.Run), bad)); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	for rule, bad := range byRule { // a rule the scenario does not carry: charge them all
-		if err := w.Check(KindCode, false, expected, listed(fmt.Sprintf("%s: %d of %d vectors failed:", rule, len(bad), r.Run), bad)); err != nil {
+		if err := w.Check(steps.KindCode, false, expected, listed(fmt.Sprintf("%s: %d of %d vectors failed:", rule, len(bad), r.Run), bad)); err != nil {
 			errs = append(errs, err)
 		}
 	}

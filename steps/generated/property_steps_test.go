@@ -1,8 +1,9 @@
-package steps
+package generated
 
 import (
 	"testing"
 
+	"github.com/kmsmac/kmsmac/steps"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -21,15 +22,15 @@ func TestRunSeed(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv(EnvSeed, tc.env)
-			o := &Settings{Seed: tc.optSeed}
-			a, b := NewWorld(&target.Target{}, o), NewWorld(&target.Target{}, o)
-			got := a.RunSeed()
+			o := &steps.Settings{Seed: tc.optSeed}
+			a, b := steps.NewWorld(&target.Target{}, o), steps.NewWorld(&target.Target{}, o)
+			got := RunSeed(a)
 			if got == 0 || (tc.want != 0 && got != tc.want) {
 				t.Fatalf("seed %d, want %d (non-zero)", got, tc.want)
 			}
 			// One seed per run: another scenario of the same run gets it,
 			// and the run's Settings report it.
-			if again := b.RunSeed(); again != got || o.Seed != got {
+			if again := RunSeed(b); again != got || o.Seed != got {
 				t.Fatalf("second scenario got %d, Settings %d; want %d", again, o.Seed, got)
 			}
 		})
@@ -37,7 +38,7 @@ func TestRunSeed(t *testing.T) {
 }
 
 func TestPropertyStepsRefuseUnknownNames(t *testing.T) {
-	ctx, _ := scenarioCtx(t, &Settings{})
+	ctx, _ := scenarioCtx(t, &steps.Settings{})
 	for name, err := range map[string]error{
 		"property":   checkProperty(ctx, "NoSuchCheck", 10),
 		"model":      checkProperty(ctx, "Model", 10),

@@ -1,4 +1,4 @@
-package steps
+package generated
 
 import (
 	"context"
@@ -6,23 +6,27 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cucumber/godog"
+
+	"github.com/kmsmac/kmsmac/steps"
 	"github.com/kmsmac/kmsmac/target"
 	"github.com/kmsmac/kmsmac/vectors"
 )
 
-// scenarioCtx is a context holding a World for calling steps directly.
-func scenarioCtx(t *testing.T, o *Settings) (context.Context, *World) {
+// scenarioCtx is a context holding a World for calling steps directly, as
+// the run engine makes one (a scenario without rule tags: hard checks).
+func scenarioCtx(t *testing.T, o *steps.Settings) (context.Context, *steps.World) {
 	t.Helper()
-	w := NewWorld(&target.Target{Name: "none"}, o)
-	w.ev = scenarioEvidence(nil, false) // no rule tags: assertions are hard
-	return context.WithValue(context.Background(), worldKey{}, w), w
+	w := steps.NewWorld(&target.Target{Name: "none"}, o)
+	w.Begin(&godog.Scenario{})
+	return steps.WithWorld(context.Background(), w), w
 }
 
 // The vector scenarios use the embedded Wycheproof set unless --vectors or
 // $KMSMAC_VECTORS names a directory; a directory without the files is an
 // error that says what it lacks and how to get the embedded set, not a skip.
 func TestWycheproofSource(t *testing.T) {
-	good := filepath.Join("..", "vectors", "wycheproof") // the embedded files, as a directory
+	good := filepath.Join("..", "..", "vectors", "wycheproof") // the embedded files, as a directory
 	empty := t.TempDir()
 	names := "hmac_sha224_test.json, hmac_sha256_test.json, hmac_sha384_test.json, hmac_sha512_test.json"
 	tests := []struct {
@@ -42,7 +46,7 @@ func TestWycheproofSource(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv(vectors.EnvDir, tc.env)
-			ctx, w := scenarioCtx(t, &Settings{VectorsDir: tc.explicit})
+			ctx, w := scenarioCtx(t, &steps.Settings{VectorsDir: tc.explicit})
 			err := givenWycheproof(ctx, "HMAC_SHA_256")
 			if tc.wantErr != nil {
 				if err == nil {
@@ -64,11 +68,11 @@ func TestWycheproofSource(t *testing.T) {
 }
 
 func TestVectorSteps(t *testing.T) {
-	ctx, _ := scenarioCtx(t, &Settings{})
+	ctx, _ := scenarioCtx(t, &steps.Settings{})
 	if err := givenWycheproof(ctx, "HMAC_SHA_999"); err == nil {
 		t.Error("an unknown algorithm was accepted")
 	}
-	ctx, _ = scenarioCtx(t, &Settings{})
+	ctx, _ = scenarioCtx(t, &steps.Settings{})
 	if err := runVectorsStep(ctx); err == nil {
 		t.Error("running vectors before loading them did not fail")
 	}

@@ -1,4 +1,4 @@
-package steps
+package keyimport
 
 import (
 	"context"
@@ -11,14 +11,16 @@ import (
 
 	"github.com/cucumber/godog"
 	messages "github.com/cucumber/messages/go/v21"
+
 	"github.com/kmsmac/kmsmac/internal/keywrap"
+	"github.com/kmsmac/kmsmac/steps"
 )
 
 // Steps for importing HMAC key material (rules.md §11): named material
 // the scenario knows, wrapped on the client with internal/keywrap, so that
 // MACs can be checked against a local HMAC of the same bytes.
 func init() {
-	registerSteps(func(sc *godog.ScenarioContext) {
+	steps.Define(func(sc *godog.ScenarioContext) {
 		sc.Given(`^key material "([^"]+)" of (\d+) random bytes$`, givenMaterial)
 		sc.When(`^I import material "([^"]+)" into key "([^"]+)"$`, func(ctx context.Context, m, k string) error {
 			return importNamed(ctx, m, k, nil)
@@ -46,7 +48,7 @@ func givenMaterial(ctx context.Context, name string, n int) error {
 	if _, err := rand.Read(b); err != nil {
 		return err
 	}
-	WorldFrom(ctx).Vals[materialKey(name)] = b
+	steps.WorldFrom(ctx).Vals[materialKey(name)] = b
 	return nil
 }
 
@@ -63,7 +65,7 @@ func givenMaterial(ctx context.Context, name string, n int) error {
 // the service's default; a KeyId row names the key another way).
 // ValidTo takes "now+30d", "now-1d" or "now+400d".
 func importNamed(ctx context.Context, matName, keyName string, t *godog.Table) error {
-	w, k, err := scenarioKey(ctx, keyName)
+	w, k, err := steps.ScenarioKey(ctx, keyName)
 	if err != nil {
 		return err
 	}
@@ -92,28 +94,28 @@ func importNamed(ctx context.Context, matName, keyName string, t *godog.Table) e
 		delete(req, "WrappingKeySpec")
 	}
 
-	last, lastKey := w.last, w.lastKey
+	restore := w.KeepLast()
 	o, err := w.Call(ctx, "GetParametersForImport", map[string]any{"KeyId": k.ID,
 		"WrappingAlgorithm": alg, "WrappingKeySpec": spec}, false)
 	if err != nil {
-		w.last, w.lastKey = last, lastKey
+		restore()
 		return err
 	}
 	if !o.OK() {
-		if chosenWrapping(alg, spec) && o.Status != 0 && !notImplemented(o) {
+		if chosenWrapping(alg, spec) && o.Status != 0 && !steps.NotImplemented(o) {
 			// The scenario is about the wrapping it chose (IMP-4, IMP-5):
 			// a refusal of that wrapping is the answer its Then steps judge.
 			return nil
 		}
 		// Anything else is about ImportKeyMaterial, which cannot be judged
 		// without an import token: the precondition is missing (IMP-1).
-		w.last, w.lastKey = last, lastKey
+		restore()
 		return w.Require(o)
 	}
-	w.last, w.lastKey = last, lastKey
+	restore()
 	// A refusal of ImportKeyMaterial proves something only after a real
 	// token and wrapping key were issued for the key.
-	der, tok, err := importParams(o)
+	der, tok, err := steps.ImportParams(o)
 	if err != nil || len(tok) == 0 {
 		return w.Block("IMP-1", fmt.Sprintf("GetParametersForImport answered 200 without a usable import token and public key (%v): %s", err, o.Summary()))
 	}
@@ -130,7 +132,7 @@ func importNamed(ctx context.Context, matName, keyName string, t *godog.Table) e
 	if _, ok := req["EncryptedKeyMaterial"]; !ok {
 		req["EncryptedKeyMaterial"] = wrapped
 	}
-	o, err = w.callUnderTest(ctx, "ImportKeyMaterial", req, false)
+	o, err = w.CallUnderTest(ctx, "ImportKeyMaterial", req, false)
 	if err != nil {
 		return err
 	}
@@ -170,7 +172,7 @@ func relativeTimes(t *godog.Table) (*godog.Table, error) {
 }
 
 func thenRSAPublicKey(ctx context.Context, path string, bits int) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := steps.LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
@@ -184,25 +186,25 @@ func thenRSAPublicKey(ctx context.Context, path string, bits int) error {
 			ok = pub.N.BitLen() == bits
 		}
 	}
-	return w.Check(KindCode, ok, fmt.Sprintf("%s: a DER SubjectPublicKeyInfo of an RSA key of %d bits", path, bits), obs)
+	return w.Check(steps.KindCode, ok, fmt.Sprintf("%s: a DER SubjectPublicKeyInfo of an RSA key of %d bits", path, bits), obs)
 }
 
 // thenHoursFromNow checks an epoch-seconds timestamp against the local
 // clock, with 15 minutes of slack for clock skew and slow calls.
 func thenHoursFromNow(ctx context.Context, path string, hours int) error {
-	w, o, err := lastOutcome(ctx)
+	w, o, err := steps.LastOutcome(ctx)
 	if err != nil {
 		return err
 	}
 	v, has := o.Member(path)
 	f, isNum := v.(float64)
 	want := time.Now().Add(time.Duration(hours) * time.Hour)
-	obs := observedMember(o, path, v, has)
+	obs := steps.ObservedMember(o, path, v, has)
 	ok := false
 	if isNum && !math.IsNaN(f) && !math.IsInf(f, 0) {
 		got := time.Unix(0, 0).Add(time.Duration(f * float64(time.Second)))
 		obs = fmt.Sprintf("%s = %s", path, got.UTC().Format(time.RFC3339))
 		ok = got.Sub(want).Abs() <= 15*time.Minute
 	}
-	return w.Check(KindCode, ok, fmt.Sprintf("%s about %s (±15 min)", path, want.UTC().Format(time.RFC3339)), obs)
+	return w.Check(steps.KindCode, ok, fmt.Sprintf("%s about %s (±15 min)", path, want.UTC().Format(time.RFC3339)), obs)
 }

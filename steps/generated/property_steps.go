@@ -1,4 +1,4 @@
-package steps
+package generated
 
 import (
 	"context"
@@ -15,8 +15,7 @@ import (
 
 	"github.com/kmsmac/kmsmac/keypool"
 	"github.com/kmsmac/kmsmac/properties"
-	"github.com/kmsmac/kmsmac/results"
-
+	"github.com/kmsmac/kmsmac/steps"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -25,7 +24,7 @@ import (
 // stateful model test (@slow). A failure shows properties.Result.String():
 // the seed to replay and the shrunk counterexample.
 func init() {
-	registerSteps(func(sc *godog.ScenarioContext) {
+	steps.Define(func(sc *godog.ScenarioContext) {
 		sc.When(`^I check the property "([^"]+)" with (\d+) generated cases$`, checkProperty)
 		sc.When(`^I check the property "Tamper" for the alteration "([^"]+)" with (\d+) generated cases$`, checkTamper)
 		sc.When(`^I check the property "Limits" for the field "([^"]+)" with (\d+) generated cases$`, checkLimits)
@@ -43,8 +42,9 @@ const EnvSeed = "KMSMAC_SEED"
 var seedMu sync.Mutex
 
 // RunSeed is the run's property seed: --seed, else $KMSMAC_SEED, else one
-// picked from the clock on first use and kept for the rest of the run.
-func (w *World) RunSeed() int64 {
+// picked from the clock on first use and kept in the run's Settings (so
+// the run's result reports it) for the rest of the run.
+func RunSeed(w *steps.World) int64 {
 	seedMu.Lock()
 	defer seedMu.Unlock()
 	if w.Opts.Seed == 0 {
@@ -108,11 +108,11 @@ func checkModel(ctx context.Context, sequences, maxCommands int) error {
 // IMP-1, the Model runs without imported keys and is blocked by IMP-1 after
 // reporting what it found, and the others run without import.
 func runProperty(ctx context.Context, label string, c properties.Check, n, maxCommands int) error {
-	w := WorldFrom(ctx)
+	w := steps.WorldFrom(ctx)
 	if n < 1 {
 		return errors.New("a property needs at least one generated case")
 	}
-	cfg := properties.Config{Seed: w.RunSeed(), Tests: n, MaxCommands: maxCommands,
+	cfg := properties.Config{Seed: RunSeed(w), Tests: n, MaxCommands: maxCommands,
 		Tags:       map[string]string{target.RunTagKey: w.Target.RunID},
 		KeyCreated: func(string) { w.Target.KeysCreated.Add(1) }}
 	if w.Opts.AWS {
@@ -121,7 +121,7 @@ func runProperty(ctx context.Context, label string, c properties.Check, n, maxCo
 	pr := &propertyRun{}
 	w.Vals[propertyKey] = pr
 	var noImport *properties.Block
-	if why := w.ImportUnsupported(ctx); why != "" {
+	if why := importUnsupported(ctx, w); why != "" {
 		if label == "KnownAnswer" {
 			return w.Block("IMP-1", why) // needs imported material
 		}
@@ -131,17 +131,17 @@ func runProperty(ctx context.Context, label string, c properties.Check, n, maxCo
 		}
 	}
 	if maxCommands == 0 {
-		fx, err := w.propertyFixture(ctx, cfg)
+		fx, err := propertyFixture(ctx, w, cfg)
 		if err != nil {
 			return err
 		}
 		cfg.Fixture = fx
 	}
-	r := c(ctx, w.Target.SDK, w.propertyRaw(), cfg)
+	r := c(ctx, w.Target.SDK, propertyRaw(w), cfg)
 	if r.Blocked == nil {
 		r.Blocked = noImport
 	}
-	w.cleaned = append(w.cleaned, r.Cleanup...) // keys the check could not delete: in the summary
+	w.NoteCleanupProblems(r.Cleanup...) // keys the check could not delete: in the summary
 	if !r.Passed {
 		// Quiet unless something failed; then how to replay it.
 		godog.Logf(ctx, "%s\nreplay: kmsmac conform --seed %d --tags @property (same endpoint; go test: %s=%d)",
@@ -155,7 +155,7 @@ func runProperty(ctx context.Context, label string, c properties.Check, n, maxCo
 // (the checks only read them), created on first use and scheduled for
 // deletion at the end of the run (keypool); without a pool, one per call,
 // deleted with the scenario.
-func (w *World) propertyFixture(ctx context.Context, cfg properties.Config) (*properties.Fixture, error) {
+func propertyFixture(ctx context.Context, w *steps.World, cfg properties.Config) (*properties.Fixture, error) {
 	mk := func() (keypool.Owner, error) {
 		ctx := context.WithoutCancel(ctx) // kept for the run, not this scenario
 		fx, err := properties.NewFixtureConfig(ctx, w.Target.SDK, cfg)
@@ -187,7 +187,7 @@ func (w *World) propertyFixture(ctx context.Context, cfg properties.Config) (*pr
 }
 
 // propertyRaw adapts the target's raw client to properties.Raw.
-func (w *World) propertyRaw() properties.Raw {
+func propertyRaw(w *steps.World) properties.Raw {
 	return func(ctx context.Context, op string, body []byte) (int, []byte, error) {
 		o := w.Target.Raw.Send(ctx, op, body)
 		if o.Status == 0 {
@@ -205,7 +205,7 @@ func (w *World) propertyRaw() properties.Raw {
 // records the rules checked without a violation as passed, and ends the
 // scenario as blocked when the check lacked a precondition.
 func thenPropertyHolds(ctx context.Context) error {
-	w := WorldFrom(ctx)
+	w := steps.WorldFrom(ctx)
 	pr, ok := w.Vals[propertyKey].(*propertyRun)
 	if !ok {
 		return errors.New(`no property was checked (use "When I check the property ..." first)`)
@@ -218,23 +218,25 @@ func thenPropertyHolds(ctx context.Context) error {
 		return fmt.Sprintf("%s holds for %d generated cases (seed %d)", what, r.Tests, r.Seed)
 	}
 	if r.Err != nil {
-		return w.Check(KindCode, false, holds(r.Name), r.String())
+		return w.Check(steps.KindCode, false, holds(r.Name), r.String())
 	}
 	head, _, _ := strings.Cut(r.String(), "\n")
 	var errs []error
 	for _, v := range r.Violations {
-		kind := KindCode
+		kind := steps.KindCode
 		if v.Text {
-			kind = KindText // only the message wording (VAL-FMT-1)
+			kind = steps.KindText // only the message wording (VAL-FMT-1)
 		}
 		observed := head + "\n" + strings.TrimRight(v.String(), "\n")
-		if err := w.propertyCheck(v.Rule, kind, holds(r.Name+" "+v.Rule), observed); err != nil {
+		// The violated rule's own level decides: GM-OK-3 found by the model
+		// in a scenario tagged with stronger rules is still inferred.
+		if err := w.CheckAtRuleLevel(v.Rule, kind, false, holds(r.Name+" "+v.Rule), observed); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	for _, rule := range r.Checked {
 		if !r.Violated(rule) {
-			_ = w.CheckRules([]string{rule}, KindCode, true, holds(r.Name+" "+rule), "")
+			_ = w.CheckRules([]string{rule}, steps.KindCode, true, holds(r.Name+" "+rule), "")
 		}
 	}
 	if r.Blocked != nil {
@@ -259,20 +261,4 @@ func thenPropertyHolds(ctx context.Context) error {
 	}
 	w.Unreached(unexercised, fmt.Sprintf("%s never exercised this rule in %d generated cases (seed %d)", r.Name, r.Tests, r.Seed))
 	return errors.Join(errs...)
-}
-
-// propertyCheck charges a violation of rule. A rule whose own evidence is
-// inferred (GM-OK-3, GM-OK-5 found by the model or a check tagged with
-// stronger rules) is an unverified deviation whatever the scenario's tags.
-func (w *World) propertyCheck(rule string, k Kind, expected, observed string) error {
-	// The rule's own level decides, without its inferred part: a split
-	// rule's generated checks (STATE-10 "D; I for MACs made before …")
-	// judge the recorded part.
-	if _, known := results.Levels()[rule]; !known {
-		return w.CheckRules([]string{rule}, k, false, expected, observed)
-	}
-	saved := w.stepRules
-	w.stepRules = []string{rule}
-	defer func() { w.stepRules = saved }()
-	return w.check(w.ev.hardFor(results.Levels(), rule, k, w.Tags["@unverified"]), k, false, expected, observed)
 }

@@ -1,0 +1,9 @@
+package runner
+
+// The topic step sets outside package steps. Each registers its phrases
+// with steps.Define in its init, which runs because the engine imports it
+// here: a new topic package under steps/ is one more line.
+import (
+	_ "github.com/kmsmac/kmsmac/steps/generated" // @property, @slow, @vectors
+	_ "github.com/kmsmac/kmsmac/steps/keyimport" // key material import (@import)
+)
