@@ -5,5 +5,6 @@ package runner
 // here: a new topic package under steps/ is one more line.
 import (
 	_ "github.com/kmsmac/kmsmac/steps/generated" // @property, @slow, @vectors
+	_ "github.com/kmsmac/kmsmac/steps/identity"  // request signing and permissions (§15, §15a)
 	_ "github.com/kmsmac/kmsmac/steps/keyimport" // key material import (@import)
 )

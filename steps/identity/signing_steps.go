@@ -1,4 +1,4 @@
-package steps
+package identity
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/cucumber/godog"
 
+	"github.com/kmsmac/kmsmac/steps"
 	"github.com/kmsmac/kmsmac/target"
 )
 
@@ -20,14 +21,14 @@ import (
 // JSON body sent unsigned or signed wrongly on purpose, through the raw
 // client, as the scenario's last outcome.
 func init() {
-	registerSteps(func(sc *godog.ScenarioContext) {
+	steps.Define(func(sc *godog.ScenarioContext) {
 		sc.When(`^I send (\w+) unsigned$`, func(ctx context.Context, op string) error {
-			w := ctx.Value(worldKey{}).(*World)
+			w := steps.WorldFrom(ctx)
 			w.Record(w.Target.Unsigned().Send(ctx, op, []byte(`{}`)))
 			return nil
 		})
 		sc.When(`^I send (\w+) signed with a wrong secret key$`, func(ctx context.Context, op string) error {
-			w := ctx.Value(worldKey{}).(*World)
+			w := steps.WorldFrom(ctx)
 			creds, err := w.Target.Credentials(ctx)
 			if err != nil {
 				return w.Block("SIG-2", "the harness has no credentials to sign with: "+err.Error())
@@ -37,12 +38,12 @@ func init() {
 			return nil
 		})
 		sc.When(`^I send (\w+) signed with an unknown access key id$`, func(ctx context.Context, op string) error {
-			w := ctx.Value(worldKey{}).(*World)
+			w := steps.WorldFrom(ctx)
 			w.Record(w.Target.RawAs("AKIAKMSMACUNKNOWN000", "unknown-secret").Send(ctx, op, []byte(`{}`)))
 			return nil
 		})
 		sc.When(`^I send (\w+) signed for (region|service) "([^"]+)"$`, func(ctx context.Context, op, what, v string) error {
-			w := ctx.Value(worldKey{}).(*World)
+			w := steps.WorldFrom(ctx)
 			region, service := w.Target.Region, "kms"
 			if what == "region" {
 				region = v
@@ -52,7 +53,7 @@ func init() {
 			return sendSigned(ctx, w, op, region, service, time.Now())
 		})
 		sc.When(`^I send (\w+) signed (\d+) minutes in the (past|future)$`, func(ctx context.Context, op, mins, dir string) error {
-			w := ctx.Value(worldKey{}).(*World)
+			w := steps.WorldFrom(ctx)
 			n, _ := strconv.Atoi(mins)
 			d := time.Duration(n) * time.Minute
 			if dir == "past" {
@@ -65,7 +66,7 @@ func init() {
 
 // sendSigned signs with the harness's own credentials but the given scope
 // and time (the SDK's signer), then sends through the unsigned client.
-func sendSigned(ctx context.Context, w *World, op, region, service string, at time.Time) error {
+func sendSigned(ctx context.Context, w *steps.World, op, region, service string, at time.Time) error {
 	creds, err := w.Target.Credentials(ctx)
 	if err != nil {
 		return w.Block("SIG-4", "the harness has no credentials to sign with: "+err.Error())
