@@ -115,6 +115,13 @@ Feature: Who is calling: permissions, grants and other accounts
         | MacAlgorithm | HMAC_SHA_256 |
       Then the call succeeds
 
+    @AUTH-5 @AUTH-7
+    Scenario: a principal the key policy leaves out cannot manage the key either
+      Given an HMAC_256 key "K" whose key policy leaves out the second principal
+      When the second principal calls DisableKey with:
+        | KeyId | key-arn:K |
+      Then the call is denied to the second principal for kms:DisableKey on key "K"
+
   Rule: a principal of another account names the key by key ARN or alias ARN
 
     @AUTH-6 @KID-3
