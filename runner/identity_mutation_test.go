@@ -62,9 +62,11 @@ func TestIdentityRulesCatchMutations(t *testing.T) {
 		rules []string
 	}{
 		{"skips signature checks", refmut.SkipSignature, "@SIG-2,@SIG-3,@SIG-4", []string{"SIG-2", "SIG-3", "SIG-4"}},
-		{"ignores the key policy", refmut.IgnoreKeyPolicy, "@AUTH-1,@AUTH-2,@AUTH-4,@AUTH-5,@AUTH-7,@GR-6,@DRY-4",
-			[]string{"AUTH-1", "AUTH-2", "AUTH-4", "AUTH-5", "AUTH-7", "GR-6", "DRY-4"}},
+		{"ignores the key policy", refmut.IgnoreKeyPolicy, "@AUTH-1,@AUTH-2,@AUTH-4,@AUTH-5,@AUTH-6,@AUTH-7,@GR-6,@DRY-4",
+			[]string{"AUTH-1", "AUTH-2", "AUTH-4", "AUTH-5", "AUTH-6", "AUTH-7", "GR-6", "DRY-4"}},
 		{"ignores kms:MacAlgorithm", refmut.IgnoreMacAlgorithm, "@AUTH-3", []string{"AUTH-3"}},
+		// The grantee is a principal the key policy leaves out, so a grant (and its token) is its only way in.
+		{"ignores grants", refmut.IgnoreGrants, "@GR-1,@GR-5", []string{"GR-1", "GR-5"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
