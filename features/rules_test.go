@@ -338,7 +338,7 @@ var needs = map[string]*regexp.Regexp{
 	// (a raw KmsmacReference.* control is @reference-only's business)
 	"@raw-wire": regexp.MustCompile(`^I call [A-Za-z<>]+ raw with:$|^I send a raw |^I send an HTTP `),
 	"@aliases":  regexp.MustCompile(`^an alias "|^alias "[^"]+" reaches key|^I call (CreateAlias|UpdateAlias|DeleteAlias|ListAliases)\b`),
-	"@grants":   regexp.MustCompile(`^a grant "|^I create a grant |^I call (CreateGrant|ListGrants|RetireGrant|RevokeGrant)\b`),
+	"@grants":   regexp.MustCompile(`^a grant "|^I create a grant |^(I call|the (second|other-account) principal calls) (CreateGrant|ListGrants|RetireGrant|RevokeGrant)\b`),
 	"@import": regexp.MustCompile(`without key material$|with imported material of|^I import material |imported key per distinct key|` +
 		`^I call (GetParametersForImport|ImportKeyMaterial|DeleteImportedKeyMaterial)\b`),
 }

@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kmsmac/kmsmac/kmsspec"
+	"github.com/kmsmac/kmsmac/target"
 )
 
 // KeysFile maps roles to keys that already exist (--keys FILE), so a run
@@ -21,6 +22,7 @@ import (
 //	sign: <id|arn>         # an asymmetric SIGN_VERIFY key
 //	external: <id|arn>     # an EXTERNAL-origin HMAC key without material (PendingImport)
 //	aliases: {HMAC_256: alias/name}   # existing aliases of those keys (role or spec -> alias)
+//	principals: [...]      # identities to sign as (keysfile_principals.go)
 //
 // A given key is used only by scenarios that do not change it.
 type KeysFile struct {
@@ -29,6 +31,8 @@ type KeysFile struct {
 	Sign     string
 	External string
 	Aliases  map[string]string // role ("encrypt", "sign", "external") or HMAC spec -> alias name
+	// Principals are the second and other-account identities (§15 scenarios).
+	Principals []target.Principal
 }
 
 var (
@@ -85,6 +89,8 @@ func ParseKeysFile(data []byte) (*KeysFile, error) {
 			kf.Sign, err = scalarKey(v)
 		case "external":
 			kf.External, err = scalarKey(v)
+		case "principals":
+			kf.Principals, err = parsePrincipals(v)
 		case "aliases":
 			err = keyMap(v, kf.Aliases, func(role *yaml.Node, ref *yaml.Node) error {
 				_, isSpec := kmsspec.ByKeySpec(role.Value)
@@ -97,7 +103,7 @@ func ParseKeysFile(data []byte) (*KeysFile, error) {
 				return nil
 			})
 		default:
-			err = fmt.Errorf("line %d: unknown role %q (hmac, encrypt, sign, external, aliases)", k.Line, k.Value)
+			err = fmt.Errorf("line %d: unknown role %q (hmac, encrypt, sign, external, aliases, principals)", k.Line, k.Value)
 		}
 		if err != nil {
 			return nil, err

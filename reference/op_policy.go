@@ -2,6 +2,7 @@ package reference
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/kmsmac/kmsmac/internal/refmut"
 	"github.com/kmsmac/kmsmac/reference/auth"
@@ -24,6 +25,9 @@ func (s *Service) authorize(ctx context.Context, view store.View, action, macAlg
 	return auth.Authorize(auth.Request{Caller: c, Action: action, KeyARN: k.ARN, KeyAccount: s.opts.Account,
 		Partition: s.partition, KeyPolicy: view.Policy, MacAlgorithm: macAlg,
 		Granted: func() bool {
+			if s.opts.mut&refmut.IgnoreGrants != 0 {
+				return false
+			}
 			for _, g := range s.store.ListGrants(k.ID) {
 				if g.GranteePrincipal == c.ARN && contains(g.Operations, action) {
 					return true
@@ -31,6 +35,21 @@ func (s *Service) authorize(ctx context.Context, view store.View, action, macAlg
 			}
 			return false
 		}})
+}
+
+// authorizeKeyOp authorizes a key-management operation (auth.ChecksKey)
+// on the key its KeyId names. A body that does not decode or a key that
+// does not resolve is left to the handler, whose errors come first.
+func (s *Service) authorizeKeyOp(ctx context.Context, op string, body []byte) error {
+	var req keyIDRequest
+	if auth.Caller(ctx) == nil || json.Unmarshal(body, &req) != nil || req.KeyId == nil {
+		return nil
+	}
+	view, err := s.resolve(*req.KeyId, keysOnly)
+	if err != nil {
+		return nil
+	}
+	return s.authorize(ctx, view, op, "")
 }
 
 // callerAccount is the caller's account, or the service's own when

@@ -14,6 +14,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/kmsmac/kmsmac/reference/auth"
 	"github.com/kmsmac/kmsmac/reference/store"
 )
 
@@ -114,6 +115,11 @@ func (s *Service) Call(ctx context.Context, op string, body []byte) ([]byte, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, errInternal("The request was cancelled.")
+	}
+	if auth.ChecksKey(op) {
+		if err := s.authorizeKeyOp(ctx, op, body); err != nil {
+			return nil, err
+		}
 	}
 	return h(s, ctx, body)
 }

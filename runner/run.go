@@ -56,8 +56,12 @@ func RunOn(ctx context.Context, t *target.Target, o Options) (results.Result, er
 		return results.Result{}, &target.SetupError{Err: err}
 	}
 	if o.KeysFile != "" { // parsed now, so a bad file is a setup error; its keys are checked on first use
-		if _, err := keypool.LoadKeysFile(o.KeysFile); err != nil {
+		kf, err := keypool.LoadKeysFile(o.KeysFile)
+		if err != nil {
 			return results.Result{}, &target.SetupError{Err: err}
+		}
+		if len(kf.Principals) > 0 { // the identities the §15 scenarios sign as
+			t.Principals = kf.Principals
 		}
 	}
 	// golden.go: the recording is read once, here, so a bad one is a setup error.

@@ -63,7 +63,7 @@ type served struct {
 func startBinary(t *testing.T, bin string) *served {
 	t.Helper()
 	s := &served{stdout: make(chan string, 16), stderr: &syncbuf.Buffer{}, exited: make(chan struct{})}
-	s.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--region", testRegion, "--account", testAccount)
+	s.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--region", testRegion, "--account", testAccount, "--auth", "on")
 	s.cmd.Stderr = s.stderr
 	pipe, err := s.cmd.StdoutPipe()
 	if err != nil {
@@ -369,6 +369,15 @@ func TestAWSCLI(t *testing.T) {
 		}
 	})
 
+	t.Run("signature checked", func(t *testing.T) {
+		wrong := *a
+		wrong.env = append(cleanEnv(), "AWS_SECRET_ACCESS_KEY=not-test") // the later value wins
+		_, err := wrong.run(t, "generate-mac", "--key-id", id, "--message", msgRef, "--mac-algorithm", "HMAC_SHA_256")
+		if err == nil || !strings.Contains(err.Error(), "(InvalidSignatureException)") {
+			t.Errorf("generate-mac signed with a wrong secret: %v", err)
+		}
+	})
+
 	if code, _ := s.stop(t, os.Interrupt); code != 0 {
 		t.Errorf("serve exited %d", code)
 	}
@@ -401,7 +410,7 @@ func TestBoto3(t *testing.T) {
 		t.Fatalf("boto3_client.py: %v", err)
 	}
 	want := []string{"ok generate-verify HMAC_224", "ok generate-verify HMAC_256", "ok generate-verify HMAC_384",
-		"ok generate-verify HMAC_512", "ok algorithm mismatch", "ok disabled", "ok alias"}
+		"ok generate-verify HMAC_512", "ok algorithm mismatch", "ok disabled", "ok alias", "ok wrong secret refused"}
 	if strings.Contains(out.String(), "skip import:") {
 		t.Log("import checks skipped by the script (see above)")
 	} else {

@@ -15,6 +15,8 @@ const (
 	// IgnoreMacAlgorithm evaluates policies as if no kms:MacAlgorithm
 	// were in the request.
 	IgnoreMacAlgorithm
+	// IgnoreGrants never lets a grant give a permission.
+	IgnoreGrants
 )
 
 // Apply sets the mutations on a *reference.Options; the reference package

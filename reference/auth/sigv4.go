@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"net/http"
 	"net/textproto"
@@ -74,8 +73,18 @@ func sigErr(msg string) *awsjson.Error {
 // authHeader is a parsed Authorization header.
 type authHeader struct {
 	keyID, date, region, service string
-	signed                       []string
+	signed                       string // "host;x-amz-date;..." as sent
 	signature                    string
+}
+
+// eachSigned calls f with each signed header name (no slice built: this
+// runs on every request).
+func (a *authHeader) eachSigned(f func(string)) {
+	for rest := a.signed; rest != ""; {
+		var name string
+		name, rest, _ = strings.Cut(rest, ";")
+		f(name)
+	}
 }
 
 func parseAuth(h string) (authHeader, *awsjson.Error) {
@@ -85,7 +94,9 @@ func parseAuth(h string) (authHeader, *awsjson.Error) {
 		return a, awsjson.ClientError("IncompleteSignatureException", "Authorization header must use the "+algorithm+" algorithm.")
 	}
 	var cred, signed string
-	for _, part := range strings.Split(rest, ",") {
+	for rest != "" {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
 		k, val, _ := strings.Cut(strings.TrimSpace(part), "=")
 		switch k {
 		case "Credential":
@@ -96,13 +107,24 @@ func parseAuth(h string) (authHeader, *awsjson.Error) {
 			a.signature = val
 		}
 	}
-	c := strings.Split(cred, "/")
-	if len(c) != 5 || c[4] != "aws4_request" || c[0] == "" || signed == "" || a.signature == "" {
+	var c [5]string
+	n := 0
+	for r := cred; n < len(c); n++ {
+		var ok bool
+		if c[n], r, ok = strings.Cut(r, "/"); !ok {
+			n++
+			if r != "" {
+				n = 0 // more than five parts
+			}
+			break
+		}
+	}
+	if n != 5 || c[4] != "aws4_request" || c[0] == "" || signed == "" || a.signature == "" {
 		return a, awsjson.ClientError("IncompleteSignatureException",
 			"Authorization header requires 'Credential' (<key id>/<date>/<region>/<service>/aws4_request), 'SignedHeaders' and 'Signature' parameters. Authorization="+awsjson.Safe(h))
 	}
 	a.keyID, a.date, a.region, a.service = c[0], c[1], c[2], c[3]
-	a.signed = strings.Split(signed, ";")
+	a.signed = signed
 	return a, nil
 }
 
@@ -136,7 +158,7 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (*Principal, error) {
 		return nil, sigErr("Credential should be scoped to correct service: '" + service + "'. ")
 	}
 	var host, date, length bool
-	for _, s := range a.signed {
+	a.eachSigned(func(s string) {
 		switch s {
 		case "host":
 			host = true
@@ -145,7 +167,7 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (*Principal, error) {
 		case "content-length":
 			length = true
 		}
-	}
+	})
 	if !host {
 		return nil, sigErr("'Host' must be a 'SignedHeader' in the AWS Authorization.")
 	}
@@ -165,35 +187,69 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (*Principal, error) {
 		return nil, sigErr("Signature not yet current: " + raw + " is still later than " + now.Add(MaxSkew).Format(amzDate) + " (" + now.Format(amzDate) + " + 5 min.)")
 	}
 
-	// The request as the client signed it: only its signed headers.
-	scheme := "http"
+	// The request as the client signed it: only its signed headers. The
+	// copy, its URL and header map are pooled (this runs on every request).
+	re := reqPool.Get().(*http.Request)
+	defer func() {
+		clear(re.Header)
+		h := re.Header
+		*re.URL = url.URL{}
+		*re = http.Request{Header: h, URL: re.URL}
+		reqPool.Put(re)
+	}()
+	re.Method, re.Host = r.Method, r.Host
+	*re.URL = url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}
 	if r.TLS != nil {
-		scheme = "https"
+		re.URL.Scheme = "https"
 	}
-	re := &http.Request{Method: r.Method, Host: r.Host, Header: make(http.Header, len(a.signed)),
-		URL: &url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}}
-	for _, s := range a.signed {
+	a.eachSigned(func(s string) {
 		if s != "host" && s != "content-length" {
 			re.Header[textproto.CanonicalMIMEHeaderKey(s)] = r.Header.Values(s)
 		}
-	}
+	})
 	if length {
 		re.ContentLength = r.ContentLength
 	}
+	// The payload hash is inherent to SigV4; hex into a stack buffer.
 	sum := sha256.Sum256(body)
+	var hexSum [2 * sha256.Size]byte
+	hex.Encode(hexSum[:], sum[:])
 	creds := aws.Credentials{AccessKeyID: p.AccessKeyID, SecretAccessKey: p.SecretAccessKey}
 	s, ok := v.signers.Load(p.AccessKeyID)
 	if !ok {
 		s, _ = v.signers.LoadOrStore(p.AccessKeyID, v4.NewSigner())
 	}
-	if err := s.(*v4.Signer).SignHTTP(r.Context(), creds, re, hex.EncodeToString(sum[:]), a.service, a.region, t,
-		func(o *v4.SignerOptions) { o.DisableSessionToken = true }); err != nil {
+	if err := s.(*v4.Signer).SignHTTP(r.Context(), creds, re, string(hexSum[:]), a.service, a.region, t, signerOptions); err != nil {
 		return nil, sigErr(msgBadSig)
 	}
 	got := re.Header.Get("Authorization")
 	i := strings.LastIndex(got, "Signature=")
-	if i < 0 || subtle.ConstantTimeCompare([]byte(got[i+len("Signature="):]), []byte(a.signature)) != 1 {
+	if i < 0 || !equalConstantTime(got[i+len("Signature="):], a.signature) {
 		return nil, sigErr(msgBadSig)
 	}
 	return p, nil
+}
+
+// reqPool holds the request copies Verify signs.
+var reqPool = sync.Pool{New: func() any { return &http.Request{Header: http.Header{}, URL: &url.URL{}} }}
+
+// signerOptions: no session token; and no path escaping, which changes
+// nothing on KMS's only path "/" (the handler refuses any other before
+// authentication) and saves an allocation.
+func signerOptions(o *v4.SignerOptions) {
+	o.DisableSessionToken = true
+	o.DisableURIPathEscaping = true
+}
+
+// equalConstantTime compares two signatures without converting them to
+// byte slices (subtle.ConstantTimeCompare would need two allocations).
+func equalConstantTime(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	var d byte
+	for i := 0; i < len(a); i++ {
+		d |= a[i] ^ b[i]
+	}
+	return d == 0
 }

@@ -113,6 +113,13 @@ def main():
     expect_error("NotFoundException", kms.generate_mac, KeyId=alias + "-missing", Message=MESSAGE, MacAlgorithm="HMAC_SHA_256")
     print("ok alias")
 
+    # The server checks signatures: the same call signed with a wrong secret is refused.
+    wrong = boto3.client("kms", endpoint_url=url, region_name=region, aws_access_key_id="test",
+                         aws_secret_access_key="not-test", config=Config(retries={"max_attempts": 1}))
+    err = expect_error("InvalidSignatureException", wrong.generate_mac, KeyId=md["KeyId"], Message=MESSAGE, MacAlgorithm="HMAC_SHA_256")
+    check(err["Message"].startswith("The request signature we calculated does not match"), err["Message"])
+    print("ok wrong secret refused")
+
     try:
         import cryptography  # noqa: F401
     except ImportError:
