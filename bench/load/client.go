@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
@@ -121,6 +122,9 @@ func (c *rawClient) verify(ctx context.Context, j *job, tag []byte) (bool, error
 	return out.MacValid, err
 }
 
+// resignEvery is how long a worker's pre-signed requests are reused.
+var resignEvery = time.Minute
+
 func (c *rawClient) worker(ctx context.Context, j *job) (func(int, bool) string, error) {
 	gen, err := c.prepare(ctx, "GenerateMac", macBody(j, nil))
 	if err != nil {
@@ -133,13 +137,35 @@ func (c *rawClient) worker(ctx context.Context, j *job) (func(int, bool) string,
 	reqs := [2]*prepared{opGenerate: gen, opVerify: ver}
 	var buf bytes.Buffer
 	send := func(op int) (int, error) { return c.send(ctx, reqs[op], &buf) }
+	var wire [2][]byte
 	if c.fast() {
 		hc := &h1conn{addr: gen.tmpl.URL.Host}
 		c.conns.add(hc)
-		wire := [2][]byte{opGenerate: requestBytes(gen), opVerify: requestBytes(ver)}
+		wire = [2][]byte{opGenerate: requestBytes(gen), opVerify: requestBytes(ver)}
 		send = func(op int) (int, error) { return hc.do(wire[op], &buf) }
 	}
+	// Signed "once" means once per resignEvery: a signature is good for 5
+	// minutes (SIG-4), and soak runs last longer.
+	signedAt := time.Now()
+	resign := func() error {
+		for i, p := range reqs {
+			p.tmpl.Header = p.tmpl.Header.Clone()
+			if err := c.signReq(ctx, p.tmpl, p.payloadHash); err != nil {
+				return err
+			}
+			if c.fast() {
+				wire[i] = requestBytes(p)
+			}
+		}
+		signedAt = time.Now()
+		return nil
+	}
 	return func(op int, check bool) string {
+		if c.sign == "once" && time.Since(signedAt) > resignEvery {
+			if err := resign(); err != nil {
+				return transportCode(err)
+			}
+		}
 		status, err := send(op)
 		if err != nil {
 			return transportCode(err)

@@ -7,9 +7,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -466,5 +469,38 @@ func TestServerPIDChecked(t *testing.T) {
 	}
 	if c := checkServerCPU(&Config{ServerPID: 5}, Result{ServerCPU: 0, Elapsed: 100 * time.Millisecond, N: 10}); c != nil {
 		t.Errorf("a short run with 0 ticks failed: %v", c)
+	}
+}
+
+// TestRawSignOnceResigns: "signed once" requests are signed again before a
+// signature could expire (5 minutes), or a long soak run would turn into
+// InvalidSignatureException answers.
+func TestRawSignOnceResigns(t *testing.T) {
+	defer func(d time.Duration) { resignEvery = d }(resignEvery)
+	resignEvery = 300 * time.Millisecond
+	fl := floor.NewServer()
+	defer fl.Close()
+	u, _ := url.Parse(fl.URL())
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	var mu sync.Mutex
+	dates := map[string]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Amz-Target") == "TrentService.GenerateMac" {
+			mu.Lock()
+			dates[r.Header.Get("X-Amz-Date")+" "+r.Header.Get("Authorization")] = true
+			mu.Unlock()
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	if _, err := Run(context.Background(), Config{Endpoint: srv.URL, Concurrency: 1, Duration: 2500 * time.Millisecond}, io.Discard, false); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	// The worker's request plus the check call before the run: at least two
+	// more signatures come from re-signing over 2.5 s (X-Amz-Date has 1 s steps).
+	if len(dates) < 3 {
+		t.Errorf("%d distinct signatures over 2.5 s with re-signing every 300 ms, want at least 3: %v", len(dates), dates)
 	}
 }
