@@ -100,6 +100,7 @@ func init() {
 		"KmsmacReference.SetKeyState":       (*Service).setKeyState,
 		"KmsmacReference.ExpireKeyMaterial": (*Service).expireKeyMaterial,
 		"KmsmacReference.AdvanceClock":      (*Service).advanceClock,
+		"KmsmacReference.SetQuota":          (*Service).setQuota,
 	}
 }
 
@@ -114,6 +115,11 @@ func (s *Service) Call(ctx context.Context, op string, body []byte) ([]byte, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, errInternal("The request was cancelled.")
+	}
+	if s.opts.limiter.On() {
+		if err := s.throttle(ctx, op, body); err != nil {
+			return nil, err
+		}
 	}
 	return h(s, ctx, body)
 }

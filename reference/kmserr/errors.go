@@ -95,3 +95,8 @@ func Internal(msg string) *awsjson.Error {
 func Client(typ, msg string) *awsjson.Error {
 	return awsjson.ClientError(typ, msg)
 }
+
+// Throttling is QUO-2: a common error, not modeled for any operation (QUO-3).
+func Throttling() *awsjson.Error {
+	return awsjson.ClientError("ThrottlingException", "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.")
+}
