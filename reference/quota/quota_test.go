@@ -112,3 +112,20 @@ func TestBucketsBounded(t *testing.T) {
 		t.Fatalf("%d buckets held, want at most %d", n, maxBuckets)
 	}
 }
+
+// BenchmarkAllow: off is the hot path's whole cost (one atomic load); on,
+// an account-wide bucket under the mutex.
+func BenchmarkAllow(b *testing.B) {
+	b.Run("off", func(b *testing.B) {
+		l := New(Config{}, nil)
+		for b.Loop() {
+			l.Allow("GenerateMac", "111122223333", nil)
+		}
+	})
+	b.Run("on", func(b *testing.B) {
+		l := New(Config{Crypto: Rate{PerSecond: 1e9, Burst: 1e9}}, nil)
+		for b.Loop() {
+			l.Allow("GenerateMac", "111122223333", nil)
+		}
+	})
+}
