@@ -3,13 +3,14 @@ GO        ?= go
 ADDR      ?= 127.0.0.1:4599
 FUZZTIME  ?= 20s
 BENCHTIME ?= 1s
+SOAK      ?= 2m
 
-.PHONY: help build test race lint fuzz serve conform conform-moto conform-localkms expectations matrix bench perf-report clean
+.PHONY: help build test race lint fuzz serve conform conform-moto conform-localkms expectations matrix bench soak perf-report clean
 
 # The sed expands the variables named in the descriptions (their values now).
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-17s %s\n", $$1, $$2}' | \
-	  sed -e 's/\$$(FUZZTIME)/$(FUZZTIME)/g' -e 's/\$$(ADDR)/$(ADDR)/g'
+	  sed -e 's/\$$(FUZZTIME)/$(FUZZTIME)/g' -e 's/\$$(ADDR)/$(ADDR)/g' -e 's/\$$(SOAK)/$(SOAK)/g'
 
 build: ## build ./bin/kmsmac
 	$(GO) build -o bin/kmsmac ./cmd/kmsmac
@@ -49,6 +50,9 @@ matrix: build ## conform against the reference, moto_server and local-kms; side 
 
 bench: ## HMAC core, endpoint and suite-overhead (ns/scenario) benchmarks (Go benchmark format)
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./reference/mac ./bench/... ./runner
+
+soak: ## fixed mixed load on kmsmac serve (memory, then --data) for $(SOAK) each: RSS, open files, goroutines, p99 into reports/soak.md
+	SOAK=$(SOAK) bash scripts/soak.sh
 
 perf-report: ## benchmark the reference, the floor server and moto_server side by side into docs/perf.md
 	bash scripts/perf-report.sh

@@ -41,7 +41,7 @@ func Open(opts Options) (*Service, error) {
 	s.base = opts.Now
 	opts.Now = s.durable.now
 	s.opts = opts
-	if err := opts.Limits.Validate(); err != nil {
+	if err := errors.Join(opts.Limits.Validate(), opts.Quota.Validate()); err != nil {
 		return nil, err
 	}
 	storeLimits := store.Limits{Keys: opts.Limits.KeysPerRegion, Aliases: opts.Limits.AliasesPerAccount, GrantsPerKey: opts.Limits.GrantsPerKey}

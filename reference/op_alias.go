@@ -5,51 +5,21 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/kmsmac/kmsmac/reference/aliasname"
 	"github.com/kmsmac/kmsmac/reference/request"
 	"github.com/kmsmac/kmsmac/reference/store"
 )
-
-type aliasRequest struct {
-	AliasName   *string `json:"AliasName"`
-	TargetKeyId *string `json:"TargetKeyId"`
-}
 
 type deleteAliasRequest struct {
 	AliasName *string `json:"AliasName"`
 }
 
-const aliasPattern = "^[a-zA-Z0-9:/_-]+$"
-
-// aliasNameViolations checks AliasName's length and pattern.
-func aliasNameViolations(v *request.Violations, name *string) {
-	v.Str("aliasName", name, true, 1, 256)
-	if name != nil && *name != "" && !validAliasChars(*name) {
-		v.Add(request.Quote(*name), "aliasName", "Member must satisfy regular expression pattern: "+aliasPattern)
-	}
-}
-
-func validAliasChars(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == ':' || c == '/' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
-// checkAliasPrefix: the name must start with alias/ (the message is the one
-// KMS emulators quote from AWS) and, for creation, not with the reserved
-// alias/aws/ (AWS answers NotAuthorizedException, an unmodeled shape).
-func checkAliasPrefix(name string, creating bool) error {
-	if !strings.HasPrefix(name, "alias/") || name == "alias/" {
-		return errValidation(`Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html`)
-	}
-	if creating && strings.HasPrefix(name, "alias/aws/") {
-		return awsjsonClient("NotAuthorizedException", "Cannot create alias with prefix 'alias/aws/'")
-	}
-	return nil
-}
+// The alias name checks live in reference/aliasname.
+var (
+	aliasNameViolations = aliasname.Violations
+	decodeAlias         = aliasname.Decode
+	checkAliasPrefix    = aliasname.CheckPrefix
+)
 
 // aliasTarget resolves TargetKeyId (key ID or key ARN only) and refuses
 // keys pending deletion.
@@ -62,24 +32,6 @@ func (s *Service) aliasTarget(id string) (*store.Key, error) {
 		return nil, stateErr(view.Key.ARN, view.State)
 	}
 	return view.Key, nil
-}
-
-// decodeAlias decodes and validates a CreateAlias / UpdateAlias body.
-func decodeAlias(body []byte, creating bool) (name, target string, err error) {
-	var req aliasRequest
-	if err := request.Decode(body, &req); err != nil {
-		return "", "", err
-	}
-	var v request.Violations
-	aliasNameViolations(&v, req.AliasName)
-	v.Str("targetKeyId", req.TargetKeyId, true, 1, 2048)
-	if err := v.Err(); err != nil {
-		return "", "", err
-	}
-	if err := checkAliasPrefix(*req.AliasName, creating); err != nil {
-		return "", "", err
-	}
-	return *req.AliasName, *req.TargetKeyId, nil
 }
 
 func (s *Service) createAlias(_ context.Context, body []byte) ([]byte, error) {

@@ -3,50 +3,13 @@ package reference
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
 
 	"github.com/kmsmac/kmsmac/reference/mac"
 	"github.com/kmsmac/kmsmac/reference/request"
 	"github.com/kmsmac/kmsmac/reference/store"
+	"github.com/kmsmac/kmsmac/reference/tags"
 )
-
-// Enum value sets in the order AWS prints them: the 2023 recordings (CK-3,
-// CK-4) with the values added since appended (VAL-FMT-3: compare as sets).
-var (
-	keyUsages = []string{"ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT", "ENCAPSULATE_DECAPSULATE"}
-	keySpecs  = []string{"RSA_2048", "ECC_NIST_P384", "ECC_NIST_P256", "ECC_NIST_P521", "HMAC_384", "RSA_3072",
-		"ECC_SECG_P256K1", "RSA_4096", "SYMMETRIC_DEFAULT", "HMAC_256", "HMAC_224", "HMAC_512",
-		"SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519", "ML_KEM_512", "ML_KEM_768", "ML_KEM_1024"}
-	customerMasterKeySpecs = []string{"RSA_2048", "ECC_NIST_P384", "ECC_NIST_P256", "ECC_NIST_P521", "HMAC_384", "RSA_3072",
-		"ECC_SECG_P256K1", "RSA_4096", "SYMMETRIC_DEFAULT", "HMAC_256", "HMAC_224", "HMAC_512", "SM2"}
-	origins = []string{"AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"}
-)
-
-// usagesBySpec lists the key usages each key spec allows.
-var usagesBySpec = map[string][]string{
-	"SYMMETRIC_DEFAULT":     {"ENCRYPT_DECRYPT"},
-	"RSA_2048":              {"ENCRYPT_DECRYPT", "SIGN_VERIFY"},
-	"RSA_3072":              {"ENCRYPT_DECRYPT", "SIGN_VERIFY"},
-	"RSA_4096":              {"ENCRYPT_DECRYPT", "SIGN_VERIFY"},
-	"ECC_NIST_P256":         {"SIGN_VERIFY", "KEY_AGREEMENT"},
-	"ECC_NIST_P384":         {"SIGN_VERIFY", "KEY_AGREEMENT"},
-	"ECC_NIST_P521":         {"SIGN_VERIFY", "KEY_AGREEMENT"},
-	"ECC_SECG_P256K1":       {"SIGN_VERIFY"},
-	"ECC_NIST_EDWARDS25519": {"SIGN_VERIFY"},
-	"SM2":                   {"ENCRYPT_DECRYPT", "SIGN_VERIFY", "KEY_AGREEMENT"},
-	"ML_DSA_44":             {"SIGN_VERIFY"},
-	"ML_DSA_65":             {"SIGN_VERIFY"},
-	"ML_DSA_87":             {"SIGN_VERIFY"},
-	"ML_KEM_512":            {"ENCAPSULATE_DECAPSULATE"},
-	"ML_KEM_768":            {"ENCAPSULATE_DECAPSULATE"},
-	"ML_KEM_1024":           {"ENCAPSULATE_DECAPSULATE"},
-	"HMAC_224":              {"GENERATE_VERIFY_MAC"},
-	"HMAC_256":              {"GENERATE_VERIFY_MAC"},
-	"HMAC_384":              {"GENERATE_VERIFY_MAC"},
-	"HMAC_512":              {"GENERATE_VERIFY_MAC"},
-}
 
 // createKeyRequest has every member of the CreateKeyRequest model.
 type createKeyRequest struct {
@@ -61,11 +24,6 @@ type createKeyRequest struct {
 	Tags                           []tagJSON `json:"Tags"`
 	MultiRegion                    *bool     `json:"MultiRegion"`
 	XksKeyId                       *string   `json:"XksKeyId"`
-}
-
-type tagJSON struct {
-	TagKey   *string `json:"TagKey"`
-	TagValue *string `json:"TagValue"`
 }
 
 func (s *Service) createKey(ctx context.Context, body []byte) ([]byte, error) {
@@ -129,7 +87,7 @@ func (s *Service) createKey(ctx context.Context, body []byte) ([]byte, error) {
 		return nil, err
 	}
 	if len(req.Tags) > maxTags {
-		return nil, errTag(msgTooManyTags)
+		return nil, tags.ErrTooMany()
 	}
 
 	id, err := newKeyID(req.MultiRegion != nil && *req.MultiRegion)
@@ -184,42 +142,6 @@ func (s *Service) createKey(ctx context.Context, body []byte) ([]byte, error) {
 	return marshal(struct {
 		KeyMetadata keyMetadata `json:"KeyMetadata"`
 	}{s.metadata(k, m)})
-}
-
-// tagViolations checks Tags (TagKey 1..128 and TagValue 0..256, both
-// required), with Coral element paths like 'tags.1.member.tagValue'.
-func tagViolations(v *request.Violations, tags []tagJSON) {
-	for i, t := range tags {
-		p := fmt.Sprintf("tags.%d.member.", i+1)
-		v.Str(p+"tagKey", t.TagKey, true, 1, 128)
-		v.Str(p+"tagValue", t.TagValue, true, 0, 256)
-	}
-}
-
-// newKeyID returns a random version-4 UUID, or mrk- + 32 hex (KID-2).
-func newKeyID(multiRegion bool) (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	if multiRegion {
-		return "mrk-" + hex.EncodeToString(b[:]), nil
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
-}
-
-// intern returns the static copy of s from list, so keys do not each hold
-// a copy decoded from their request.
-func intern(list []string, s string) string {
-	for _, x := range list {
-		if x == s {
-			return x
-		}
-	}
-	return s
 }
 
 func contains(list []string, s string) bool {

@@ -12,22 +12,6 @@ import (
 	"github.com/kmsmac/kmsmac/reference/store"
 )
 
-// grantOperations is the GrantOperation enum.
-var grantOperations = []string{"Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo",
-	"Sign", "Verify", "GetPublicKey", "CreateGrant", "RetireGrant", "DescribeKey", "GenerateDataKeyPair",
-	"GenerateDataKeyPairWithoutPlaintext", "GenerateMac", "VerifyMac", "DeriveSharedSecret", "Encapsulate", "Decapsulate"}
-
-// grantOpsByUsage lists the grant operations a key of each usage supports
-// (GR-2, GR-3); the key-independent ones (CreateGrant, RetireGrant,
-// DescribeKey) are allowed on every key.
-var grantOpsByUsage = map[string][]string{
-	"GENERATE_VERIFY_MAC":     {"GenerateMac", "VerifyMac"},
-	"ENCRYPT_DECRYPT":         {"Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "GetPublicKey"},
-	"SIGN_VERIFY":             {"Sign", "Verify", "GetPublicKey"},
-	"KEY_AGREEMENT":           {"DeriveSharedSecret", "GetPublicKey"},
-	"ENCAPSULATE_DECAPSULATE": {"Encapsulate", "Decapsulate", "GetPublicKey"},
-}
-
 type grantConstraints struct {
 	EncryptionContextSubset map[string]string `json:"EncryptionContextSubset"`
 	EncryptionContextEquals map[string]string `json:"EncryptionContextEquals"`

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"math"
 	"strconv"
 	"time"
 
@@ -206,19 +205,6 @@ func lengthRangeMessage(spec string, n, lo, hi int) string {
 		want = strconv.Itoa(lo)
 	}
 	return "Key material of " + strconv.Itoa(n) + " bytes is not valid for key spec " + spec + "; it must be " + want + " bytes long."
-}
-
-// epochTime converts epoch seconds (with fraction) to a time. Values out
-// of range saturate, so absurd numbers become "too far ahead" or "past".
-func epochTime(f float64) time.Time {
-	switch {
-	case math.IsNaN(f) || f < -1e11:
-		return time.Unix(-1e11, 0)
-	case f > 1e11:
-		return time.Unix(1e11, 0)
-	}
-	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(frac*1e9))
 }
 
 type deleteImportedKeyMaterialRequest struct {

@@ -11,103 +11,20 @@ import (
 // enough to give the errors KMS gives for HMAC keys (rules.md §18); for any
 // other key they answer UnsupportedOperationException.
 
-type signRequest struct {
-	KeyId            *string      `json:"KeyId"`
-	Message          request.Blob `json:"Message"`
-	MessageType      *string      `json:"MessageType"`
-	SigningAlgorithm *string      `json:"SigningAlgorithm"`
-	GrantTokens      []string     `json:"GrantTokens"`
-	DryRun           *bool        `json:"DryRun"`
-}
-
-type verifyRequest struct {
-	KeyId            *string      `json:"KeyId"`
-	Message          request.Blob `json:"Message"`
-	MessageType      *string      `json:"MessageType"`
-	Signature        request.Blob `json:"Signature"`
-	SigningAlgorithm *string      `json:"SigningAlgorithm"`
-	GrantTokens      []string     `json:"GrantTokens"`
-	DryRun           *bool        `json:"DryRun"`
-}
-
-type encryptRequest struct {
-	KeyId               *string           `json:"KeyId"`
-	Plaintext           request.Blob      `json:"Plaintext"`
-	EncryptionContext   map[string]string `json:"EncryptionContext"`
-	GrantTokens         []string          `json:"GrantTokens"`
-	EncryptionAlgorithm *string           `json:"EncryptionAlgorithm"`
-	DryRun              *bool             `json:"DryRun"`
-}
-
-type recipientInfo struct {
-	KeyEncryptionAlgorithm *string      `json:"KeyEncryptionAlgorithm"`
-	AttestationDocument    request.Blob `json:"AttestationDocument"`
-}
-
-type generateDataKeyRequest struct {
-	KeyId             *string           `json:"KeyId"`
-	EncryptionContext map[string]string `json:"EncryptionContext"`
-	NumberOfBytes     *int64            `json:"NumberOfBytes"`
-	KeySpec           *string           `json:"KeySpec"`
-	GrantTokens       []string          `json:"GrantTokens"`
-	Recipient         *recipientInfo    `json:"Recipient"`
-	DryRun            *bool             `json:"DryRun"`
-}
-
-type generateDataKeyWithoutPlaintextRequest struct {
-	KeyId             *string           `json:"KeyId"`
-	EncryptionContext map[string]string `json:"EncryptionContext"`
-	KeySpec           *string           `json:"KeySpec"`
-	NumberOfBytes     *int64            `json:"NumberOfBytes"`
-	GrantTokens       []string          `json:"GrantTokens"`
-	DryRun            *bool             `json:"DryRun"`
-}
-
-type generateDataKeyPairRequest struct {
-	EncryptionContext map[string]string `json:"EncryptionContext"`
-	KeyId             *string           `json:"KeyId"`
-	KeyPairSpec       *string           `json:"KeyPairSpec"`
-	GrantTokens       []string          `json:"GrantTokens"`
-	Recipient         *recipientInfo    `json:"Recipient"`
-	DryRun            *bool             `json:"DryRun"`
-}
-
-type generateDataKeyPairWithoutPlaintextRequest struct {
-	EncryptionContext map[string]string `json:"EncryptionContext"`
-	KeyId             *string           `json:"KeyId"`
-	KeyPairSpec       *string           `json:"KeyPairSpec"`
-	GrantTokens       []string          `json:"GrantTokens"`
-	DryRun            *bool             `json:"DryRun"`
-}
-
-type decryptRequest struct {
-	CiphertextBlob      request.Blob      `json:"CiphertextBlob"`
-	EncryptionContext   map[string]string `json:"EncryptionContext"`
-	GrantTokens         []string          `json:"GrantTokens"`
-	KeyId               *string           `json:"KeyId"`
-	EncryptionAlgorithm *string           `json:"EncryptionAlgorithm"`
-	Recipient           *recipientInfo    `json:"Recipient"`
-	DryRun              *bool             `json:"DryRun"`
-	DryRunModifiers     []string          `json:"DryRunModifiers"`
-}
-
-type reEncryptRequest struct {
-	CiphertextBlob                 request.Blob      `json:"CiphertextBlob"`
-	SourceEncryptionContext        map[string]string `json:"SourceEncryptionContext"`
-	SourceKeyId                    *string           `json:"SourceKeyId"`
-	DestinationKeyId               *string           `json:"DestinationKeyId"`
-	DestinationEncryptionContext   map[string]string `json:"DestinationEncryptionContext"`
-	SourceEncryptionAlgorithm      *string           `json:"SourceEncryptionAlgorithm"`
-	DestinationEncryptionAlgorithm *string           `json:"DestinationEncryptionAlgorithm"`
-	GrantTokens                    []string          `json:"GrantTokens"`
-	DryRun                         *bool             `json:"DryRun"`
-	DryRunModifiers                []string          `json:"DryRunModifiers"`
-}
-
-type getPublicKeyRequest struct {
-	KeyId       *string  `json:"KeyId"`
-	GrantTokens []string `json:"GrantTokens"`
-}
+// The request shapes live in reference/request (ops.go).
+type (
+	signRequest                                = request.SignRequest
+	verifyRequest                              = request.VerifyRequest
+	encryptRequest                             = request.EncryptRequest
+	recipientInfo                              = request.RecipientInfo
+	generateDataKeyRequest                     = request.GenerateDataKeyRequest
+	generateDataKeyWithoutPlaintextRequest     = request.GenerateDataKeyWithoutPlaintextRequest
+	generateDataKeyPairRequest                 = request.GenerateDataKeyPairRequest
+	generateDataKeyPairWithoutPlaintextRequest = request.GenerateDataKeyPairWithoutPlaintextRequest
+	decryptRequest                             = request.DecryptRequest
+	reEncryptRequest                           = request.ReEncryptRequest
+	getPublicKeyRequest                        = request.GetPublicKeyRequest
+)
 
 // notImplemented is the answer for keys the reference has no crypto for.
 func notImplemented(op string) error {

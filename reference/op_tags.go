@@ -3,29 +3,23 @@ package reference
 import (
 	"context"
 	"strconv"
-	"strings"
 
 	"github.com/kmsmac/kmsmac/reference/request"
 	"github.com/kmsmac/kmsmac/reference/store"
+	"github.com/kmsmac/kmsmac/reference/tags"
 )
 
-// maxTags is the KMS quota of tags per key (TagResource, CreateKey).
-const maxTags = 50
+// The tag rules live in reference/tags.
+type tagJSON = tags.JSON
 
-// Tag errors. AWS's texts are not in rules.md; these are the ones
-// LocalStack snapshots against AWS (TagException, HTTP 400).
-func errTag(msg string) error { return awsjsonClient("TagException", msg) }
+const maxTags = tags.Max
 
-const (
-	msgReservedTag  = "Tags beginning with aws: are reserved"
-	msgDuplicateTag = "Duplicate tag keys"
-	msgTooManyTags  = "Too many tags"
+var (
+	checkTagList   = tags.CheckList
+	mergeTags      = tags.Merge
+	reservedTagKey = tags.Reserved
+	tagViolations  = tags.Violations
 )
-
-// reservedTagKey: the aws: prefix belongs to AWS in any letter case.
-func reservedTagKey(k string) bool {
-	return len(k) >= 4 && strings.EqualFold(k[:4], "aws:")
-}
 
 // taggable rejects keys pending deletion: KMS does not change their tags.
 func taggable(arn string, st store.State) error {
@@ -67,49 +61,6 @@ func (s *Service) tagResource(_ context.Context, body []byte) ([]byte, error) {
 	})
 }
 
-// checkTagList is the one check of a request's tags, for TagResource and
-// CreateKey alike: no reserved aws: key, no key twice.
-func checkTagList(tags []tagJSON) error {
-	seen := make(map[string]struct{}, min(len(tags), maxTags+1))
-	for _, t := range tags {
-		if reservedTagKey(*t.TagKey) {
-			return errTag(msgReservedTag)
-		}
-		if _, dup := seen[*t.TagKey]; dup {
-			return errTag(msgDuplicateTag)
-		}
-		seen[*t.TagKey] = struct{}{}
-	}
-	return nil
-}
-
-// mergeTags sets tags on top of a key's tags and applies the quota, which
-// counts existing tags too; over it, the key keeps the tags it had.
-func mergeTags(have []store.Tag, tags []tagJSON) ([]store.Tag, error) {
-	if len(tags) > maxTags {
-		return have, errTag(msgTooManyTags) // before building anything
-	}
-	for _, t := range tags {
-		have = setTag(have, *t.TagKey, *t.TagValue)
-	}
-	if len(have) > maxTags {
-		return have, errTag(msgTooManyTags)
-	}
-	return have, nil
-}
-
-// setTag replaces the value of key in place, keeping the listing order,
-// or appends a new tag.
-func setTag(tags []store.Tag, key, value string) []store.Tag {
-	for i := range tags {
-		if tags[i].Key == key {
-			tags[i].Value = value
-			return tags
-		}
-	}
-	return append(tags, store.Tag{Key: key, Value: value})
-}
-
 type untagResourceRequest struct {
 	KeyId   *string   `json:"KeyId"`
 	TagKeys *[]string `json:"TagKeys"`
@@ -135,7 +86,7 @@ func (s *Service) untagResource(_ context.Context, body []byte) ([]byte, error) 
 	drop := make(map[string]bool, len(*req.TagKeys))
 	for _, tk := range *req.TagKeys {
 		if reservedTagKey(tk) {
-			return nil, errTag(msgReservedTag)
+			return nil, tags.ErrReserved()
 		}
 		drop[tk] = true
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/kmsmac/kmsmac/internal/refmut"
 	"github.com/kmsmac/kmsmac/reference/auth"
 	"github.com/kmsmac/kmsmac/reference/limits"
+	"github.com/kmsmac/kmsmac/reference/quota"
 )
 
 // Options configure a reference Service or Server. The zero value is usable.
@@ -42,6 +43,11 @@ type Options struct {
 	DataDir string
 	// Limits are the configurable quotas and server caps; zero: none.
 	Limits limits.Limits
+	// Quota is the request-rate quotas (reference/quota); zero: none. The
+	// KmsmacReference.SetQuota control changes them while running.
+	Quota quota.Config
+
+	limiter *quota.Limiter // one per Server: every account's calls counted in it
 
 	mut refmut.Mutation // checks removed, for the harness's mutation tests
 }
@@ -62,6 +68,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.limiter == nil {
+		o.limiter = quota.New(o.Quota, nil)
 	}
 	return o
 }

@@ -6,17 +6,6 @@ import (
 	"github.com/kmsmac/kmsmac/reference/store"
 )
 
-// partition returns the ARN partition of a region.
-func partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
-}
-
 func (s *Service) keyARN(id string) string {
 	return s.arnPrefix + "key/" + id
 }
@@ -24,42 +13,6 @@ func (s *Service) keyARN(id string) string {
 func (s *Service) aliasARN(name string) string {
 	// name is "alias/..."
 	return s.arnPrefix + name
-}
-
-// isKeyID reports whether v is a canonical hyphenated UUID or a
-// multi-Region id (mrk- + 32 hex), KID-2. Hex case is not checked: an
-// upper-case id is well formed and simply not found (AMB-11).
-func isKeyID(v string) bool {
-	if rest, ok := strings.CutPrefix(v, "mrk-"); ok {
-		return len(rest) == 32 && isHex(rest)
-	}
-	if len(v) != 36 {
-		return false
-	}
-	for i := 0; i < 36; i++ {
-		c := v[i]
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			if c != '-' {
-				return false
-			}
-		} else if !hexDigit(c) {
-			return false
-		}
-	}
-	return true
-}
-
-func isHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !hexDigit(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func hexDigit(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // idForms says which KeyId forms an operation accepts.

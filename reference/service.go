@@ -101,6 +101,7 @@ func init() {
 		"KmsmacReference.SetKeyState":       (*Service).setKeyState,
 		"KmsmacReference.ExpireKeyMaterial": (*Service).expireKeyMaterial,
 		"KmsmacReference.AdvanceClock":      (*Service).advanceClock,
+		"KmsmacReference.SetQuota":          (*Service).setQuota,
 	}
 }
 
@@ -115,6 +116,13 @@ func (s *Service) Call(ctx context.Context, op string, body []byte) ([]byte, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, errInternal("The request was cancelled.")
+	}
+	// The request rate is counted before anything else, so DryRun calls
+	// and calls refused later count too (QUO-4, DRY-5).
+	if s.opts.limiter.On() {
+		if err := s.throttle(ctx, op, body); err != nil {
+			return nil, err
+		}
 	}
 	if auth.ChecksKey(op) {
 		if err := s.authorizeKeyOp(ctx, op, body); err != nil {

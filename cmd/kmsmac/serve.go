@@ -49,7 +49,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	account := fs.String("account", "111122223333", "12-digit AWS `account` id of the default principals (test/test and the AWS docs' example keys) and of unsigned callers under --auth off")
 	principals := fs.String("principals", "", "YAML `file` of principals (arn, access_key_id, secret_access_key, controller, policy); default: test/test and AKIAIOSFODNN7EXAMPLE in --account")
 	authMode := fs.String("auth", "on", "on: check SigV4 signatures and key policies; off: accept any request, signed or not, as --account")
-	controls := fs.Bool("controls", false, "answer the KmsmacReference.* controls (SetKeyState, ExpireKeyMaterial) to signed requests of principals marked controller")
+	controls := fs.Bool("controls", false, "answer the KmsmacReference.* controls (SetKeyState, ExpireKeyMaterial, AdvanceClock, SetQuota) to signed requests of principals marked controller")
 	logMode := fs.String("log", "errors", "what to log on stderr: errors (requests answered 4xx/5xx, with the error code) or requests (one line per request)")
 	quiet := fs.Bool("quiet", false, "log nothing, not even errors")
 	data := fs.String("data", "", "keep keys, aliases, grants, tags and states in `DIR`/kmsmac.db across restarts (each change on disk before its answer); default: memory only")
@@ -59,6 +59,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&lim.AliasesPerAccount, "max-aliases", 0, "aliases before CreateAlias answers LimitExceededException (0: no limit)")
 	fs.IntVar(&lim.MaxConnections, "max-connections", 0, "open connections at once; more are answered 503 and closed (0: no limit)")
 	fs.Int64Var(&lim.MaxBodyBytes, "max-body", 0, "largest request body in `bytes`; larger ones are answered 413 (0: 1 MiB)")
+	quotas := quotaFlags(fs)
+	debugAddr := fs.String("debug-addr", "", "serve Go's /debug/pprof (goroutines, heap) on this loopback `host:port`; default: none")
 	public := fs.Bool("public", false, "allow an --addr that is not loopback (e.g. 0.0.0.0:4599): anyone who reaches the port can call it (and, with the default principals, knows test/test)")
 	fs.Usage = func() {
 		// Asked-for help (the only time pflag calls Usage) is output, not an error.
@@ -98,6 +100,9 @@ Flags:`)
 	case lim.Validate() != nil:
 		fmt.Fprintf(stderr, "kmsmac serve: %v\n", lim.Validate())
 		return 2
+	case quotaErr(quotas) != nil:
+		fmt.Fprintf(stderr, "kmsmac serve: %v\n", quotaErr(quotas))
+		return 2
 	case *quiet && fs.Changed("log"):
 		fmt.Fprintln(stderr, "kmsmac serve: --quiet and --log exclude each other")
 		return 2
@@ -128,6 +133,15 @@ Flags:`)
 	// Errors only by default: a long-running server's log stays readable.
 	opts := reference.Options{Region: *region, Account: *account, LogErrorsOnly: *logMode == "errors",
 		Principals: cfg, AuthOff: *authMode == "off", Controls: *controls, DataDir: *data, Limits: lim}
+	opts.Quota, _ = quotas()
+	debugURL, stopDebug, err := startDebug(ctx, *debugAddr)
+	if err != nil {
+		fmt.Fprintf(stderr, "kmsmac serve: %v\n", err)
+		return 2
+	} else if debugURL != "" {
+		fmt.Fprintf(stderr, "kmsmac serve: profiles on %s/debug/pprof/\n", debugURL)
+	}
+	defer stopDebug()
 	if !*quiet {
 		opts.Log = stderr
 	}
