@@ -113,11 +113,7 @@ func (s *Service) metadata(k *store.Key, m store.Mutable) keyMetadata {
 		md.KeyAgreementAlgorithms = []string{"ECDH"}
 	}
 	if k.MultiRegion {
-		md.MultiRegionConfiguration = &mrkConfig{
-			MultiRegionKeyType: "PRIMARY",
-			PrimaryKey:         mrkKey{Arn: k.ARN, Region: s.opts.Region},
-			ReplicaKeys:        []mrkKey{},
-		}
+		md.MultiRegionConfiguration = s.mrkConfiguration(k, m)
 	}
 	return md
 }
