@@ -7,4 +7,5 @@ import (
 	_ "github.com/kmsmac/kmsmac/steps/generated" // @property, @slow, @vectors
 	_ "github.com/kmsmac/kmsmac/steps/identity"  // request signing and permissions (§15, §15a)
 	_ "github.com/kmsmac/kmsmac/steps/keyimport" // key material import (@import)
+	_ "github.com/kmsmac/kmsmac/steps/regions"   // Regions and multi-Region keys (§12, KID-10)
 )
