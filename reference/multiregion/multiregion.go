@@ -16,7 +16,7 @@ import (
 
 // CreatingFor is how long a new replica stays Creating before it settles
 // (MRK-4): long enough for a client to see it, short enough for a suite.
-const CreatingFor = 2 * time.Second
+const CreatingFor = time.Second
 
 // Replica returns the replica of primary (k, m) in another Region: the same
 // key ID, spec, usage, origin and key material (MRK-2), its own ARN, date,
