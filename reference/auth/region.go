@@ -10,7 +10,7 @@ func WithRegion(ctx context.Context, region string) context.Context {
 }
 
 // Region is the Region of the request's credential scope; "" when the
-// request was not verified (auth off).
+// request was not verified (auth off) or the Verifier serves one Region.
 func Region(ctx context.Context) string {
 	r, _ := ctx.Value(regionKey{}).(string)
 	return r

@@ -67,7 +67,11 @@ func (v *Verifier) Authenticate(r *http.Request, body []byte) (context.Context, 
 	if err != nil {
 		return nil, err
 	}
-	return WithRegion(WithCaller(r.Context(), p), region), nil
+	ctx := WithCaller(r.Context(), p)
+	if len(v.Regions) > 0 { // one Region: nothing to choose, no allocation
+		ctx = WithRegion(ctx, region)
+	}
+	return ctx, nil
 }
 
 func sigErr(msg string) *awsjson.Error {
