@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/kmsmac/kmsmac/reference/auth"
 	"github.com/kmsmac/kmsmac/reference/awsjson"
@@ -13,8 +14,12 @@ import (
 
 // twoRegions is the Caller of a Server serving us-east-1 and eu-west-1.
 func twoRegions(t *testing.T, dataDir string) *accounts {
+	return twoRegionsAt(t, dataDir, nil)
+}
+
+func twoRegionsAt(t *testing.T, dataDir string, now func() time.Time) *accounts {
 	t.Helper()
-	o := Options{Regions: []string{"eu-west-1"}, DataDir: dataDir}.withDefaults()
+	o := Options{Regions: []string{"eu-west-1"}, DataDir: dataDir, Now: now}.withDefaults()
 	o.Principals = auth.Default(o.Account)
 	a, err := newAccounts(o)
 	if err != nil {
@@ -179,4 +184,22 @@ func TestRegionsAreDurable(t *testing.T) {
 	if got := field(d, "KeyMetadata", "MultiRegionConfiguration", "PrimaryKey", "Region"); got != east {
 		t.Errorf("primary Region after restart: %v", got)
 	}
+}
+
+// A primary pending replica deletion goes at its date, as a key pending
+// deletion does (the sweeper would otherwise keep it for ever).
+func TestPendingReplicaDeletionEnds(t *testing.T) {
+	c := &testClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	a := twoRegionsAt(t, "", c.Now)
+	id := createMRK(t, a, "AWS_KMS")
+	mustIn(t, a, east, "ReplicateKey", `{"KeyId":"`+id+`","ReplicaRegion":"eu-west-1"}`)
+	s := mustIn(t, a, east, "ScheduleKeyDeletion", `{"KeyId":"`+id+`","PendingWindowInDays":7}`)
+	if s["KeyState"] != "PendingReplicaDeletion" {
+		t.Fatalf("state %v", s["KeyState"])
+	}
+	c.Add(6 * 24 * time.Hour)
+	mustIn(t, a, east, "DescribeKey", `{"KeyId":"`+id+`"}`)
+	c.Add(2 * 24 * time.Hour)
+	_, err := in(t, a, east, "DescribeKey", `{"KeyId":"`+id+`"}`)
+	wantErr(t, err, "NotFoundException", "*")
 }
