@@ -143,30 +143,29 @@ Feature: Key states
         | HMAC_384 | HMAC_SHA_384 |
         | HMAC_512 | HMAC_SHA_512 |
 
-    @STATE-4 @reference-only
+    @STATE-4 @MRK-8
     Scenario: A multi-Region primary pending replica deletion refuses both operations
-      When I call CreateKey with:
-        | KeySpec     | HMAC_256            |
-        | KeyUsage    | GENERATE_VERIFY_MAC |
-        | MultiRegion | true                |
+      Given the endpoint serves a second Region
+      And a multi-Region HMAC_256 key "K"
+      And key "K" has a replica "R" in the second Region
+      And I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "T"
+      When I schedule the deletion of key "K"
       Then the call succeeds
-      And I name the created key "K"
-      And key "K" reaches state Enabled
-      Given I generate a MAC of "hello" with key "K" and HMAC_SHA_256 as "T"
-      And key "K" is in state PendingReplicaDeletion
+      And the response "KeyState" is "PendingReplicaDeletion"
+      And key "K" reaches state PendingReplicaDeletion
       When I call GenerateMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
       Then the call fails with KMSInvalidStateException
-      And the error message contains "<key-arn> is pending"
+      And the error message contains "<key-arn:K> is pending"
       When I call VerifyMac with:
         | KeyId        | key:K        |
         | Message      | blob:hello   |
         | MacAlgorithm | HMAC_SHA_256 |
         | Mac          | mac:T        |
       Then the call fails with KMSInvalidStateException
-      And the error message contains "<key-arn> is pending"
+      And the error message contains "<key-arn:K> is pending"
 
   Rule: after CancelKeyDeletion the key is Disabled, not Enabled
 

@@ -96,6 +96,7 @@ func newNormaliser(w Names) *normaliser {
 	}
 	add(account, "<account>")
 	add(t.Region, "<region>")
+	add(t.RunID, "<run-id>") // the run tag, echoed in ReplicaTags
 	return &normaliser{repl: strings.NewReplacer(orderPairs(pairs)...), uuids: map[string]string{}}
 }
 

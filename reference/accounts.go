@@ -5,52 +5,79 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/kmsmac/kmsmac/reference/auth"
+	"github.com/kmsmac/kmsmac/reference/multiregion"
 )
 
 // accounts is the Caller behind a Server: one Service (key store) per
-// account, the caller's account chosen by its access key (SIG-5), and a
-// key ARN or alias ARN of another account's key sent to that account's
-// Service (KID-3, AUTH-6), where its key policy decides.
+// account and Region, the caller's account chosen by its access key
+// (SIG-5) and the Region by its credential scope, and a key ARN or alias
+// ARN of another account's key sent to that account's Service in the same
+// Region (KID-3, AUTH-6), where its key policy decides.
 type accounts struct {
 	def      *Service
-	by       map[string]*Service
+	by       map[string]*Service // by account + "/" + Region
+	region   string              // the default Region
 	auth     bool
 	controls bool
 }
 
 func newAccounts(opts Options) (*accounts, error) {
-	a := &accounts{by: map[string]*Service{}, auth: !opts.AuthOff, controls: opts.Controls && !opts.AuthOff}
+	a := &accounts{by: map[string]*Service{}, region: opts.Region, auth: !opts.AuthOff, controls: opts.Controls && !opts.AuthOff}
+	regions := servedRegions(opts)
 	open := func(acct string) error {
-		o := opts
-		o.Account = acct
-		if o.DataDir != "" && acct != opts.Account {
-			// Each account is its own store: the default one in DataDir
-			// itself (as before accounts), the others beside it.
-			o.DataDir = filepath.Join(opts.DataDir, "account-"+acct)
+		peers := map[string]*Service{}
+		for _, region := range regions {
+			o := opts
+			o.Account, o.Region = acct, region
+			if o.DataDir != "" && acct != opts.Account {
+				// Each account is its own store: the default one in DataDir
+				// itself (as before accounts), the others beside it.
+				o.DataDir = filepath.Join(opts.DataDir, "account-"+acct)
+			}
+			if o.DataDir != "" && region != opts.Region {
+				o.DataDir = filepath.Join(o.DataDir, "region-"+region) // likewise per Region
+			}
+			s, err := Open(o)
+			if err != nil {
+				a.Close()
+				return err
+			}
+			a.by[acct+"/"+region] = s
+			peers[region] = s
 		}
-		s, err := Open(o)
-		if err != nil {
-			a.Close()
-			return err
+		for _, s := range peers {
+			s.peers = peers
+			multiregion.SettleAll(s.store) // replicas a restart left Creating
 		}
-		a.by[acct] = s
 		return nil
 	}
 	if err := open(opts.Account); err != nil {
 		return nil, err
 	}
-	a.def = a.by[opts.Account]
+	a.def = a.by[opts.Account+"/"+opts.Region]
 	for _, acct := range opts.Principals.Accounts() {
-		if a.by[acct] == nil {
+		if a.by[acct+"/"+opts.Region] == nil {
 			if err := open(acct); err != nil {
 				return nil, err
 			}
 		}
 	}
 	return a, nil
+}
+
+// servedRegions is opts.Region and opts.Regions, each once.
+func servedRegions(opts Options) []string {
+	out := []string{opts.Region}
+	for _, r := range opts.Regions {
+		if r != "" && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Close closes every account's Service (their stores on disk).
@@ -89,17 +116,26 @@ func (a *accounts) Call(ctx context.Context, op string, body []byte) ([]byte, er
 		return nil, errUnknownOperation(op) // as any unknown target: the controls are not there
 	}
 	s := a.def
+	if len(a.by) == 1 {
+		return s.Call(ctx, op, body)
+	}
+	region := auth.Region(ctx)
+	if region == "" {
+		region = a.region // unsigned (auth off): the default Region
+	}
 	if c != nil {
-		if cs := a.by[c.Account]; cs != nil {
+		if cs := a.by[c.Account+"/"+region]; cs != nil {
 			s = cs
 		}
+	} else if rs := s.peers[region]; rs != nil {
+		s = rs
 	}
-	if len(a.by) > 1 && crossAccount[op] && bytes.Contains(body, []byte(`"arn:`)) {
+	if crossAccount[op] && bytes.Contains(body, []byte(`"arn:`)) {
 		var req struct{ KeyId string }
 		if json.Unmarshal(body, &req) == nil {
 			// arn:<partition>:kms:<region>:<account>:<resource>
-			if p := strings.SplitN(req.KeyId, ":", 6); len(p) == 6 && a.by[p[4]] != nil {
-				s = a.by[p[4]]
+			if p := strings.SplitN(req.KeyId, ":", 6); len(p) == 6 && a.by[p[4]+"/"+region] != nil {
+				s = a.by[p[4]+"/"+region]
 			}
 		}
 	}

@@ -28,5 +28,9 @@ var (
 )
 
 func (s *Service) metadata(k *store.Key, m store.Mutable) keyMetadata {
-	return keymeta.Build(k, m, s.opts.Account, s.opts.Region)
+	md := keymeta.Build(k, m, s.opts.Account, s.opts.Region)
+	if k.MultiRegion {
+		md.MultiRegionConfiguration = s.mrkConfiguration(k, m)
+	}
+	return md
 }

@@ -192,13 +192,15 @@ func (s *Service) scheduleKeyDeletion(_ context.Context, body []byte) ([]byte, e
 		days = int(*req.PendingWindowInDays)
 	}
 	var when time.Time
+	_, cur, _ := s.store.Snapshot(k.ID)
+	state := s.deletionState(k, &cur) // outside the update: it reads the other Regions' stores
 	err = s.update(k, func(m *store.Mutable) error {
 		switch m.State {
 		case store.PendingDeletion, store.PendingReplicaDeletion, store.Creating, store.Updating:
 			return stateErr(k.ARN, m.State)
 		}
 		when = s.opts.Now().Add(time.Duration(days) * 24 * time.Hour)
-		m.State, m.DeletionDate, m.PendingWindowDays = store.PendingDeletion, when, days
+		m.State, m.DeletionDate, m.PendingWindowDays = state, when, days
 		return nil
 	})
 	if err != nil {
@@ -209,7 +211,7 @@ func (s *Service) scheduleKeyDeletion(_ context.Context, body []byte) ([]byte, e
 		DeletionDate        epoch  `json:"DeletionDate"`
 		KeyState            string `json:"KeyState"`
 		PendingWindowInDays int    `json:"PendingWindowInDays"`
-	}{k.ARN, epoch(when), string(store.PendingDeletion), days})
+	}{k.ARN, epoch(when), string(state), days})
 }
 
 // cancelKeyDeletion leaves the key Disabled (STATE-11), or PendingImport

@@ -12,7 +12,11 @@ import (
 
 // Options configure a reference Service or Server. The zero value is usable.
 type Options struct {
-	Region  string // default "us-east-1"
+	Region string // default "us-east-1"
+	// Regions are the Regions a Server serves, each with its own keys,
+	// aliases and grants, chosen by the request's SigV4 scope (unsigned
+	// requests: Region). Region is always served; nil: Region only.
+	Regions []string
 	Account string // default "111122223333"
 	// Log receives one line per request (status, error code, operation,
 	// duration); never key material or messages. Nil logs nothing.

@@ -111,6 +111,7 @@ func Start(addr string, opts Options) (*Server, error) {
 	hopts := awsjson.HandlerOptions{Log: opts.Log, LogErrorsOnly: opts.LogErrorsOnly, MaxBody: opts.Limits.MaxBodyBytes}
 	if !opts.AuthOff {
 		v := auth.NewVerifier(opts.Principals, opts.Region, nil) // clients sign with the real clock, whatever Now says
+		v.Regions = opts.Regions
 		v.SkipSignature = opts.mut&refmut.SkipSignature != 0
 		hopts.Authenticate = v.Authenticate
 	}

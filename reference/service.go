@@ -25,7 +25,8 @@ type Service struct {
 	partition string
 	arnPrefix string // arn:<partition>:kms:<region>:<account>:
 	store     *store.Store
-	durable   // the clock offset and the data file (durable.go)
+	durable                       // the clock offset and the data file (durable.go)
+	peers     map[string]*Service // the account's Service per Region (op_region.go)
 }
 
 // NewService returns a service with an empty key store in memory. It
@@ -93,6 +94,9 @@ func init() {
 		"GenerateDataKeyPair":                 (*Service).generateDataKeyPair,
 		"GenerateDataKeyPairWithoutPlaintext": (*Service).generateDataKeyPairWithoutPlaintext,
 		"GetPublicKey":                        (*Service).getPublicKey,
+
+		"ReplicateKey":        (*Service).replicateKey,
+		"UpdatePrimaryRegion": (*Service).updatePrimaryRegion,
 
 		"GetKeyPolicy":    (*Service).getKeyPolicy,
 		"PutKeyPolicy":    (*Service).putKeyPolicy,

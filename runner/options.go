@@ -21,6 +21,9 @@ type Options struct {
 	Endpoint string
 	AWS      bool
 	Region   string // default: AWS_REGION / AWS_DEFAULT_REGION, then us-east-1
+	// Region2 is a second Region of the endpoint for the multi-Region
+	// scenarios (blocked without one); the embedded reference picks its own.
+	Region2 string
 
 	Tags   string    // godog tag expression, e.g. "@GM-OK-1,@VM-OK-1 && ~@slow"
 	Format string    // godog formatters, comma-separated: "progress", "junit:out.xml"
@@ -56,7 +59,7 @@ func (o Options) settings(pool *keypool.Pool) *steps.Settings {
 
 // TargetOptions are o's endpoint settings, for target.New.
 func (o Options) TargetOptions() target.Options {
-	return target.Options{Endpoint: o.Endpoint, AWS: o.AWS, Region: o.Region, Profile: o.Profile,
+	return target.Options{Endpoint: o.Endpoint, AWS: o.AWS, Region: o.Region, Region2: o.Region2, Profile: o.Profile,
 		PollTimeout: o.PollTimeout, RequestTimeout: o.RequestTimeout, Retries: o.Retries}
 }
 

@@ -16,8 +16,9 @@ var EmbeddedPrincipals = []Principal{
 }
 
 // startReference starts the embedded reference endpoint on 127.0.0.1:0,
-// signatures checked and controls open to the harness.
-func startReference(region string) (url string, closeFn func() error, err error) {
+// serving region and region2, signatures checked and controls open to
+// the harness.
+func startReference(region, region2 string) (url string, closeFn func() error, err error) {
 	ps := auth.Default("").Principals
 	for _, p := range EmbeddedPrincipals {
 		ps = append(ps, &auth.Principal{ARN: p.ARN, AccessKeyID: p.AccessKeyID, SecretAccessKey: p.SecretAccessKey})
@@ -26,7 +27,7 @@ func startReference(region string) (url string, closeFn func() error, err error)
 	if err != nil {
 		return "", nil, err
 	}
-	s, err := reference.Start("127.0.0.1:0", reference.Options{Region: region, Principals: cfg, Controls: true})
+	s, err := reference.Start("127.0.0.1:0", reference.Options{Region: region, Regions: []string{region2}, Principals: cfg, Controls: true})
 	if err != nil {
 		return "", nil, err
 	}

@@ -33,9 +33,13 @@ import (
 // Target is the endpoint under test and the two clients that reach it.
 // It is the only place that knows hosts and credentials.
 type Target struct {
-	Name        string // "embedded reference", the URL, or "AWS (<region>)"
-	URL         string
-	Region      string
+	Name   string // "embedded reference", the URL, or "AWS (<region>)"
+	URL    string
+	Region string
+	// Second is the same endpoint in a second Region (--region2; the
+	// embedded reference always has one), for the multi-Region
+	// scenarios; nil without one.
+	Second      *Target
 	Reference   bool // KmsmacReference.* controls exist (embedded reference or "kmsmac serve")
 	SDK         *kms.Client
 	Raw         *RawClient
@@ -81,6 +85,9 @@ type Options struct {
 	AWS      bool
 	Region   string // default: AWS_REGION / AWS_DEFAULT_REGION, then us-east-1
 	Profile  string // shared-config profile for AWS (with AWS)
+	// Region2 is a second Region of the same endpoint (Target.Second);
+	// for the embedded reference "" picks one (OtherRegion).
+	Region2 string
 
 	PollTimeout    time.Duration // per state wait; default 30s
 	RequestTimeout time.Duration // one request; default 30s
@@ -144,7 +151,10 @@ func New(ctx context.Context, o Options) (*Target, error) {
 			return nil, &SetupError{fmt.Errorf("endpoint: %w", err)}
 		}
 		if url == "" {
-			u, closeFn, err := startReference(region)
+			if o.Region2 == "" {
+				o.Region2 = OtherRegion(region)
+			}
+			u, closeFn, err := startReference(region, o.Region2)
 			if err != nil {
 				return nil, &SetupError{fmt.Errorf("starting the embedded reference: %w", err)}
 			}
@@ -186,6 +196,12 @@ func New(ctx context.Context, o Options) (*Target, error) {
 	if err := t.probe(ctx); err != nil {
 		t.Close(ctx)
 		return nil, &SetupError{err}
+	}
+	if o.Region2 != "" && o.Region2 != t.Region {
+		if err := t.second(ctx, o.Region2); err != nil {
+			t.Close(ctx)
+			return nil, &SetupError{fmt.Errorf("--region2 %s: %w", o.Region2, err)}
+		}
 	}
 	if !t.Reference && !o.AWS && t.hasControls(ctx) {
 		t.Reference = true
@@ -478,6 +494,9 @@ func newRunID() string {
 func (t *Target) Describe(ctx context.Context) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "target: %s\n  endpoint: %s\n  region: %s\n", t.Name, t.URL, t.Region)
+	if t.Second != nil {
+		fmt.Fprintf(&b, "  second region: %s (multi-Region scenarios)\n", t.Second.Region)
+	}
 	fmt.Fprintf(&b, "  account: %s\n", t.describeAccount(ctx))
 	cred := "none (requests go unsigned)"
 	if t.creds != nil {
@@ -552,5 +571,5 @@ func (t *Target) CloseProbeKey(ctx context.Context) {
 // AlreadyGone: the scenario itself scheduled the deletion, or the key vanished.
 func AlreadyGone(o *Outcome) bool {
 	return o.Type == "NotFoundException" ||
-		(o.Type == "KMSInvalidStateException" && strings.Contains(o.Message, "pending deletion"))
+		(o.Type == "KMSInvalidStateException" && (strings.Contains(o.Message, "pending deletion") || strings.Contains(o.Message, "pending replica deletion")))
 }

@@ -166,6 +166,7 @@ func suiteFlags(fs *pflag.FlagSet, o *runner.Options, verb string) {
 	fs.StringVar(&o.Endpoint, "endpoint", "", "endpoint URL to "+verb+" (also AWS_ENDPOINT_URL_KMS / AWS_ENDPOINT_URL); none = the embedded reference")
 	fs.BoolVar(&o.AWS, "aws", false, verb+" real AWS KMS with the SDK's default configuration chain (creates keys, costs money)")
 	fs.StringVar(&o.Region, "region", "", "region (default AWS_REGION, then us-east-1)")
+	fs.StringVar(&o.Region2, "region2", "", "a second `region` of the endpoint for the multi-Region scenarios (ReplicateKey); without it they are blocked (the embedded reference has one)")
 	fs.StringVar(&o.Format, "format", "progress", "godog formatters, comma-separated: pretty, progress, junit:FILE, cucumber:FILE")
 	fs.StringVar(&o.VectorsDir, "vectors", "", "directory of Wycheproof hmac_sha{224,256,384,512}_test.json files to use instead of the embedded set (also $"+vectors.EnvDir+")")
 	fs.BoolVar(&o.KeepKeys, "keep-keys", false, "do not schedule the keys the run created for deletion")

@@ -226,7 +226,7 @@ func TestConformJUnitMoto(t *testing.T) {
 	// A @reference-only scenario is skipped against moto: the counts still
 	// agree, and --fail-on any turns the skip into exit status 1.
 	for policy, want := range map[string]int{"failed": 0, "any": 1} {
-		code, js, sc, all := conformJUnit(t, "@STATE-4", "--endpoint", url, "--fail-on", policy)
+		code, js, sc, all := conformJUnit(t, "@STATE-7", "--endpoint", url, "--fail-on", policy)
 		if code != want || sc.skipped == 0 {
 			t.Fatalf("--fail-on %s: exit %d (want %d), %d skipped\n%s", policy, code, want, sc.skipped, all)
 		}

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -46,6 +47,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:4599", "listen address `host:port`; port 0 picks a free port")
 	region := fs.String("region", "us-east-1", "AWS `region` the endpoint pretends to be (appears in key ARNs)")
+	regions := fs.StringSlice("regions", nil, "every `region` served, comma-separated, each with its own keys (chosen by the request's SigV4 scope; unsigned: --region); default: --region only")
 	account := fs.String("account", "111122223333", "12-digit AWS `account` id of the default principals (test/test and the AWS docs' example keys) and of unsigned callers under --auth off")
 	principals := fs.String("principals", "", "YAML `file` of principals (arn, access_key_id, secret_access_key, controller, policy); default: test/test and AKIAIOSFODNN7EXAMPLE in --account")
 	authMode := fs.String("auth", "on", "on: check SigV4 signatures and key policies; off: accept any request, signed or not, as --account")
@@ -91,6 +93,9 @@ Flags:`)
 	case !regionRE.MatchString(*region):
 		fmt.Fprintf(stderr, "kmsmac serve: invalid --region %q: want e.g. us-east-1\n", *region)
 		return 2
+	case slices.ContainsFunc(*regions, func(r string) bool { return !regionRE.MatchString(r) }):
+		fmt.Fprintf(stderr, "kmsmac serve: invalid --regions %q: want Region names, e.g. us-east-1,eu-west-1\n", strings.Join(*regions, ","))
+		return 2
 	case !accountRE.MatchString(*account):
 		fmt.Fprintf(stderr, "kmsmac serve: invalid --account %q: want 12 digits\n", *account)
 		return 2
@@ -131,7 +136,7 @@ Flags:`)
 	}
 
 	// Errors only by default: a long-running server's log stays readable.
-	opts := reference.Options{Region: *region, Account: *account, LogErrorsOnly: *logMode == "errors",
+	opts := reference.Options{Region: *region, Regions: *regions, Account: *account, LogErrorsOnly: *logMode == "errors",
 		Principals: cfg, AuthOff: *authMode == "off", Controls: *controls, DataDir: *data, Limits: lim}
 	opts.Quota, _ = quotas()
 	debugURL, stopDebug, err := startDebug(ctx, *debugAddr)

@@ -37,7 +37,10 @@ const (
 type Verifier struct {
 	Config *Config
 	Region string
-	Now    func() time.Time // nil: time.Now
+	// Regions are further Regions served on the same endpoint; a scope of
+	// any other Region is SIG-4.
+	Regions []string
+	Now     func() time.Time // nil: time.Now
 	// SkipSignature (mutation tests only) takes the caller from the
 	// access key id, or the first principal, and checks nothing else.
 	SkipSignature bool
@@ -59,11 +62,15 @@ func NewVerifier(c *Config, region string, now func() time.Time) *Verifier {
 // Authenticate is an awsjson.HandlerOptions.Authenticate: the caller's
 // principal in the context, or the SIG-1..4 error.
 func (v *Verifier) Authenticate(r *http.Request, body []byte) (context.Context, error) {
-	p, err := v.Verify(r, body)
+	p, region, err := v.verify(r, body)
 	if err != nil {
 		return nil, err
 	}
-	return WithCaller(r.Context(), p), nil
+	ctx := WithCaller(r.Context(), p)
+	if len(v.Regions) > 0 { // one Region: nothing to choose, no allocation
+		ctx = WithRegion(ctx, region)
+	}
+	return ctx, nil
 }
 
 func sigErr(msg string) *awsjson.Error {
@@ -132,30 +139,44 @@ func parseAuth(h string) (authHeader, *awsjson.Error) {
 // Order: signature present (SIG-1), access key known (SIG-3), scope and
 // signed headers (SIG-4), time (SIG-4), signature (SIG-2).
 func (v *Verifier) Verify(r *http.Request, body []byte) (*Principal, error) {
+	p, _, err := v.verify(r, body)
+	return p, err
+}
+
+// verify is Verify that also returns the credential scope's Region.
+func (v *Verifier) verify(r *http.Request, body []byte) (*Principal, string, error) {
+	p, a, err := v.verifyHeader(r, body)
+	return p, a.region, err
+}
+
+func (v *Verifier) verifyHeader(r *http.Request, body []byte) (*Principal, authHeader, error) {
 	h := r.Header.Get("Authorization")
 	if v.SkipSignature {
 		a, _ := parseAuth(h)
-		if p, ok := v.Config.Lookup(a.keyID); ok {
-			return p, nil
+		if !v.serves(a.region) {
+			a.region = v.Region
 		}
-		return v.Config.Principals[0], nil
+		if p, ok := v.Config.Lookup(a.keyID); ok {
+			return p, a, nil
+		}
+		return v.Config.Principals[0], a, nil
 	}
 	if h == "" {
-		return nil, awsjson.ClientError("MissingAuthenticationTokenException", msgMissing)
+		return nil, authHeader{}, awsjson.ClientError("MissingAuthenticationTokenException", msgMissing)
 	}
 	a, aerr := parseAuth(h)
 	if aerr != nil {
-		return nil, aerr
+		return nil, a, aerr
 	}
 	p, ok := v.Config.Lookup(a.keyID)
 	if !ok {
-		return nil, awsjson.ClientError("UnrecognizedClientException", msgBadKey)
+		return nil, a, awsjson.ClientError("UnrecognizedClientException", msgBadKey)
 	}
-	if a.region != v.Region {
-		return nil, sigErr("Credential should be scoped to a valid region, not '" + awsjson.Safe(a.region) + "'. ")
+	if !v.serves(a.region) {
+		return nil, a, sigErr("Credential should be scoped to a valid region, not '" + awsjson.Safe(a.region) + "'. ")
 	}
 	if a.service != service {
-		return nil, sigErr("Credential should be scoped to correct service: '" + service + "'. ")
+		return nil, a, sigErr("Credential should be scoped to correct service: '" + service + "'. ")
 	}
 	var host, date, length bool
 	a.eachSigned(func(s string) {
@@ -169,22 +190,22 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (*Principal, error) {
 		}
 	})
 	if !host {
-		return nil, sigErr("'Host' must be a 'SignedHeader' in the AWS Authorization.")
+		return nil, a, sigErr("'Host' must be a 'SignedHeader' in the AWS Authorization.")
 	}
 	if !date {
-		return nil, sigErr("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.")
+		return nil, a, sigErr("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.")
 	}
 	raw := r.Header.Get("X-Amz-Date")
 	t, err := time.Parse(amzDate, raw)
 	if err != nil {
-		return nil, awsjson.ClientError("IncompleteSignatureException", "X-Amz-Date "+strconv.Quote(awsjson.Safe(raw))+" is not an ISO 8601 basic date-time (YYYYMMDDTHHMMSSZ).")
+		return nil, a, awsjson.ClientError("IncompleteSignatureException", "X-Amz-Date "+strconv.Quote(awsjson.Safe(raw))+" is not an ISO 8601 basic date-time (YYYYMMDDTHHMMSSZ).")
 	}
 	now := v.Now().UTC()
 	switch {
 	case t.Before(now.Add(-MaxSkew)):
-		return nil, sigErr("Signature expired: " + raw + " is now earlier than " + now.Add(-MaxSkew).Format(amzDate) + " (" + now.Format(amzDate) + " - 5 min.)")
+		return nil, a, sigErr("Signature expired: " + raw + " is now earlier than " + now.Add(-MaxSkew).Format(amzDate) + " (" + now.Format(amzDate) + " - 5 min.)")
 	case t.After(now.Add(MaxSkew)):
-		return nil, sigErr("Signature not yet current: " + raw + " is still later than " + now.Add(MaxSkew).Format(amzDate) + " (" + now.Format(amzDate) + " + 5 min.)")
+		return nil, a, sigErr("Signature not yet current: " + raw + " is still later than " + now.Add(MaxSkew).Format(amzDate) + " (" + now.Format(amzDate) + " + 5 min.)")
 	}
 
 	// The request as the client signed it: only its signed headers. The
@@ -220,14 +241,14 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (*Principal, error) {
 		s, _ = v.signers.LoadOrStore(p.AccessKeyID, v4.NewSigner())
 	}
 	if err := s.(*v4.Signer).SignHTTP(r.Context(), creds, re, string(hexSum[:]), a.service, a.region, t, signerOptions); err != nil {
-		return nil, sigErr(msgBadSig)
+		return nil, a, sigErr(msgBadSig)
 	}
 	got := re.Header.Get("Authorization")
 	i := strings.LastIndex(got, "Signature=")
 	if i < 0 || !equalConstantTime(got[i+len("Signature="):], a.signature) {
-		return nil, sigErr(msgBadSig)
+		return nil, a, sigErr(msgBadSig)
 	}
-	return p, nil
+	return p, a, nil
 }
 
 // reqPool holds the request copies Verify signs.

@@ -11,13 +11,18 @@ import "time"
 // goneLocked reports whether k's deletion window has ended. Only keys
 // pending deletion pay for reading the clock. The caller holds mu.
 func (s *Store) goneLocked(k *Key) bool {
-	return k.m.State == PendingDeletion && !k.m.DeletionDate.IsZero() && !s.now().Before(k.m.DeletionDate)
+	return pendingDeletion(k.m.State) && !k.m.DeletionDate.IsZero() && !s.now().Before(k.m.DeletionDate)
 }
+
+// pendingDeletion: a multi-Region primary waiting for its replicas
+// (PendingReplicaDeletion) goes at its own date too; AWS would start its
+// window only when the last replica is gone.
+func pendingDeletion(st State) bool { return st == PendingDeletion || st == PendingReplicaDeletion }
 
 // noteDue lowers the next sweep time to m's deletion date. The caller
 // holds mu for writing.
 func (s *Store) noteDue(m *Mutable) {
-	if m.State != PendingDeletion || m.DeletionDate.IsZero() {
+	if !pendingDeletion(m.State) || m.DeletionDate.IsZero() {
 		return
 	}
 	if d, cur := m.DeletionDate.UnixNano(), s.due.Load(); cur == 0 || d < cur {

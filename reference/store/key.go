@@ -67,6 +67,9 @@ type Mutable struct {
 	Imported        *[32]byte
 	ExpirationModel string    // "" when no material is imported
 	ValidTo         time.Time // zero unless ExpirationModel is KEY_MATERIAL_EXPIRES
+	// Replica marks a multi-Region replica; a multi-Region key without it
+	// is the primary (UpdatePrimaryRegion moves the mark between Regions).
+	Replica bool
 }
 
 // Tag is a key tag.

@@ -34,6 +34,7 @@ type keyRecord struct {
 	Imported           []byte    `json:",omitempty"`
 	ExpirationModel    string    `json:",omitempty"`
 	ValidTo            time.Time `json:",omitzero"`
+	Replica            bool      `json:",omitempty"`
 }
 
 func encodeKey(k *Key) []byte {
@@ -43,7 +44,7 @@ func encodeKey(k *Key) []byte {
 		State: m.State, Description: m.Description, Policy: m.Policy, Tags: m.Tags,
 		DeletionDate: m.DeletionDate, PendingWindowDays: m.PendingWindowDays,
 		HasMaterial: m.HasMaterial, RotationEnabled: m.RotationEnabled,
-		ExpirationModel: m.ExpirationModel, ValidTo: m.ValidTo}
+		ExpirationModel: m.ExpirationModel, ValidTo: m.ValidTo, Replica: m.Replica}
 	if m.MAC != nil {
 		r.MACInner, r.MACOuter = m.MAC.State()
 	}
@@ -70,7 +71,7 @@ func decodeKey(data []byte) (*Key, error) {
 	k.m = Mutable{State: r.State, Description: r.Description, Policy: r.Policy, Tags: r.Tags,
 		DeletionDate: r.DeletionDate, PendingWindowDays: r.PendingWindowDays,
 		HasMaterial: r.HasMaterial, RotationEnabled: r.RotationEnabled,
-		ExpirationModel: r.ExpirationModel, ValidTo: r.ValidTo}
+		ExpirationModel: r.ExpirationModel, ValidTo: r.ValidTo, Replica: r.Replica}
 	if r.MACInner != nil || r.MACOuter != nil {
 		sp, ok := mac.ByKeySpec(r.KeySpec)
 		if !ok {
