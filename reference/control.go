@@ -2,6 +2,7 @@ package reference
 
 import (
 	"context"
+	"github.com/kmsmac/kmsmac/reference/shapes"
 	"time"
 
 	"github.com/kmsmac/kmsmac/reference/request"
@@ -11,18 +12,13 @@ import (
 // Reference-only controls (target prefix KmsmacReference.): they reach key
 // states the public API cannot, for scenarios tagged @reference-only.
 
-type setKeyStateRequest struct {
-	KeyId    *string `json:"KeyId"`
-	KeyState *string `json:"KeyState"`
-}
-
 var settableStates = []string{"Creating", "Updating", "PendingReplicaDeletion", "Enabled", "Disabled", "PendingDeletion", "PendingImport"}
 
 // setKeyState forces a key's state. States that use key material are
 // refused for a key without material, so a MAC call never meets an
 // Enabled key it cannot compute with.
 func (s *Service) setKeyState(_ context.Context, body []byte) ([]byte, error) {
-	var req setKeyStateRequest
+	var req shapes.SetKeyStateRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		v.Enum("keyState", req.KeyState, true, settableStates)
 	})

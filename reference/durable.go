@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/kmsmac/kmsmac/reference/shapes"
 	"sync/atomic"
 	"time"
 
@@ -77,10 +78,6 @@ func (s *Service) Close() error {
 	return s.backend.Close()
 }
 
-type advanceClockRequest struct {
-	Seconds *int64 `json:"Seconds"`
-}
-
 // maxAdvance bounds one AdvanceClock: far enough for any KMS window.
 const maxAdvance = 10 * 365 * 24 * 3600
 
@@ -88,7 +85,7 @@ const maxAdvance = 10 * 365 * 24 * 3600
 // ahead and deletes the keys whose deletion window has then ended, before
 // it answers (STATE-12's window, seen through DescribeKey).
 func (s *Service) advanceClock(_ context.Context, body []byte) ([]byte, error) {
-	var req advanceClockRequest
+	var req shapes.AdvanceClockRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}

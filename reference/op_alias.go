@@ -3,16 +3,13 @@ package reference
 import (
 	"context"
 	"errors"
+	"github.com/kmsmac/kmsmac/reference/shapes"
 	"strings"
 
 	"github.com/kmsmac/kmsmac/reference/aliasname"
 	"github.com/kmsmac/kmsmac/reference/request"
 	"github.com/kmsmac/kmsmac/reference/store"
 )
-
-type deleteAliasRequest struct {
-	AliasName *string `json:"AliasName"`
-}
 
 // The alias name checks live in reference/aliasname.
 var (
@@ -94,7 +91,7 @@ func keyType(k *store.Key) string {
 }
 
 func (s *Service) deleteAlias(_ context.Context, body []byte) ([]byte, error) {
-	var req deleteAliasRequest
+	var req shapes.DeleteAliasRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -113,14 +110,8 @@ func (s *Service) deleteAlias(_ context.Context, body []byte) ([]byte, error) {
 	return emptyResponse, nil
 }
 
-type listAliasesRequest struct {
-	KeyId  *string `json:"KeyId"`
-	Limit  *int64  `json:"Limit"`
-	Marker *string `json:"Marker"`
-}
-
 func (s *Service) listAliases(_ context.Context, body []byte) ([]byte, error) {
-	var req listAliasesRequest
+	var req shapes.ListAliasesRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"github.com/kmsmac/kmsmac/reference/shapes"
 
 	"github.com/kmsmac/kmsmac/reference/mac"
 	"github.com/kmsmac/kmsmac/reference/request"
@@ -11,23 +12,8 @@ import (
 	"github.com/kmsmac/kmsmac/reference/tags"
 )
 
-// createKeyRequest has every member of the CreateKeyRequest model.
-type createKeyRequest struct {
-	Policy                         *string   `json:"Policy"`
-	Description                    *string   `json:"Description"`
-	KeyUsage                       *string   `json:"KeyUsage"`
-	CustomerMasterKeySpec          *string   `json:"CustomerMasterKeySpec"`
-	KeySpec                        *string   `json:"KeySpec"`
-	Origin                         *string   `json:"Origin"`
-	CustomKeyStoreId               *string   `json:"CustomKeyStoreId"`
-	BypassPolicyLockoutSafetyCheck *bool     `json:"BypassPolicyLockoutSafetyCheck"`
-	Tags                           []tagJSON `json:"Tags"`
-	MultiRegion                    *bool     `json:"MultiRegion"`
-	XksKeyId                       *string   `json:"XksKeyId"`
-}
-
 func (s *Service) createKey(ctx context.Context, body []byte) ([]byte, error) {
-	var req createKeyRequest
+	var req shapes.CreateKeyRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}

@@ -6,36 +6,19 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"github.com/kmsmac/kmsmac/reference/shapes"
 	"strings"
 
 	"github.com/kmsmac/kmsmac/reference/request"
 	"github.com/kmsmac/kmsmac/reference/store"
 )
 
-type grantConstraints struct {
-	EncryptionContextSubset map[string]string `json:"EncryptionContextSubset"`
-	EncryptionContextEquals map[string]string `json:"EncryptionContextEquals"`
-}
-
-type createGrantRequest struct {
-	KeyId                    *string           `json:"KeyId"`
-	GranteePrincipal         *string           `json:"GranteePrincipal"`
-	GranteeServicePrincipal  *string           `json:"GranteeServicePrincipal"`
-	RetiringPrincipal        *string           `json:"RetiringPrincipal"`
-	RetiringServicePrincipal *string           `json:"RetiringServicePrincipal"`
-	Operations               []string          `json:"Operations"`
-	Constraints              *grantConstraints `json:"Constraints"`
-	GrantTokens              []string          `json:"GrantTokens"`
-	Name                     *string           `json:"Name"`
-	DryRun                   *bool             `json:"DryRun"`
-}
-
 // createGrant: GranteePrincipal and Operations required; operations must
 // suit the key (GR-2/3); no encryption-context constraints on HMAC keys
 // (GR-4); key states per GR-7; DryRun last. The GR-2/3/4 texts are not
 // recorded; these say what is wrong.
 func (s *Service) createGrant(ctx context.Context, body []byte) ([]byte, error) {
-	var req createGrantRequest
+	var req shapes.CreateGrantRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		if req.GranteeServicePrincipal == nil {
 			v.Str("granteePrincipal", req.GranteePrincipal, true, 1, 256)
@@ -131,31 +114,10 @@ func deref(p *string, def string) string {
 	return *p
 }
 
-type listGrantsRequest struct {
-	KeyId                   *string `json:"KeyId"`
-	GrantId                 *string `json:"GrantId"`
-	GranteePrincipal        *string `json:"GranteePrincipal"`
-	GranteeServicePrincipal *string `json:"GranteeServicePrincipal"`
-	Limit                   *int64  `json:"Limit"`
-	Marker                  *string `json:"Marker"`
-}
-
-type grantEntry struct {
-	KeyId             string            `json:"KeyId"`
-	GrantId           string            `json:"GrantId"`
-	Name              string            `json:"Name,omitempty"`
-	CreationDate      epoch             `json:"CreationDate"`
-	GranteePrincipal  string            `json:"GranteePrincipal"`
-	RetiringPrincipal string            `json:"RetiringPrincipal,omitempty"`
-	IssuingAccount    string            `json:"IssuingAccount"`
-	Operations        []string          `json:"Operations"`
-	Constraints       *grantConstraints `json:"Constraints,omitempty"`
-}
-
 // listGrants pages by grant id: the marker is the id of the first grant of
 // the next page.
 func (s *Service) listGrants(_ context.Context, body []byte) ([]byte, error) {
-	var req listGrantsRequest
+	var req shapes.ListGrantsRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		v.Str("grantId", req.GrantId, false, 1, 128)
 		v.Str("granteePrincipal", req.GranteePrincipal, false, 1, 256)
@@ -184,16 +146,16 @@ func (s *Service) listGrants(_ context.Context, body []byte) ([]byte, error) {
 	}
 	end := min(start+limit, len(gs))
 	out := struct {
-		Grants     []grantEntry `json:"Grants"`
-		NextMarker string       `json:"NextMarker,omitempty"`
-		Truncated  bool         `json:"Truncated"`
-	}{Grants: make([]grantEntry, 0, end-start)}
+		Grants     []shapes.GrantEntry `json:"Grants"`
+		NextMarker string              `json:"NextMarker,omitempty"`
+		Truncated  bool                `json:"Truncated"`
+	}{Grants: make([]shapes.GrantEntry, 0, end-start)}
 	for _, g := range gs[start:end] {
-		e := grantEntry{KeyId: view.Key.ARN, GrantId: g.ID, Name: g.Name, CreationDate: epoch(g.Created),
+		e := shapes.GrantEntry{KeyId: view.Key.ARN, GrantId: g.ID, Name: g.Name, CreationDate: epoch(g.Created),
 			GranteePrincipal: g.GranteePrincipal, RetiringPrincipal: g.RetiringPrincipal,
 			IssuingAccount: g.IssuingAccount, Operations: g.Operations}
 		if g.EncryptionContextEquals != nil || g.EncryptionContextSubset != nil {
-			e.Constraints = &grantConstraints{EncryptionContextEquals: g.EncryptionContextEquals, EncryptionContextSubset: g.EncryptionContextSubset}
+			e.Constraints = &shapes.GrantConstraints{EncryptionContextEquals: g.EncryptionContextEquals, EncryptionContextSubset: g.EncryptionContextSubset}
 		}
 		out.Grants = append(out.Grants, e)
 	}
@@ -203,16 +165,9 @@ func (s *Service) listGrants(_ context.Context, body []byte) ([]byte, error) {
 	return marshal(out)
 }
 
-type retireGrantRequest struct {
-	GrantToken *string `json:"GrantToken"`
-	KeyId      *string `json:"KeyId"`
-	GrantId    *string `json:"GrantId"`
-	DryRun     *bool   `json:"DryRun"`
-}
-
 // retireGrant takes a grant token, or a key id/ARN with a grant id.
 func (s *Service) retireGrant(_ context.Context, body []byte) ([]byte, error) {
-	var req retireGrantRequest
+	var req shapes.RetireGrantRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -243,14 +198,8 @@ func (s *Service) retireGrant(_ context.Context, body []byte) ([]byte, error) {
 	return s.removeGrant(keyID, grantID, req.DryRun)
 }
 
-type revokeGrantRequest struct {
-	KeyId   *string `json:"KeyId"`
-	GrantId *string `json:"GrantId"`
-	DryRun  *bool   `json:"DryRun"`
-}
-
 func (s *Service) revokeGrant(_ context.Context, body []byte) ([]byte, error) {
-	var req revokeGrantRequest
+	var req shapes.RevokeGrantRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		v.Str("grantId", req.GrantId, true, 1, 128)
 	})

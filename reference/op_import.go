@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"github.com/kmsmac/kmsmac/reference/shapes"
 	"strconv"
 	"time"
 
@@ -48,14 +49,8 @@ func importableKey(k *store.Key, st store.State, op string) error {
 	return nil
 }
 
-type getParametersForImportRequest struct {
-	KeyId             *string `json:"KeyId"`
-	WrappingAlgorithm *string `json:"WrappingAlgorithm"`
-	WrappingKeySpec   *string `json:"WrappingKeySpec"`
-}
-
 func (s *Service) getParametersForImport(_ context.Context, body []byte) ([]byte, error) {
-	var req getParametersForImportRequest
+	var req shapes.GetParametersForImportRequest
 	// keysOnly: no aliases (IMP-14).
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		v.Enum("wrappingAlgorithm", req.WrappingAlgorithm, true, wrappingAlgorithms)
@@ -99,24 +94,13 @@ func (s *Service) getParametersForImport(_ context.Context, body []byte) ([]byte
 	}{k.ARN, tok[:], pub, epoch(validTo)})
 }
 
-type importKeyMaterialRequest struct {
-	KeyId                  *string      `json:"KeyId"`
-	ImportToken            request.Blob `json:"ImportToken"`
-	EncryptedKeyMaterial   request.Blob `json:"EncryptedKeyMaterial"`
-	ValidTo                *float64     `json:"ValidTo"`
-	ExpirationModel        *string      `json:"ExpirationModel"`
-	ImportType             *string      `json:"ImportType"`
-	KeyMaterialDescription *string      `json:"KeyMaterialDescription"`
-	KeyMaterialId          *string      `json:"KeyMaterialId"`
-}
-
 // importKeyMaterial. Order: validation → key → origin/state → expiration
 // model and ValidTo → import token → unwrap → material length → same
 // material as before. ImportType, KeyMaterialId and KeyMaterialDescription
 // are accepted and ignored: their effect on HMAC keys is undocumented
 // (IMP-13, AMB-7).
 func (s *Service) importKeyMaterial(_ context.Context, body []byte) ([]byte, error) {
-	var req importKeyMaterialRequest
+	var req shapes.ImportKeyMaterialRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		v.Blob("importToken", req.ImportToken.Bytes, req.ImportToken.Present, true, false, 1, 6144)
 		v.Blob("encryptedKeyMaterial", req.EncryptedKeyMaterial.Bytes, req.EncryptedKeyMaterial.Present, true, false, 1, 6144)
@@ -207,15 +191,10 @@ func lengthRangeMessage(spec string, n, lo, hi int) string {
 	return "Key material of " + strconv.Itoa(n) + " bytes is not valid for key spec " + spec + "; it must be " + want + " bytes long."
 }
 
-type deleteImportedKeyMaterialRequest struct {
-	KeyId         *string `json:"KeyId"`
-	KeyMaterialId *string `json:"KeyMaterialId"`
-}
-
 // deleteImportedKeyMaterial sends the key to PendingImport and removes
 // its expiration model (IMP-8).
 func (s *Service) deleteImportedKeyMaterial(_ context.Context, body []byte) ([]byte, error) {
-	var req deleteImportedKeyMaterialRequest
+	var req shapes.DeleteImportedKeyMaterialRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		v.Str("keyMaterialId", req.KeyMaterialId, false, 1, 64)
 	})

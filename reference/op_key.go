@@ -3,6 +3,7 @@ package reference
 import (
 	"context"
 	"errors"
+	"github.com/kmsmac/kmsmac/reference/shapes"
 	"time"
 
 	"github.com/kmsmac/kmsmac/reference/request"
@@ -43,14 +44,9 @@ func keyIDOutput(arn string) ([]byte, error) {
 	}{arn})
 }
 
-type describeKeyRequest struct {
-	KeyId       *string  `json:"KeyId"`
-	GrantTokens []string `json:"GrantTokens"`
-}
-
 // describeKey works in every key state (DK-5) and accepts aliases.
 func (s *Service) describeKey(ctx context.Context, body []byte) ([]byte, error) {
-	var req describeKeyRequest
+	var req shapes.DescribeKeyRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, withAliases, func(v *request.Violations) {
 		v.GrantTokens(req.GrantTokens)
 	})
@@ -72,13 +68,8 @@ func (s *Service) describeKey(ctx context.Context, body []byte) ([]byte, error) 
 	}{s.metadata(k, m)})
 }
 
-type listRequest struct {
-	Limit  *int64  `json:"Limit"`
-	Marker *string `json:"Marker"`
-}
-
 func (s *Service) listKeys(_ context.Context, body []byte) ([]byte, error) {
-	var req listRequest
+	var req shapes.ListRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -134,14 +125,10 @@ func (s *Service) decodeKeyed(body []byte, req any, keyID **string, forms idForm
 	return s.resolve(**keyID, forms)
 }
 
-type keyIDRequest struct {
-	KeyId *string `json:"KeyId"`
-}
-
 // keyOnlyRequest decodes a body whose only member is KeyId and resolves it
 // as a key ID or key ARN.
 func (s *Service) keyOnlyRequest(body []byte) (*store.Key, error) {
-	var req keyIDRequest
+	var req shapes.KeyIDRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, nil)
 	return view.Key, err
 }
@@ -171,15 +158,10 @@ func (s *Service) toggle(body []byte, to store.State) ([]byte, error) {
 	})
 }
 
-type scheduleKeyDeletionRequest struct {
-	KeyId               *string `json:"KeyId"`
-	PendingWindowInDays *int64  `json:"PendingWindowInDays"`
-}
-
 // scheduleKeyDeletion: 7-30 days, default 30 (STATE-12). The reference
 // never actually deletes the key when the date passes.
 func (s *Service) scheduleKeyDeletion(_ context.Context, body []byte) ([]byte, error) {
-	var req scheduleKeyDeletionRequest
+	var req shapes.ScheduleKeyDeletionRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		v.IntRange("pendingWindowInDays", req.PendingWindowInDays, 7, 30)
 	})

@@ -3,6 +3,7 @@ package reference
 import (
 	"context"
 	"encoding/json"
+	"github.com/kmsmac/kmsmac/reference/shapes"
 
 	"github.com/kmsmac/kmsmac/internal/refmut"
 	"github.com/kmsmac/kmsmac/reference/auth"
@@ -41,7 +42,7 @@ func (s *Service) authorize(ctx context.Context, view store.View, action, macAlg
 // on the key its KeyId names. A body that does not decode or a key that
 // does not resolve is left to the handler, whose errors come first.
 func (s *Service) authorizeKeyOp(ctx context.Context, op string, body []byte) error {
-	var req keyIDRequest
+	var req shapes.KeyIDRequest
 	if auth.Caller(ctx) == nil || json.Unmarshal(body, &req) != nil || req.KeyId == nil {
 		return nil
 	}
@@ -78,19 +79,10 @@ func (s *Service) checkPolicy(ctx context.Context, keyARN, doc string, bypass *b
 	return nil
 }
 
-type keyPolicyRequest struct {
-	KeyId                          *string `json:"KeyId"`
-	PolicyName                     *string `json:"PolicyName"`
-	Policy                         *string `json:"Policy"`
-	BypassPolicyLockoutSafetyCheck *bool   `json:"BypassPolicyLockoutSafetyCheck"`
-	Limit                          *int    `json:"Limit"`
-	Marker                         *string `json:"Marker"`
-}
-
 // keyPolicyOp decodes and authorizes the key-policy operations; the only
 // policy name is "default".
-func (s *Service) keyPolicyOp(ctx context.Context, body []byte, op string) (store.View, *keyPolicyRequest, error) {
-	var req keyPolicyRequest
+func (s *Service) keyPolicyOp(ctx context.Context, body []byte, op string) (store.View, *shapes.KeyPolicyRequest, error) {
+	var req shapes.KeyPolicyRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		v.Str("policyName", req.PolicyName, false, 1, 128)
 		v.Str("policy", req.Policy, op == "PutKeyPolicy", 1, 131072)

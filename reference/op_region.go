@@ -2,6 +2,7 @@ package reference
 
 import (
 	"context"
+	"github.com/kmsmac/kmsmac/reference/shapes"
 
 	"github.com/kmsmac/kmsmac/reference/auth"
 	"github.com/kmsmac/kmsmac/reference/keymeta"
@@ -22,17 +23,8 @@ func (s *Service) regions() multiregion.Peers {
 	return p
 }
 
-type replicateKeyRequest struct {
-	KeyId                          *string   `json:"KeyId"`
-	ReplicaRegion                  *string   `json:"ReplicaRegion"`
-	Policy                         *string   `json:"Policy"`
-	BypassPolicyLockoutSafetyCheck *bool     `json:"BypassPolicyLockoutSafetyCheck"`
-	Description                    *string   `json:"Description"`
-	Tags                           []tagJSON `json:"Tags"`
-}
-
 func (s *Service) replicateKey(ctx context.Context, body []byte) ([]byte, error) {
-	var req replicateKeyRequest
+	var req shapes.ReplicateKeyRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		v.Str("replicaRegion", req.ReplicaRegion, true, 1, 32)
 		v.Str("policy", req.Policy, false, 1, 131072)
@@ -83,13 +75,8 @@ func (s *Service) replicateKey(ctx context.Context, body []byte) ([]byte, error)
 	}{dst.metadata(rk, rm), policy, req.Tags})
 }
 
-type updatePrimaryRegionRequest struct {
-	KeyId         *string `json:"KeyId"`
-	PrimaryRegion *string `json:"PrimaryRegion"`
-}
-
 func (s *Service) updatePrimaryRegion(ctx context.Context, body []byte) ([]byte, error) {
-	var req updatePrimaryRegionRequest
+	var req shapes.UpdatePrimaryRegionRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		v.Str("primaryRegion", req.PrimaryRegion, true, 1, 32)
 	})

@@ -2,6 +2,7 @@ package reference
 
 import (
 	"context"
+	"github.com/kmsmac/kmsmac/reference/shapes"
 	"strings"
 
 	"github.com/kmsmac/kmsmac/reference/request"
@@ -10,11 +11,6 @@ import (
 
 // Key rotation. HMAC keys cannot rotate (ROT-1, ROT-2). The reference keeps
 // a rotation flag for symmetric AWS_KMS keys and never rotates anything.
-
-type enableKeyRotationRequest struct {
-	KeyId                *string `json:"KeyId"`
-	RotationPeriodInDays *int64  `json:"RotationPeriodInDays"`
-}
 
 // rotationUnsupported is the refusal for keys that cannot rotate. AWS's
 // text for HMAC keys is not recorded (ROT-1); this one names the spec.
@@ -29,7 +25,7 @@ func rotationUnsupported(k *store.Key) error {
 }
 
 func (s *Service) enableKeyRotation(_ context.Context, body []byte) ([]byte, error) {
-	var req enableKeyRotationRequest
+	var req shapes.EnableKeyRotationRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		v.IntRange("rotationPeriodInDays", req.RotationPeriodInDays, 90, 2560)
 	})

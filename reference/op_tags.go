@@ -2,6 +2,7 @@ package reference
 
 import (
 	"context"
+	"github.com/kmsmac/kmsmac/reference/shapes"
 	"strconv"
 
 	"github.com/kmsmac/kmsmac/reference/request"
@@ -29,14 +30,9 @@ func taggable(arn string, st store.State) error {
 	return nil
 }
 
-type tagResourceRequest struct {
-	KeyId *string    `json:"KeyId"`
-	Tags  *[]tagJSON `json:"Tags"` // a pointer: absent and [] differ
-}
-
 // tagResource adds tags or replaces the values of existing keys.
 func (s *Service) tagResource(_ context.Context, body []byte) ([]byte, error) {
-	var req tagResourceRequest
+	var req shapes.TagResourceRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		if req.Tags == nil {
 			v.Null("tags")
@@ -61,15 +57,10 @@ func (s *Service) tagResource(_ context.Context, body []byte) ([]byte, error) {
 	})
 }
 
-type untagResourceRequest struct {
-	KeyId   *string   `json:"KeyId"`
-	TagKeys *[]string `json:"TagKeys"`
-}
-
 // untagResource removes tags; keys the key does not have are ignored, as
 // in KMS.
 func (s *Service) untagResource(_ context.Context, body []byte) ([]byte, error) {
-	var req untagResourceRequest
+	var req shapes.UntagResourceRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		if req.TagKeys == nil {
 			v.Null("tagKeys")
@@ -105,17 +96,11 @@ func (s *Service) untagResource(_ context.Context, body []byte) ([]byte, error) 
 	})
 }
 
-type listResourceTagsRequest struct {
-	KeyId  *string `json:"KeyId"`
-	Limit  *int64  `json:"Limit"`
-	Marker *string `json:"Marker"`
-}
-
 // listResourceTags works in every key state. Pages hold at most 50 tags
 // whatever Limit says (the model allows 1..1000; the API caps at 50); the
 // marker is the key of the first tag of the next page.
 func (s *Service) listResourceTags(_ context.Context, body []byte) ([]byte, error) {
-	var req listResourceTagsRequest
+	var req shapes.ListResourceTagsRequest
 	view, err := s.decodeKeyed(body, &req, &req.KeyId, keysOnly, func(v *request.Violations) {
 		v.IntRange("limit", req.Limit, 1, 1000)
 		v.Str("marker", req.Marker, false, 1, 1024)

@@ -3,6 +3,7 @@ package reference
 import (
 	"context"
 	"encoding/json"
+	"github.com/kmsmac/kmsmac/reference/shapes"
 
 	"github.com/kmsmac/kmsmac/reference/kmserr"
 	"github.com/kmsmac/kmsmac/reference/quota"
@@ -24,18 +25,11 @@ func (s *Service) throttle(ctx context.Context, op string, body []byte) error {
 	return nil
 }
 
-type setQuotaRequest struct {
-	Quota             *string  `json:"Quota"`
-	RequestsPerSecond *float64 `json:"RequestsPerSecond"`
-	Burst             *int     `json:"Burst"`
-	KeyId             *string  `json:"KeyId"`
-}
-
 // setQuota is KmsmacReference.SetQuota: one quota (Cryptographic,
 // KeyManagement, HotKey) for every account, or narrowed to calls naming
 // KeyId; RequestsPerSecond 0 turns it off. The whole server shares it.
 func (s *Service) setQuota(_ context.Context, body []byte) ([]byte, error) {
-	var req setQuotaRequest
+	var req shapes.SetQuotaRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
