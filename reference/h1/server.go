@@ -222,12 +222,31 @@ func (c *conn) serve() {
 		status, msg := c.readRequest()
 		if status != 0 {
 			c.refuse(status, msg)
+			c.lingerClose()
 			return
 		}
 		if !c.serveOne() {
+			c.lingerClose()
 			return
 		}
 	}
+}
+
+// lingerTime bounds how long a closing connection waits for its client.
+const lingerTime = 500 * time.Millisecond
+
+// lingerClose ends a connection the server chose to close after answering,
+// as net/http does: closing with unread bytes in the socket (the rest of an
+// oversized body) sends a reset, and the client loses the answer while it
+// is still writing. So: half-close, read and discard what the client still
+// sends until it closes too, for at most lingerTime and 4 MiB.
+func (c *conn) lingerClose() {
+	cw, ok := c.rwc.(interface{ CloseWrite() error })
+	if !ok || cw.CloseWrite() != nil {
+		return
+	}
+	c.rwc.SetReadDeadline(time.Now().Add(lingerTime))
+	io.CopyN(io.Discard, c.rwc, 4<<20)
 }
 
 // refuse answers a request that cannot be parsed, the way net/http does,
