@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kmsmac/kmsmac/internal/refmut"
 	"github.com/kmsmac/kmsmac/reference/auth"
 	"github.com/kmsmac/kmsmac/reference/multiregion"
 )
@@ -23,10 +24,11 @@ type accounts struct {
 	region   string              // the default Region
 	auth     bool
 	controls bool
+	mut      refmut.Mutation // checks removed, for the harness's mutation tests
 }
 
 func newAccounts(opts Options) (*accounts, error) {
-	a := &accounts{by: map[string]*Service{}, region: opts.Region, auth: !opts.AuthOff, controls: opts.Controls && !opts.AuthOff}
+	a := &accounts{by: map[string]*Service{}, region: opts.Region, auth: !opts.AuthOff, controls: opts.Controls && !opts.AuthOff, mut: opts.mut}
 	regions := servedRegions(opts)
 	open := func(acct string) error {
 		peers := map[string]*Service{}
@@ -123,21 +125,59 @@ func (a *accounts) Call(ctx context.Context, op string, body []byte) ([]byte, er
 	if region == "" {
 		region = a.region // unsigned (auth off): the default Region
 	}
-	if c != nil {
+	if c != nil && a.mut&refmut.IgnoreCallerAccount == 0 {
 		if cs := a.by[c.Account+"/"+region]; cs != nil {
 			s = cs
 		}
 	} else if rs := s.peers[region]; rs != nil {
 		s = rs
 	}
-	if crossAccount[op] && bytes.Contains(body, []byte(`"arn:`)) {
-		var req struct{ KeyId string }
-		if json.Unmarshal(body, &req) == nil {
-			// arn:<partition>:kms:<region>:<account>:<resource>
-			if p := strings.SplitN(req.KeyId, ":", 6); len(p) == 6 && a.by[p[4]+"/"+region] != nil {
-				s = a.by[p[4]+"/"+region]
-			}
+	if a.mut != 0 {
+		s = a.mutated(s, op, body, region)
+	} else if crossAccount[op] && bytes.Contains(body, []byte(`"arn:`)) {
+		if o := a.owner(body, region); o != nil {
+			s = o
 		}
 	}
 	return s.Call(ctx, op, body)
+}
+
+// owner is the account's Service in region for a key ARN or alias ARN of
+// another account (KID-3, AUTH-6), else nil.
+func (a *accounts) owner(body []byte, region string) *Service {
+	var req struct{ KeyId string }
+	if json.Unmarshal(body, &req) != nil {
+		return nil
+	}
+	// arn:<partition>:kms:<region>:<account>:<resource>
+	if p := strings.SplitN(req.KeyId, ":", 6); len(p) == 6 {
+		return a.by[p[4]+"/"+region]
+	}
+	return nil
+}
+
+// mutated is Call's routing with the mutation-test checks removed (never
+// on a real Server: only tests set mut).
+func (a *accounts) mutated(s *Service, op string, body []byte, region string) *Service {
+	if !crossAccount[op] || op == "CreateGrant" && a.mut&refmut.NoCrossAccountGrant != 0 {
+		return s
+	}
+	if o := a.owner(body, region); o != nil {
+		return o
+	}
+	var req struct{ KeyId string }
+	if a.mut&refmut.BareIDAcrossAccounts == 0 || json.Unmarshal(body, &req) != nil {
+		return s
+	}
+	if _, ok := s.store.Lookup(req.KeyId); ok {
+		return s
+	}
+	for k, o := range a.by {
+		if strings.HasSuffix(k, "/"+region) {
+			if _, ok := o.store.Lookup(req.KeyId); ok {
+				return o
+			}
+		}
+	}
+	return s
 }

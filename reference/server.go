@@ -113,6 +113,7 @@ func Start(addr string, opts Options) (*Server, error) {
 		v := auth.NewVerifier(opts.Principals, opts.Region, nil) // clients sign with the real clock, whatever Now says
 		v.Regions = opts.Regions
 		v.SkipSignature = opts.mut&refmut.SkipSignature != 0
+		v.AllowUnsigned = opts.mut&refmut.AllowUnsigned != 0
 		hopts.Authenticate = v.Authenticate
 	}
 	handler := awsjson.NewHandler(accts, hopts)

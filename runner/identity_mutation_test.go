@@ -67,6 +67,9 @@ func TestIdentityRulesCatchMutations(t *testing.T) {
 		{"ignores kms:MacAlgorithm", refmut.IgnoreMacAlgorithm, "@AUTH-3", []string{"AUTH-3"}},
 		// The grantee is a principal the key policy leaves out, so a grant (and its token) is its only way in.
 		{"ignores grants", refmut.IgnoreGrants, "@GR-1,@GR-5", []string{"GR-1", "GR-5"}},
+		{"serves every caller from the default account", refmut.IgnoreCallerAccount, "@SIG-5", []string{"SIG-5"}},
+		{"resolves another account's bare key id", refmut.BareIDAcrossAccounts, "@KID-3", []string{"KID-3"}},
+		{"keeps CreateGrant in the caller's account", refmut.NoCrossAccountGrant, "@GR-8", []string{"GR-8"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -80,6 +83,20 @@ func TestIdentityRulesCatchMutations(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestUnsignedRequestMutation: SIG-1's scenario is @unverified (KMS's code
+// for an unsigned request is inferred, not recorded), so on a reference
+// that runs unsigned requests it is an unverified deviation, not a failure:
+// still a verdict the suite reports, and not passed.
+func TestUnsignedRequestMutation(t *testing.T) {
+	good, broken := mutationVerdicts(t, "@SIG-1", 0), mutationVerdicts(t, "@SIG-1", refmut.AllowUnsigned)
+	if good["SIG-1"] != results.Passed {
+		t.Errorf("SIG-1 on the reference: %s, want passed", good["SIG-1"])
+	}
+	if broken["SIG-1"] != results.Deviation {
+		t.Errorf("SIG-1 on a reference that runs unsigned requests: %s, want %s", broken["SIG-1"], results.Deviation)
 	}
 }
 

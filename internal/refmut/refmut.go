@@ -17,6 +17,19 @@ const (
 	IgnoreMacAlgorithm
 	// IgnoreGrants never lets a grant give a permission.
 	IgnoreGrants
+	// AllowUnsigned runs a request without an Authorization header as
+	// the first principal (the server's default account) instead of
+	// answering MissingAuthenticationTokenException (SIG-1).
+	AllowUnsigned
+	// IgnoreCallerAccount serves every caller from the server's default
+	// account, whatever account its access key belongs to (SIG-5).
+	IgnoreCallerAccount
+	// BareIDAcrossAccounts resolves a bare key id the caller's account
+	// lacks in the account that has it (KID-3: only ARNs may cross).
+	BareIDAcrossAccounts
+	// NoCrossAccountGrant keeps CreateGrant in the caller's account, so
+	// another account's key ARN is not found there (GR-8).
+	NoCrossAccountGrant
 )
 
 // Apply sets the mutations on a *reference.Options; the reference package

@@ -44,6 +44,9 @@ type Verifier struct {
 	// SkipSignature (mutation tests only) takes the caller from the
 	// access key id, or the first principal, and checks nothing else.
 	SkipSignature bool
+	// AllowUnsigned (mutation tests only) runs an unsigned request as the
+	// first principal instead of refusing it (SIG-1).
+	AllowUnsigned bool
 
 	// signers holds one SDK signer per access key id: the SDK caches one
 	// derived key per region and service, so a shared signer would derive
@@ -162,6 +165,9 @@ func (v *Verifier) verifyHeader(r *http.Request, body []byte) (*Principal, authH
 		return v.Config.Principals[0], a, nil
 	}
 	if h == "" {
+		if v.AllowUnsigned {
+			return v.Config.Principals[0], authHeader{region: v.Region}, nil
+		}
 		return nil, authHeader{}, awsjson.ClientError("MissingAuthenticationTokenException", msgMissing)
 	}
 	a, aerr := parseAuth(h)
