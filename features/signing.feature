@@ -6,6 +6,11 @@ Feature: Request signing
 
   Rule: an unsigned request runs no operation
 
+    @SIG-1 @recorded-part
+    Scenario: an unsigned request is refused
+      When I send ListKeys unsigned
+      Then the call fails with a client error
+
     @SIG-1 @unverified
     Scenario: an unsigned request is refused with MissingAuthenticationTokenException
       When I send ListKeys unsigned

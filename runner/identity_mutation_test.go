@@ -86,17 +86,17 @@ func TestIdentityRulesCatchMutations(t *testing.T) {
 	}
 }
 
-// TestUnsignedRequestMutation: SIG-1's scenario is @unverified (KMS's code
-// for an unsigned request is inferred, not recorded), so on a reference
-// that runs unsigned requests it is an unverified deviation, not a failure:
-// still a verdict the suite reports, and not passed.
+// TestUnsignedRequestMutation: SIG-1 is split (refusal D, error code I); a
+// reference that runs unsigned requests fails its recorded part.
 func TestUnsignedRequestMutation(t *testing.T) {
 	good, broken := mutationVerdicts(t, "@SIG-1", 0), mutationVerdicts(t, "@SIG-1", refmut.AllowUnsigned)
 	if good["SIG-1"] != results.Passed {
 		t.Errorf("SIG-1 on the reference: %s, want passed", good["SIG-1"])
 	}
-	if broken["SIG-1"] != results.Deviation {
-		t.Errorf("SIG-1 on a reference that runs unsigned requests: %s, want %s", broken["SIG-1"], results.Deviation)
+	// The refusal is recorded (D), so running the request fails SIG-1 hard;
+	// the error code's scenario alone would only be a deviation (I).
+	if broken["SIG-1"] != results.Failed {
+		t.Errorf("SIG-1 on a reference that runs unsigned requests: %s, want %s", broken["SIG-1"], results.Failed)
 	}
 }
 
