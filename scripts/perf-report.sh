@@ -61,11 +61,12 @@ wait_url() {
 	exit 2
 }
 
-# start NAME [ARGS]: runs "kmsmac bench --serve NAME ARGS" and waits for its URL.
+# start NAME [VAR]: runs "kmsmac bench --serve NAME" and waits for its URL,
+# kept in $VAR_url and $VAR_pid (VAR defaults to NAME; a NAME with a '-'
+# needs one).
 start() {
-	local name=$1
-	shift
-	"${srv_pin[@]}" "$K" bench --serve "$name" --addr 127.0.0.1:0 "$@" >"$work/$name.url" 2>"$work/$name.log" &
+	local serve=$1 name=${2:-$1}
+	"${srv_pin[@]}" "$K" bench --serve "$serve" --addr 127.0.0.1:0 >"$work/$name.url" 2>"$work/$name.log" &
 	pids+=($!)
 	eval "${name}_pid=$!"
 	for _ in $(seq 600); do
@@ -76,9 +77,12 @@ start() {
 	[ -n "$(eval echo \$${name}_url)" ] || { log "$name did not start"; cat "$work/$name.log" >&2; exit 2; }
 }
 start reference
+start reference-noauth noauth
 start wirefloor
 start floor
-endpoints=(reference wirefloor floor)
+# noauth is the reference with signature checks off (kmsmac serve --auth
+# off): the like-for-like comparison with the yardsticks, which check none.
+endpoints=(reference noauth wirefloor floor)
 peers=()
 
 if [ -z "${SKIP_LOCALKMS:-}" ] && localkms=$(command -v local-kms || ls "$($GO env GOPATH | cut -d: -f1)/bin/local-kms" 2>/dev/null); then
@@ -217,6 +221,7 @@ and will differ elsewhere; the paired ratios move much less, and the server-CPU 
 Settings: HMAC_SHA_256, 4 KiB messages, $REPS repetitions of $DURATION per endpoint and setting,
 interleaved (${endpoints[*]}, then again), warm-up $WARMUP each; the raw client signs once.
 $( [ -n "${PIN:-}" ] && echo "Pinned: servers on CPU 0, driver and wrk on CPU 1." || echo "Not pinned: driver and server share both cores, so req/s is the whole machine's (the driver's CPU counts) and server CPU per request is the figure that belongs to the server alone." )
+The reference: \`reference\` checks every request's SigV4 signature (the default); \`noauth\` is the same server with \`--auth off\`, the like-for-like comparison with the yardsticks, which check none.
 Yardsticks: \`bench/wirefloor\` is the wire's cost plus the HMAC (a hand-held HTTP/1.1 loop, 16 KiB reads, crypto/hmac, no validation);
 \`bench/floor\` is a first net/http + encoding/json + crypto/hmac server, no validation.
 Peers: $(IFS=,; echo "${peers[*]:-none}" | sed "s/,/, /g").
