@@ -4,27 +4,13 @@ import (
 	"context"
 
 	"github.com/kmsmac/kmsmac/reference/request"
+	"github.com/kmsmac/kmsmac/reference/shapes"
 	"github.com/kmsmac/kmsmac/reference/store"
 )
 
 // Other cryptographic operations. The reference implements them only far
 // enough to give the errors KMS gives for HMAC keys (rules.md §18); for any
 // other key they answer UnsupportedOperationException.
-
-// The request shapes live in reference/request (ops.go).
-type (
-	signRequest                                = request.SignRequest
-	verifyRequest                              = request.VerifyRequest
-	encryptRequest                             = request.EncryptRequest
-	recipientInfo                              = request.RecipientInfo
-	generateDataKeyRequest                     = request.GenerateDataKeyRequest
-	generateDataKeyWithoutPlaintextRequest     = request.GenerateDataKeyWithoutPlaintextRequest
-	generateDataKeyPairRequest                 = request.GenerateDataKeyPairRequest
-	generateDataKeyPairWithoutPlaintextRequest = request.GenerateDataKeyPairWithoutPlaintextRequest
-	decryptRequest                             = request.DecryptRequest
-	reEncryptRequest                           = request.ReEncryptRequest
-	getPublicKeyRequest                        = request.GetPublicKeyRequest
-)
 
 // notImplemented is the answer for keys the reference has no crypto for.
 func notImplemented(op string) error {
@@ -81,7 +67,7 @@ func (s *Service) usable(view store.View, grantTokens []string) error {
 }
 
 func (s *Service) sign(_ context.Context, body []byte) ([]byte, error) {
-	var req signRequest
+	var req shapes.SignRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -94,7 +80,7 @@ func (s *Service) sign(_ context.Context, body []byte) ([]byte, error) {
 }
 
 func (s *Service) verify(_ context.Context, body []byte) ([]byte, error) {
-	var req verifyRequest
+	var req shapes.VerifyRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -108,7 +94,7 @@ func (s *Service) verify(_ context.Context, body []byte) ([]byte, error) {
 }
 
 func (s *Service) encrypt(_ context.Context, body []byte) ([]byte, error) {
-	var req encryptRequest
+	var req shapes.EncryptRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -118,7 +104,7 @@ func (s *Service) encrypt(_ context.Context, body []byte) ([]byte, error) {
 }
 
 func (s *Service) generateDataKey(_ context.Context, body []byte) ([]byte, error) {
-	var req generateDataKeyRequest
+	var req shapes.GenerateDataKeyRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -128,7 +114,7 @@ func (s *Service) generateDataKey(_ context.Context, body []byte) ([]byte, error
 }
 
 func (s *Service) generateDataKeyWithoutPlaintext(_ context.Context, body []byte) ([]byte, error) {
-	var req generateDataKeyWithoutPlaintextRequest
+	var req shapes.GenerateDataKeyWithoutPlaintextRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -138,7 +124,7 @@ func (s *Service) generateDataKeyWithoutPlaintext(_ context.Context, body []byte
 }
 
 func (s *Service) generateDataKeyPair(_ context.Context, body []byte) ([]byte, error) {
-	var req generateDataKeyPairRequest
+	var req shapes.GenerateDataKeyPairRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -150,7 +136,7 @@ func (s *Service) generateDataKeyPair(_ context.Context, body []byte) ([]byte, e
 }
 
 func (s *Service) generateDataKeyPairWithoutPlaintext(_ context.Context, body []byte) ([]byte, error) {
-	var req generateDataKeyPairWithoutPlaintextRequest
+	var req shapes.GenerateDataKeyPairWithoutPlaintextRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -165,7 +151,7 @@ func (s *Service) generateDataKeyPairWithoutPlaintext(_ context.Context, body []
 // Without KeyId the ciphertext would name the key, and the reference makes
 // no ciphertexts.
 func (s *Service) decrypt(_ context.Context, body []byte) ([]byte, error) {
-	var req decryptRequest
+	var req shapes.DecryptRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -192,7 +178,7 @@ func (s *Service) decrypt(_ context.Context, body []byte) ([]byte, error) {
 // reEncrypt: an HMAC source key is the "incorrect key" (XOP-4); an HMAC
 // destination key fails on usage.
 func (s *Service) reEncrypt(_ context.Context, body []byte) ([]byte, error) {
-	var req reEncryptRequest
+	var req shapes.ReEncryptRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -227,7 +213,7 @@ func (s *Service) reEncrypt(_ context.Context, body []byte) ([]byte, error) {
 // recorded (XOP-5, AMB-15); UnsupportedOperationException is what the
 // model lists for keys without one.
 func (s *Service) getPublicKey(_ context.Context, body []byte) ([]byte, error) {
-	var req getPublicKeyRequest
+	var req shapes.GetPublicKeyRequest
 	if err := request.Decode(body, &req); err != nil {
 		return nil, err
 	}

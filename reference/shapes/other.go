@@ -1,4 +1,6 @@
-package request
+package shapes
+
+import "github.com/kmsmac/kmsmac/reference/request"
 
 // The request shapes of the cryptographic operations the reference answers
 // only with KMS's errors for HMAC keys (rules.md §18): every member of the
@@ -6,29 +8,29 @@ package request
 
 // SignRequest is the Sign body.
 type SignRequest struct {
-	KeyId            *string  `json:"KeyId"`
-	Message          Blob     `json:"Message"`
-	MessageType      *string  `json:"MessageType"`
-	SigningAlgorithm *string  `json:"SigningAlgorithm"`
-	GrantTokens      []string `json:"GrantTokens"`
-	DryRun           *bool    `json:"DryRun"`
+	KeyId            *string      `json:"KeyId"`
+	Message          request.Blob `json:"Message"`
+	MessageType      *string      `json:"MessageType"`
+	SigningAlgorithm *string      `json:"SigningAlgorithm"`
+	GrantTokens      []string     `json:"GrantTokens"`
+	DryRun           *bool        `json:"DryRun"`
 }
 
 // VerifyRequest is the Verify body.
 type VerifyRequest struct {
-	KeyId            *string  `json:"KeyId"`
-	Message          Blob     `json:"Message"`
-	MessageType      *string  `json:"MessageType"`
-	Signature        Blob     `json:"Signature"`
-	SigningAlgorithm *string  `json:"SigningAlgorithm"`
-	GrantTokens      []string `json:"GrantTokens"`
-	DryRun           *bool    `json:"DryRun"`
+	KeyId            *string      `json:"KeyId"`
+	Message          request.Blob `json:"Message"`
+	MessageType      *string      `json:"MessageType"`
+	Signature        request.Blob `json:"Signature"`
+	SigningAlgorithm *string      `json:"SigningAlgorithm"`
+	GrantTokens      []string     `json:"GrantTokens"`
+	DryRun           *bool        `json:"DryRun"`
 }
 
 // EncryptRequest is the Encrypt body.
 type EncryptRequest struct {
 	KeyId               *string           `json:"KeyId"`
-	Plaintext           Blob              `json:"Plaintext"`
+	Plaintext           request.Blob      `json:"Plaintext"`
 	EncryptionContext   map[string]string `json:"EncryptionContext"`
 	GrantTokens         []string          `json:"GrantTokens"`
 	EncryptionAlgorithm *string           `json:"EncryptionAlgorithm"`
@@ -37,8 +39,8 @@ type EncryptRequest struct {
 
 // RecipientInfo is the RecipientInfo body.
 type RecipientInfo struct {
-	KeyEncryptionAlgorithm *string `json:"KeyEncryptionAlgorithm"`
-	AttestationDocument    Blob    `json:"AttestationDocument"`
+	KeyEncryptionAlgorithm *string      `json:"KeyEncryptionAlgorithm"`
+	AttestationDocument    request.Blob `json:"AttestationDocument"`
 }
 
 // GenerateDataKeyRequest is the GenerateDataKey body.
@@ -83,7 +85,7 @@ type GenerateDataKeyPairWithoutPlaintextRequest struct {
 
 // DecryptRequest is the Decrypt body.
 type DecryptRequest struct {
-	CiphertextBlob      Blob              `json:"CiphertextBlob"`
+	CiphertextBlob      request.Blob      `json:"CiphertextBlob"`
 	EncryptionContext   map[string]string `json:"EncryptionContext"`
 	GrantTokens         []string          `json:"GrantTokens"`
 	KeyId               *string           `json:"KeyId"`
@@ -95,7 +97,7 @@ type DecryptRequest struct {
 
 // ReEncryptRequest is the ReEncrypt body.
 type ReEncryptRequest struct {
-	CiphertextBlob                 Blob              `json:"CiphertextBlob"`
+	CiphertextBlob                 request.Blob      `json:"CiphertextBlob"`
 	SourceEncryptionContext        map[string]string `json:"SourceEncryptionContext"`
 	SourceKeyId                    *string           `json:"SourceKeyId"`
 	DestinationKeyId               *string           `json:"DestinationKeyId"`
