@@ -24,17 +24,45 @@ type ImportParams struct {
 // WrappingBits maps the wrapping key specs to RSA modulus sizes.
 var WrappingBits = map[string]int{"RSA_2048": 2048, "RSA_3072": 3072, "RSA_4096": 4096}
 
-// wrappingKeys generates each RSA wrapping key once, on first use, and
-// reuses it: RSA-4096 generation takes seconds.
+// wrappingKeys generates each RSA wrapping key once per process, on first
+// use, and reuses it in every Store: RSA-4096 generation takes a CPU
+// second, and the key guards only material on its way into this process.
+// The first request for one spec starts the others in the background, as
+// a client that imports once usually tries the other specs too.
 type wrappingKeys struct {
 	mu   sync.Mutex
 	once map[string]*onceKey
 }
 
+var processWrapping wrappingKeys
+
 type onceKey struct {
 	once sync.Once
 	key  *rsa.PrivateKey
+	der  []byte
 	err  error
+}
+
+func (w *wrappingKeys) get(spec string) *onceKey {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.once == nil {
+		w.once = make(map[string]*onceKey)
+	}
+	o := w.once[spec]
+	if o == nil {
+		o = &onceKey{}
+		w.once[spec] = o
+	}
+	return o
+}
+
+func (o *onceKey) generate(bits int) {
+	o.once.Do(func() {
+		if o.key, o.err = rsa.GenerateKey(rand.Reader, bits); o.err == nil {
+			o.der, o.err = x509.MarshalPKIXPublicKey(&o.key.PublicKey)
+		}
+	})
 }
 
 // WrappingKey returns the endpoint's RSA wrapping key of this spec, with its
@@ -44,27 +72,22 @@ func (s *Store) WrappingKey(spec string) (*rsa.PrivateKey, []byte, error) {
 	if !ok {
 		return nil, nil, fmt.Errorf("store: unknown wrapping key spec %q", spec)
 	}
-	w := &s.wrapping
-	w.mu.Lock()
-	if w.once == nil {
-		w.once = make(map[string]*onceKey)
-	}
-	o := w.once[spec]
-	if o == nil {
-		o = &onceKey{}
-		w.once[spec] = o
-	}
-	w.mu.Unlock()
-	o.once.Do(func() { o.key, o.err = rsa.GenerateKey(rand.Reader, bits) })
+	prewarm.Do(func() {
+		for other, b := range WrappingBits {
+			if other != spec {
+				go processWrapping.get(other).generate(b)
+			}
+		}
+	})
+	o := processWrapping.get(spec)
+	o.generate(bits)
 	if o.err != nil {
 		return nil, nil, o.err
 	}
-	der, err := x509.MarshalPKIXPublicKey(&o.key.PublicKey)
-	if err != nil {
-		return nil, nil, err
-	}
-	return o.key, der, nil
+	return o.key, o.der, nil
 }
+
+var prewarm sync.Once
 
 // AddImport records parameters. Parameters expired for more than a day are
 // purged on the way, so the map stays bounded while a recently expired token

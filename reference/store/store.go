@@ -37,8 +37,6 @@ type Store struct {
 	tokens  map[string]*Grant // by grant token
 	imports map[string]*ImportParams
 	limits  Limits
-
-	wrapping wrappingKeys
 }
 
 // New returns an empty store whose clock is now (time.Now when nil).
