@@ -59,12 +59,13 @@ func (c Config) tests(def int) int {
 type Result struct {
 	Name      string
 	Seed      int64
-	Tests     int // cases requested per run
+	Tests     int // passing cases requested, across the runs
 	Passed    bool
 	Succeeded int // cases of the first run that passed before its verdict
 	Discarded int
 	// Runs is how many gopter runs the check made: one more than the
-	// rules it reported, unless it hit the bound (run k uses Seed+k).
+	// rules it reported, unless the budget of passing cases or the bound
+	// ran out first (run k uses Seed+k).
 	Runs int
 	// Violations are the rules found broken, in the order found, each once.
 	Violations []Violation

@@ -16,6 +16,13 @@ import (
 // the other rules still get judged. Within one run, the first failing case
 // fixes the rule the run hunts: while gopter shrinks, a candidate fails
 // only if it still violates that rule, so shrinking keeps to one cause.
+//
+// The runs share one budget of passing cases: a run after a violation asks
+// only for the cases still owed. A case that passed stays good evidence,
+// since ignoring more rules later can only make it pass again; restarting
+// the count made a deviating endpoint run about four times the cases, and
+// against moto, whose every CreateKey takes 45 ms, that was the suite's
+// longest scenario.
 
 // Violation is one rule a check found broken, with the case that shows it.
 type Violation struct {
@@ -42,6 +49,71 @@ type hunt struct {
 	ignore  map[string]bool
 	target  string
 	checked map[string]bool
+	replays int                 // shrink candidates replayed since the run found its target
+	memo    map[string]memoStep // this run's command prefixes and what their last step answered
+}
+
+// memoStep is what a command sequence's last step answered (Run's result)
+// and whether the sequence stopped there.
+type memoStep struct {
+	result  []string
+	stopped bool
+}
+
+// remember records the answer to a command prefix executed in this run.
+// Judging depends only on the run's target and ignored rules, fixed once
+// the target is, and a step that passed before it was fixed passes after.
+func (h *hunt) remember(prefix string, result []string, stopped bool) {
+	if h == nil {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.memo == nil {
+		h.memo = map[string]memoStep{}
+	}
+	h.memo[prefix] = memoStep{result, stopped}
+}
+
+func (h *hunt) recall(prefix string) (memoStep, bool) {
+	if h == nil {
+		return memoStep{}, false
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	m, ok := h.memo[prefix]
+	return m, ok
+}
+
+// shrinking: the run has found its target, so new sequences are gopter's
+// shrink candidates.
+func (h *hunt) shrinking() bool {
+	if h == nil {
+		return false
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.target != ""
+}
+
+// maxReplays bounds the shrink candidates a run replays against the
+// endpoint (those whose commands the run already executed are answered
+// from its memo): each replay creates keys again, and against moto (45 ms
+// a CreateKey) an unbounded shrink took seconds per rule. The
+// counterexample is the smallest found within the bound.
+const maxReplays = 8
+
+// replay says whether one more shrink candidate may run against the
+// endpoint. One that may not passes, so gopter keeps the smallest failing
+// sequence it has.
+func (h *hunt) replay() bool {
+	if h == nil {
+		return true
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.replays++
+	return h.replays <= maxReplays
 }
 
 func newHunt() *hunt { return &hunt{ignore: map[string]bool{}, checked: map[string]bool{}} }
@@ -102,14 +174,18 @@ func hunted(name string, cfg Config, defTests, maxSize int, prop func(h *hunt) g
 		fmt.Fprintf(cfg.Log, "property %s: seed %d, %d tests\n", name, seed, r.Tests)
 	}
 	start := time.Now()
+	passed := 0 // cases passed by earlier runs
 	for run := range maxRuns {
 		params := gopter.DefaultTestParametersWithSeed(seed + int64(run))
-		params.MinSuccessfulTests = r.Tests
+		params.MinSuccessfulTests = r.Tests - passed
 		params.MaxShrinkCount = 200
 		if maxSize > 0 {
 			params.MaxSize = maxSize
 		}
-		h.target = ""
+		// Sizes go on from where the last run stopped: a later run owes
+		// the larger cases, not the small ones its start would give.
+		params.MinSize = params.MaxSize * passed / r.Tests
+		h.target, h.replays, h.memo = "", 0, nil
 		tr := p.Check(params)
 		r.Runs++
 		if run == 0 {
@@ -137,6 +213,9 @@ func hunted(name string, cfg Config, defTests, maxSize int, prop func(h *hunt) g
 		}
 		r.Violations = append(r.Violations, v)
 		h.ignore[h.target] = true
+		if passed += tr.Succeeded; passed >= r.Tests {
+			break // the budget is spent: every rule not reported held in r.Tests cases
+		}
 	}
 	r.Duration = time.Since(start)
 	for rule := range h.checked {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -34,10 +35,17 @@ type harness struct {
 	model  model
 	trace  []string
 	hunt   *hunt
-	left   *leftovers // what destroy could not undo
+	left   *leftovers  // what destroy could not undo
+	keysOf *keyFactory // where CreateKey commands get their keys
 	// stopped: after a divergence the model no longer knows the endpoint's
 	// state, so the rest of the sequence is skipped.
 	stopped bool
+	// prefix is the commands so far, one %#v each (the hunt's memo key).
+	// A lazy harness (a shrink candidate) runs nothing while the hunt
+	// remembers the answer to its prefix; pending is what it skipped.
+	prefix  []string
+	lazy    bool
+	pending []planner
 }
 
 type grantRef struct{ ID, Token string }
@@ -118,6 +126,37 @@ func (s step) Run(sut commands.SystemUnderTest) commands.Result {
 	if h.stopped {
 		return []string(nil)
 	}
+	h.prefix = append(h.prefix, fmt.Sprintf("%#v", s.p))
+	key := strings.Join(h.prefix, "\n")
+	if h.lazy {
+		// A shrink candidate: while its commands so far are a sequence
+		// the run already executed, that answer stands (the endpoint is
+		// assumed deterministic, as shrinking itself assumes).
+		if m, ok := h.hunt.recall(key); ok {
+			h.pending = append(h.pending, s.p)
+			h.stopped = m.stopped
+			return m.result
+		}
+		h.lazy = false
+		if !h.hunt.replay() {
+			h.stopped = true // over the replay bound: not run, passes
+			return []string(nil)
+		}
+		for _, p := range h.pending { // build the endpoint's state for real
+			if res := h.do(p); len(res) > 0 || h.stopped {
+				return res
+			}
+		}
+		h.pending = nil
+	}
+	res := h.do(s.p)
+	h.hunt.remember(key, res, h.stopped)
+	return res
+}
+
+// do performs one command for real and judges it (Run).
+func (h *harness) do(p planner) []string {
+	s := step{p}
 	next, want, ok := s.p.plan(h.model)
 	if !ok {
 		h.stopped = true
@@ -150,7 +189,7 @@ func (s step) Run(sut commands.SystemUnderTest) commands.Result {
 	target, why, stop := h.hunt.judge(fs)
 	if target == "" {
 		h.stopped = stop
-		return []string(nil)
+		return nil
 	}
 	h.stopped = true
 	return append(append([]string{"sequence run:"}, h.trace...), why...)
@@ -283,7 +322,7 @@ func (c createKey) exec(h *harness, _ model, _ expect) answer {
 	if c.External {
 		origin = types.OriginTypeExternal
 	}
-	id, err := h.cfg.createHMACKey(h.ctx, h.client, c.Spec, origin)
+	id, err := h.keysOf.take(c.Spec, origin)
 	h.keys = append(h.keys, id)
 	h.grants = append(h.grants, nil)
 	if err != nil {
@@ -513,14 +552,25 @@ type modelCommands struct {
 	cfg    Config
 	hunt   *hunt
 	left   *leftovers
+	keys   *keyFactory
+	// cleanups are the destroys still running: a sequence's cleanup is
+	// off the path of the next one, and Model waits for all of them.
+	cleanups *sync.WaitGroup
 }
 
 func (mc modelCommands) NewSystemUnderTest(_ commands.State) commands.SystemUnderTest {
-	return newHarness(mc.ctx, mc.client, mc.cfg, mc.hunt, mc.left)
+	h := newHarness(mc.ctx, mc.client, mc.cfg, mc.hunt, mc.left)
+	h.keysOf = mc.keys
+	h.lazy = mc.hunt.shrinking()
+	return h
 }
 
 func (mc modelCommands) DestroySystemUnderTest(sut commands.SystemUnderTest) {
-	sut.(*harness).destroy()
+	mc.cleanups.Add(1)
+	go func() {
+		defer mc.cleanups.Done()
+		sut.(*harness).destroy()
+	}()
 }
 
 func (mc modelCommands) GenInitialState() gopter.Gen {
@@ -626,9 +676,12 @@ func Model(ctx context.Context, client *kms.Client, raw Raw, cfg Config) Result 
 	}
 	// The counterexample of a command test is the whole sequence in one
 	// line; its run, step by step, is in the violation's Reasons.
+	keys, cleanups := newKeyFactory(ctx, client, cfg, left), &sync.WaitGroup{}
 	r := hunted("Model", cfg, 20, maxCmds+1, func(h *hunt) gopter.Prop {
-		return commands.Prop(modelCommands{ctx: ctx, client: client, cfg: cfg, hunt: h, left: left})
+		return commands.Prop(modelCommands{ctx: ctx, client: client, cfg: cfg, hunt: h, left: left, keys: keys, cleanups: cleanups})
 	})
+	cleanups.Wait()
+	keys.close()
 	r.Blocked = block
 	r.Cleanup = left.take()
 	return r.settle()

@@ -3,7 +3,12 @@ package properties
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/kmsmac/kmsmac/reference/awsjson"
 )
@@ -42,5 +47,30 @@ func TestModelFailsOnBrokenEndpoint(t *testing.T) {
 	// and little else.
 	if steps := strings.Count(strings.Join(r.Reasons, "\n"), " -> "); steps > 5 {
 		t.Errorf("shrunk sequence still has %d steps", steps)
+	}
+}
+
+// Every key the model creates, the ones its key factory made ahead and
+// nobody took included, is scheduled for deletion when Model returns.
+func TestModelLeavesNoKeyBehind(t *testing.T) {
+	client, raw := endpoint(t)
+	var mu sync.Mutex
+	var created []string
+	cfg := withCaps(Config{Seed: testSeed, Tests: 20, MaxCommands: 10,
+		KeyCreated: func(arn string) { mu.Lock(); created = append(created, arn); mu.Unlock() }})
+	if r := Model(context.Background(), client, raw, cfg); !r.Passed {
+		t.Fatal(r)
+	}
+	if len(created) < 20 {
+		t.Fatalf("only %d keys created", len(created))
+	}
+	for _, arn := range created {
+		out, err := client.DescribeKey(context.Background(), &kms.DescribeKeyInput{KeyId: aws.String(arn)})
+		if err != nil {
+			t.Fatalf("DescribeKey %s: %v", arn, err)
+		}
+		if st := out.KeyMetadata.KeyState; st != types.KeyStatePendingDeletion {
+			t.Errorf("key %s left in state %s", arn, st)
+		}
 	}
 }
