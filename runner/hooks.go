@@ -3,6 +3,7 @@ package runner
 import (
 	"cmp"
 	"context"
+	"path"
 	"slices"
 	"strconv"
 	"sync"
@@ -23,6 +24,7 @@ type collector struct {
 	order []string
 	byID  map[string]*results.ScenarioResult
 	start map[string]time.Time
+	rank  map[string]int // feature file -> its place in lexical order
 
 	golden   *goldenRun    // recording or replay, when the run asks for one
 	progress *progress.Bar // kmsmac-progress output, when asked for
@@ -30,7 +32,7 @@ type collector struct {
 }
 
 func newCollector() *collector {
-	return &collector{byID: map[string]*results.ScenarioResult{}, start: map[string]time.Time{}}
+	return &collector{byID: map[string]*results.ScenarioResult{}, start: map[string]time.Time{}, rank: map[string]int{}}
 }
 
 func (c *collector) put(id string, r *results.ScenarioResult) {
@@ -52,7 +54,7 @@ func (c *collector) results() []results.ScenarioResult {
 	})
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	byPickleOrder(c.order)
+	c.byPickleOrder()
 	out := make([]results.ScenarioResult, 0, len(c.order))
 	for _, id := range c.order {
 		out = append(out, *c.byID[id])
@@ -61,20 +63,24 @@ func (c *collector) results() []results.ScenarioResult {
 }
 
 // byPickleOrder sorts scenario (pickle) ids into the order a sequential
-// run starts them: godog numbers the nodes and pickles of all feature
-// files with one counter (messages.Incrementing), file by file in path
-// order and scenario by scenario within a file, so the numeric pickle id is
-// the feature order. Ids that are not numbers leave the start order.
-func byPickleOrder(ids []string) {
-	n := make(map[string]int, len(ids))
-	for _, id := range ids {
+// run starts them: feature files in lexical order (rank, from
+// featureFiles), and within a file by pickle id, which godog numbers with
+// one counter (messages.Incrementing) scenario by scenario. A concurrent
+// run starts the files in another order (startPaths), so the file comes
+// first. Ids that are not numbers leave the start order.
+func (c *collector) byPickleOrder() {
+	n := make(map[string]int, len(c.order))
+	for _, id := range c.order {
 		v, err := strconv.Atoi(id)
 		if err != nil {
 			return
 		}
 		n[id] = v
 	}
-	slices.SortStableFunc(ids, func(a, b string) int { return cmp.Compare(n[a], n[b]) })
+	rank := func(id string) int { return c.rank[path.Clean(c.byID[id].Feature)] }
+	slices.SortStableFunc(c.order, func(a, b string) int {
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(n[a], n[b]))
+	})
 }
 
 // initScenario wires the engine's hooks for one scenario, then the
