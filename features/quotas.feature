@@ -7,6 +7,9 @@ Feature: Quotas and throttling
   scenarios running in parallel are not throttled. An endpoint without the control blocks
   these scenarios.
 
+  Background:
+    Given the endpoint can set request-rate quotas
+
   Rule: the cryptographic operations share one request-rate quota
 
     @QUO-1

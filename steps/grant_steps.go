@@ -15,7 +15,7 @@ import (
 // was created.
 func init() {
 	Define(func(sc *godog.ScenarioContext) {
-		sc.When(`^I create a grant "([^"]+)" on key "([^"]+)" with:$`, createGrantTable)
+		sc.When(Re(`^I create a grant "([^"]+)" on key "([^"]+)" with:$`), createGrantTable)
 	})
 }
 

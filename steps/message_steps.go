@@ -14,7 +14,7 @@ import (
 // (KID-6: "Invalid keyId '<2048 characters>'").
 func init() {
 	Define(func(sc *godog.ScenarioContext) {
-		sc.Then(`^the error message quotes the request's "([^"]+)" as "(.*)"$`, thenMessageQuotes)
+		sc.Then(Re(`^the error message quotes the request's "([^"]+)" as "(.*)"$`), thenMessageQuotes)
 	})
 }
 

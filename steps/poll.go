@@ -8,15 +8,17 @@ import (
 	"github.com/kmsmac/kmsmac/internal/textutil"
 )
 
-// WaitForState polls DescribeKey (backoff from 50 ms, bounded by the
-// target's PollTimeout) until the key shows state. keyRef is a scenario
+// WaitForState polls DescribeKey (every 50 ms for the first second, then
+// backing off to 2 s, bounded by the target's PollTimeout) until the key
+// shows state. keyRef is a scenario
 // key name, key id or ARN. It does not change the scenario's last outcome.
 func (w *World) WaitForState(ctx context.Context, keyRef, state string) error {
 	id := keyRef
 	if k, ok := w.keys[keyRef]; ok {
 		id = k.ID
 	}
-	deadline := time.Now().Add(w.Target.PollTimeout)
+	start := time.Now()
+	deadline := start.Add(w.Target.PollTimeout)
 	delay := 50 * time.Millisecond
 	var seen string
 	for {
@@ -38,7 +40,9 @@ func (w *World) WaitForState(ctx context.Context, keyRef, state string) error {
 			return ctx.Err()
 		case <-time.After(delay):
 		}
-		delay = min(delay*2, 2*time.Second)
+		if time.Since(start) >= time.Second {
+			delay = min(delay*2, 2*time.Second)
+		}
 	}
 }
 

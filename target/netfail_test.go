@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/smithy-go"
+
 	"github.com/kmsmac/kmsmac/internal/faultproxy"
 )
 
@@ -47,9 +49,27 @@ func TestRetryable(t *testing.T) {
 		{"timeout", false, nil, &RequestTimeoutError{Op: "X"}, false},
 		{"cancel", false, nil, context.Canceled, false},
 	}
+	// A quota scenario's call under test (ThrottlingTested) keeps its throttle.
+	tested := ThrottlingTested(context.Background())
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+		want bool
+	}{
+		{"throttling tested, under test", UnderTest(tested), false},
+		{"throttling tested, setup", Harness(tested), true},
+		{"plain, under test", UnderTest(context.Background()), true},
+	} {
+		if got := retryable(isUnderTest(tc.ctx), retriesThrottling(tc.ctx), resp(400, `{"__type":"ThrottlingException"}`), nil); got != tc.want {
+			t.Errorf("%s: retryable = %v, want %v", tc.name, got, tc.want)
+		}
+		if got := sdkRetryable(!isUnderTest(tc.ctx), retriesThrottling(tc.ctx), &smithy.GenericAPIError{Code: "ThrottlingException"}); got != tc.want {
+			t.Errorf("%s: sdkRetryable = %v, want %v", tc.name, got, tc.want)
+		}
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := retryable(tc.underTest, tc.resp, tc.err); got != tc.want {
+			if got := retryable(tc.underTest, true, tc.resp, tc.err); got != tc.want {
 				t.Errorf("retryable = %v, want %v", got, tc.want)
 			}
 		})

@@ -26,7 +26,8 @@ import (
 // Retry policy. A retry must never hide what a scenario asserts, so:
 //   - throttling (HTTP 429, or any status with __type ThrottlingException)
 //     is retried on every call: it is the service declining to do the
-//     work, never the behaviour a scenario tests (no rule asserts it);
+//     work, not the behaviour a scenario tests, except in the quota
+//     scenarios, which say so (ThrottlingTested) and get it unretried;
 //   - HTTP 5xx answers and broken connections (reset, EOF before an
 //     answer) are retried only for harness calls: Given steps (setup), the
 //     start-up probe, polling outside When/Then steps and cleanup. During a
@@ -68,6 +69,22 @@ func Harness(ctx context.Context) context.Context {
 func isUnderTest(ctx context.Context) bool {
 	v, _ := ctx.Value(underTestKey{}).(bool)
 	return v
+}
+
+type throttlingTestedKey struct{}
+
+// ThrottlingTested marks ctx as a scenario's that provokes throttling on
+// purpose (it set a quota): its calls under test are not retried on
+// throttling, as the ThrottlingException is what it asserts and the quota
+// does not refill within the retries. Setup and cleanup calls still are.
+func ThrottlingTested(ctx context.Context) context.Context {
+	return context.WithValue(ctx, throttlingTestedKey{}, true)
+}
+
+// retriesThrottling: a throttled call in ctx is retried.
+func retriesThrottling(ctx context.Context) bool {
+	v, _ := ctx.Value(throttlingTestedKey{}).(bool)
+	return !v || !isUnderTest(ctx)
 }
 
 // retriesOf and requestTimeoutOf resolve the Options defaults.
@@ -168,7 +185,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, lost
 			}
 		}
-		if attempt > t.retries || !retryable(isUnderTest(req.Context()), resp, err) || markedNotImplemented(resp) {
+		if attempt > t.retries || !retryable(isUnderTest(req.Context()), retriesThrottling(req.Context()), resp, err) || markedNotImplemented(resp) {
 			return resp, err
 		}
 		select {
@@ -259,12 +276,12 @@ func opOf(req *http.Request) string {
 }
 
 // retryable applies the policy to one raw attempt.
-func retryable(underTest bool, resp *http.Response, err error) bool {
+func retryable(underTest, throttling bool, resp *http.Response, err error) bool {
 	if err != nil {
 		return !underTest && brokenConnection(err)
 	}
 	if resp.StatusCode == http.StatusTooManyRequests || throttleBody(resp) {
-		return true
+		return throttling
 	}
 	return !underTest && resp.StatusCode >= 500
 }
@@ -296,25 +313,25 @@ func brokenConnection(err error) bool {
 
 // sdkRetryer is the SDK's standard retryer with the same classification:
 // harness false keeps 5xx and broken connections for the assertion.
-func sdkRetryer(retries int, harnessCall bool) aws.Retryer {
+func sdkRetryer(retries int, harnessCall, throttling bool) aws.Retryer {
 	return retry.NewStandard(func(so *retry.StandardOptions) {
 		so.MaxAttempts = retries + 1
 		so.MaxBackoff = maxBackoff
 		so.Backoff = backoffDelayer{}
 		so.RateLimiter = ratelimit.None // the bound is MaxAttempts, not a token bucket
 		so.Retryables = []retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
-			return aws.BoolTernary(sdkRetryable(harnessCall, err))
+			return aws.BoolTernary(sdkRetryable(harnessCall, throttling, err))
 		})}
 	})
 }
 
-func sdkRetryable(harnessCall bool, err error) bool {
+func sdkRetryable(harnessCall, throttling bool, err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) && NormaliseType(ae.ErrorCode()) == "ThrottlingException" {
-		return true
+		return throttling
 	}
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) {
@@ -322,7 +339,7 @@ func sdkRetryable(harnessCall bool, err error) bool {
 			return false
 		}
 		s := re.HTTPStatusCode()
-		return s == http.StatusTooManyRequests || (harnessCall && s >= 500)
+		return s == http.StatusTooManyRequests && throttling || (harnessCall && s >= 500)
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {

@@ -77,7 +77,7 @@ func TestNotImplementedNotRetried(t *testing.T) {
 
 	sdkHTTP := &http.Client{Transport: &retryTransport{next: http.DefaultTransport, timeout: defaultRequestTimeout, notImpl: set}}
 	c := kms.New(kms.Options{Region: "us-east-1", BaseEndpoint: aws.String(ts.URL), HTTPClient: sdkHTTP,
-		Credentials: aws.AnonymousCredentials{}, Retryer: sdkRetryer(2, true)})
+		Credentials: aws.AnonymousCredentials{}, Retryer: sdkRetryer(2, true, true)})
 	if _, err := c.GenerateRandom(context.Background(), &kms.GenerateRandomInput{NumberOfBytes: aws.Int32(8)}); err == nil {
 		t.Fatal("GenerateRandom: no error from a 500")
 	}

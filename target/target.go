@@ -167,7 +167,7 @@ func New(ctx context.Context, o Options) (*Target, error) {
 		cfg = aws.Config{Region: region, Credentials: urlCredentials()}
 	}
 	t.creds = cfg.Credentials
-	cfg.Retryer = func() aws.Retryer { return sdkRetryer(t.retries, true) }
+	cfg.Retryer = func() aws.Retryer { return sdkRetryer(t.retries, true, true) }
 	stsCfg := cfg.Copy()
 	stsCfg.HTTPClient = rawHTTP // STS answers are not scenario outcomes
 	cfg.HTTPClient = sdkHTTP
@@ -440,7 +440,7 @@ func (t *Target) CallSDK(ctx context.Context, op string, input []byte) *Outcome 
 	}
 	x := &exchange{}
 	// The call under test keeps its 5xx for the assertion (see retry.go).
-	retryer := func(ko *kms.Options) { ko.Retryer = sdkRetryer(t.retries, !isUnderTest(ctx)) }
+	retryer := func(ko *kms.Options) { ko.Retryer = sdkRetryer(t.retries, !isUnderTest(ctx), retriesThrottling(ctx)) }
 	res := m.Call([]reflect.Value{reflect.ValueOf(withExchange(ctx, x)), in, reflect.ValueOf(retryer)})
 	if x.reqBody != nil {
 		o.Request = x.reqBody
@@ -519,7 +519,7 @@ func (t *Target) describeAccount(ctx context.Context) string {
 		ctx, cancel := context.WithTimeout(ctx, min(t.timeout, 10*time.Second))
 		defer cancel()
 		out, err := t.stsClient.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, func(so *sts.Options) {
-			so.Retryer = sdkRetryer(0, false) // optional information: one try
+			so.Retryer = sdkRetryer(0, false, false) // optional information: one try
 		})
 		if err == nil && aws.ToString(out.Account) != "" {
 			return aws.ToString(out.Account) + " (sts:GetCallerIdentity, " + aws.ToString(out.Arn) + ")"

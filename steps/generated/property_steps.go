@@ -25,11 +25,11 @@ import (
 // the seed to replay and the shrunk counterexample.
 func init() {
 	steps.Define(func(sc *godog.ScenarioContext) {
-		sc.When(`^I check the property "([^"]+)" with (\d+) generated cases$`, checkProperty)
-		sc.When(`^I check the property "Tamper" for the alteration "([^"]+)" with (\d+) generated cases$`, checkTamper)
-		sc.When(`^I check the property "Limits" for the field "([^"]+)" with (\d+) generated cases$`, checkLimits)
-		sc.When(`^I check the model with (\d+) command sequences of at most (\d+) commands$`, checkModel)
-		sc.Then(`^the property holds$`, thenPropertyHolds)
+		sc.When(steps.Re(`^I check the property "([^"]+)" with (\d+) generated cases$`), checkProperty)
+		sc.When(steps.Re(`^I check the property "Tamper" for the alteration "([^"]+)" with (\d+) generated cases$`), checkTamper)
+		sc.When(steps.Re(`^I check the property "Limits" for the field "([^"]+)" with (\d+) generated cases$`), checkLimits)
+		sc.When(steps.Re(`^I check the model with (\d+) command sequences of at most (\d+) commands$`), checkModel)
+		sc.Then(steps.Re(`^the property holds$`), thenPropertyHolds)
 	})
 }
 

@@ -22,14 +22,14 @@ import (
 // the scenario is blocked, never failed.
 func init() {
 	steps.Define(func(sc *godog.ScenarioContext) {
-		sc.Given(`^an? (HMAC_\d+) key "([^"]+)" whose key policy leaves out the second principal$`,
+		sc.Given(steps.Re(`^an? (HMAC_\d+) key "([^"]+)" whose key policy leaves out the second principal$`),
 			func(ctx context.Context, spec, name string) error { return givenPolicyKey(ctx, spec, name, nil) })
-		sc.Given(`^an? (HMAC_\d+) key "([^"]+)" whose key policy leaves out the second principal and allows:$`, givenPolicyKey)
-		sc.When(`^the (second principal|other-account principal) calls (\S+) with:$`, callAs)
-		sc.Step(`^I create a grant "([^"]+)" on key "([^"]+)" for the (second principal|other-account principal) to (\S+)$`, grantTo)
-		sc.Then(`^the call is denied to the (second principal|other-account principal) for kms:(\w+) on key "([^"]+)"$`, thenDenied)
-		sc.Then(`^the call fails with (\w+) and message in the other account "(.*)"$`, thenFailsOther)
-		sc.Then(`^the created key belongs to the other account$`, thenOtherAccountKey)
+		sc.Given(steps.Re(`^an? (HMAC_\d+) key "([^"]+)" whose key policy leaves out the second principal and allows:$`), givenPolicyKey)
+		sc.When(steps.Re(`^the (second principal|other-account principal) calls (\S+) with:$`), callAs)
+		sc.Step(steps.Re(`^I create a grant "([^"]+)" on key "([^"]+)" for the (second principal|other-account principal) to (\S+)$`), grantTo)
+		sc.Then(steps.Re(`^the call is denied to the (second principal|other-account principal) for kms:(\w+) on key "([^"]+)"$`), thenDenied)
+		sc.Then(steps.Re(`^the call fails with (\w+) and message in the other account "(.*)"$`), thenFailsOther)
+		sc.Then(steps.Re(`^the created key belongs to the other account$`), thenOtherAccountKey)
 	})
 }
 

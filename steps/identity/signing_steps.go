@@ -22,12 +22,12 @@ import (
 // client, as the scenario's last outcome.
 func init() {
 	steps.Define(func(sc *godog.ScenarioContext) {
-		sc.When(`^I send (\w+) unsigned$`, func(ctx context.Context, op string) error {
+		sc.When(steps.Re(`^I send (\w+) unsigned$`), func(ctx context.Context, op string) error {
 			w := steps.WorldFrom(ctx)
 			w.Record(w.Target.Unsigned().Send(ctx, op, []byte(`{}`)))
 			return nil
 		})
-		sc.When(`^I send (\w+) signed with a wrong secret key$`, func(ctx context.Context, op string) error {
+		sc.When(steps.Re(`^I send (\w+) signed with a wrong secret key$`), func(ctx context.Context, op string) error {
 			w := steps.WorldFrom(ctx)
 			creds, err := w.Target.Credentials(ctx)
 			if err != nil {
@@ -37,12 +37,12 @@ func init() {
 			w.Record(w.Target.RawAs(id, "not-the-secret-of-"+id).Send(ctx, op, []byte(`{}`)))
 			return nil
 		})
-		sc.When(`^I send (\w+) signed with an unknown access key id$`, func(ctx context.Context, op string) error {
+		sc.When(steps.Re(`^I send (\w+) signed with an unknown access key id$`), func(ctx context.Context, op string) error {
 			w := steps.WorldFrom(ctx)
 			w.Record(w.Target.RawAs("AKIAKMSMACUNKNOWN000", "unknown-secret").Send(ctx, op, []byte(`{}`)))
 			return nil
 		})
-		sc.When(`^I send (\w+) signed for (region|service) "([^"]+)"$`, func(ctx context.Context, op, what, v string) error {
+		sc.When(steps.Re(`^I send (\w+) signed for (region|service) "([^"]+)"$`), func(ctx context.Context, op, what, v string) error {
 			w := steps.WorldFrom(ctx)
 			region, service := w.Target.Region, "kms"
 			if what == "region" {
@@ -52,7 +52,7 @@ func init() {
 			}
 			return sendSigned(ctx, w, op, region, service, time.Now())
 		})
-		sc.When(`^I send (\w+) signed (\d+) minutes in the (past|future)$`, func(ctx context.Context, op, mins, dir string) error {
+		sc.When(steps.Re(`^I send (\w+) signed (\d+) minutes in the (past|future)$`), func(ctx context.Context, op, mins, dir string) error {
 			w := steps.WorldFrom(ctx)
 			n, _ := strconv.Atoi(mins)
 			d := time.Duration(n) * time.Minute

@@ -21,13 +21,13 @@ import (
 // MACs can be checked against a local HMAC of the same bytes.
 func init() {
 	steps.Define(func(sc *godog.ScenarioContext) {
-		sc.Given(`^key material "([^"]+)" of (\d+) random bytes$`, givenMaterial)
-		sc.When(`^I import material "([^"]+)" into key "([^"]+)"$`, func(ctx context.Context, m, k string) error {
+		sc.Given(steps.Re(`^key material "([^"]+)" of (\d+) random bytes$`), givenMaterial)
+		sc.When(steps.Re(`^I import material "([^"]+)" into key "([^"]+)"$`), func(ctx context.Context, m, k string) error {
 			return importNamed(ctx, m, k, nil)
 		})
-		sc.When(`^I import material "([^"]+)" into key "([^"]+)" with:$`, importNamed)
-		sc.Then(`^the response "([^"]+)" is an RSA public key of (\d+) bits$`, thenRSAPublicKey)
-		sc.Then(`^the response "([^"]+)" is about (\d+) hours from now$`, thenHoursFromNow)
+		sc.When(steps.Re(`^I import material "([^"]+)" into key "([^"]+)" with:$`), importNamed)
+		sc.Then(steps.Re(`^the response "([^"]+)" is an RSA public key of (\d+) bits$`), thenRSAPublicKey)
+		sc.Then(steps.Re(`^the response "([^"]+)" is about (\d+) hours from now$`), thenHoursFromNow)
 	})
 }
 

@@ -26,10 +26,11 @@ const (
 
 func init() {
 	steps.Define(func(sc *godog.ScenarioContext) {
-		sc.Given(`^the (Cryptographic|KeyManagement|HotKey) quota on key "([^"]+)" allows (\d+) requests?$`, givenQuota)
-		sc.Given(`^key "([^"]+)" lets the other account use it$`, givenOtherAccountPolicy)
-		sc.When(`^I call (\w+) as the other account with:$`, callAsOtherAccount)
-		sc.Then(`^a GenerateMac through the SDK on key "([^"]+)" fails with ThrottlingException, an error GenerateMac does not model$`, thenSDKUnmodeled)
+		sc.Given(steps.Re(`^the endpoint can set request-rate quotas$`), givenQuotaControl)
+		sc.Given(steps.Re(`^the (Cryptographic|KeyManagement|HotKey) quota on key "([^"]+)" allows (\d+) requests?$`), givenQuota)
+		sc.Given(steps.Re(`^key "([^"]+)" lets the other account use it$`), givenOtherAccountPolicy)
+		sc.When(steps.Re(`^I call (\w+) as the other account with:$`), callAsOtherAccount)
+		sc.Then(steps.Re(`^a GenerateMac through the SDK on key "([^"]+)" fails with ThrottlingException, an error GenerateMac does not model$`), thenSDKUnmodeled)
 	})
 }
 
@@ -38,7 +39,25 @@ func init() {
 // the scenario's own rule would count as that rule failing.
 func blockRule(*steps.World) string { return "" }
 
-func givenQuota(ctx context.Context, class, keyName, n string) error {
+// givenQuotaControl blocks a scenario, before it creates keys, on an
+// endpoint that cannot be a kmsmac reference (whose SetQuota control the
+// quota steps use).
+func givenQuotaControl(ctx context.Context) error {
+	w := steps.WorldFrom(ctx)
+	if !w.Target.Reference {
+		return w.Block(blockRule(w), "the endpoint has no "+setQuota+" control to set a request-rate quota (only a kmsmac reference has it); AWS's own quotas are not asserted (AMB-14)")
+	}
+	return nil
+}
+
+// givenQuota sets the quota and returns ctx marked ThrottlingTested: the
+// scenario's later calls are not retried on throttling, which they assert.
+func givenQuota(ctx context.Context, class, keyName, n string) (context.Context, error) {
+	err := setQuotaOn(ctx, class, keyName, n)
+	return target.ThrottlingTested(ctx), err
+}
+
+func setQuotaOn(ctx context.Context, class, keyName, n string) error {
 	w := steps.WorldFrom(ctx)
 	k, err := w.Key(keyName)
 	if err != nil {
@@ -48,8 +67,8 @@ func givenQuota(ctx context.Context, class, keyName, n string) error {
 	if err != nil || burst < 1 {
 		return fmt.Errorf("a quota allows at least 1 request, not %q", n)
 	}
-	if !w.Target.Reference {
-		return w.Block(blockRule(w), "the endpoint has no "+setQuota+" control to set a request-rate quota (only a kmsmac reference has it); AWS's own quotas are not asserted (AMB-14)")
+	if err := givenQuotaControl(ctx); err != nil {
+		return err
 	}
 	body, _ := json.Marshal(map[string]any{"Quota": class, "RequestsPerSecond": refillRPS, "Burst": burst, "KeyId": k.ID})
 	o := w.Target.Raw.Send(target.Harness(ctx), setQuota, body)

@@ -18,15 +18,15 @@ func TestQuotaBlockedWithoutControl(t *testing.T) {
 	w.Begin(&godog.Scenario{Tags: []*messages.PickleTag{{Name: "@QUO-2"}}})
 	w.AddKey(&steps.Key{Name: "K", ID: "1234abcd-12ab-34cd-56ef-1234567890ab"})
 	ctx := steps.WithWorld(context.Background(), w)
-	err := givenQuota(ctx, "Cryptographic", "K", "1")
+	err := setQuotaOn(ctx, "Cryptographic", "K", "1")
 	rule, reason, ok := steps.IsBlocked(err)
 	if !ok || rule != "" || reason == "" {
 		t.Fatalf("got %v (blocked %v by %q), want blocked (by no rule: its own would count as failed) with a reason", err, ok, rule)
 	}
-	if err := givenQuota(ctx, "Cryptographic", "K", "0"); err == nil {
+	if err := setQuotaOn(ctx, "Cryptographic", "K", "0"); err == nil {
 		t.Fatal("a quota of 0 requests was accepted")
 	}
-	if err := givenQuota(ctx, "Cryptographic", "NOPE", "1"); err == nil {
+	if err := setQuotaOn(ctx, "Cryptographic", "NOPE", "1"); err == nil {
 		t.Fatal("an unknown key was accepted")
 	}
 }

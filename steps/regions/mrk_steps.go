@@ -15,15 +15,15 @@ import (
 // material into a replica, and what DescribeKey says of the Regions.
 func init() {
 	steps.Define(func(sc *godog.ScenarioContext) {
-		sc.Given(`^a multi-Region (HMAC_\d+) key "([^"]+)"$`, func(ctx context.Context, spec, name string) error {
+		sc.Given(steps.Re(`^a multi-Region (HMAC_\d+) key "([^"]+)"$`), func(ctx context.Context, spec, name string) error {
 			return createPrimary(ctx, spec, name, "AWS_KMS", 0)
 		})
-		sc.Given(`^a multi-Region (HMAC_\d+) key "([^"]+)" with imported material of (\d+) bytes$`, func(ctx context.Context, spec, name string, n int) error {
+		sc.Given(steps.Re(`^a multi-Region (HMAC_\d+) key "([^"]+)" with imported material of (\d+) bytes$`), func(ctx context.Context, spec, name string, n int) error {
 			return createPrimary(ctx, spec, name, "EXTERNAL", n)
 		})
-		sc.When(`^I import the material of key "([^"]+)" into key "([^"]+)" in the second Region$`, importIntoReplica)
-		sc.Then(`^the response "([^"]+)" names the second Region$`, namesSecondRegion)
-		sc.Then(`^the response lists key "([^"]+)" as a replica in the second Region$`, listsReplica)
+		sc.When(steps.Re(`^I import the material of key "([^"]+)" into key "([^"]+)" in the second Region$`), importIntoReplica)
+		sc.Then(steps.Re(`^the response "([^"]+)" names the second Region$`), namesSecondRegion)
+		sc.Then(steps.Re(`^the response lists key "([^"]+)" as a replica in the second Region$`), listsReplica)
 	})
 }
 

@@ -22,14 +22,14 @@ const blockedBy = ""
 
 func init() {
 	steps.Define(func(sc *godog.ScenarioContext) {
-		sc.Given(`^the endpoint serves a second Region$`, secondRegion)
-		sc.When(`^I replicate key "([^"]+)" to the second Region as "([^"]+)"$`, replicate)
-		sc.Given(`^key "([^"]+)" has a replica "([^"]+)" in the second Region$`, hasReplica)
-		sc.Given(`^"([^"]+)" names key "([^"]+)" in the second Region$`, namesInSecond)
-		sc.When(`^I call (\S+) in the second Region with:$`, callInSecond)
-		sc.Then(`^key "([^"]+)" reaches state (\w+) in the second Region$`, reachesInSecond)
-		sc.Given(`^I generate a MAC of "([^"]*)" with key "([^"]+)" and (\S+) in the second Region as "([^"]+)"$`, generateInSecond)
-		sc.When(`^I schedule the deletion of key "([^"]+)"$`, scheduleDeletion)
+		sc.Given(steps.Re(`^the endpoint serves a second Region$`), secondRegion)
+		sc.When(steps.Re(`^I replicate key "([^"]+)" to the second Region as "([^"]+)"$`), replicate)
+		sc.Given(steps.Re(`^key "([^"]+)" has a replica "([^"]+)" in the second Region$`), hasReplica)
+		sc.Given(steps.Re(`^"([^"]+)" names key "([^"]+)" in the second Region$`), namesInSecond)
+		sc.When(steps.Re(`^I call (\S+) in the second Region with:$`), callInSecond)
+		sc.Then(steps.Re(`^key "([^"]+)" reaches state (\w+) in the second Region$`), reachesInSecond)
+		sc.Given(steps.Re(`^I generate a MAC of "([^"]*)" with key "([^"]+)" and (\S+) in the second Region as "([^"]+)"$`), generateInSecond)
+		sc.When(steps.Re(`^I schedule the deletion of key "([^"]+)"$`), scheduleDeletion)
 	})
 }
 
