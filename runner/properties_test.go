@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kmsmac/kmsmac/reference"
 	"github.com/kmsmac/kmsmac/reference/awsjson"
@@ -141,6 +142,33 @@ func TestPropertiesPassOnReference(t *testing.T) {
 		}
 		if len(s.Expected) == 0 || !strings.Contains(s.Expected[0], fmt.Sprintf("seed %d", res.Seed)) {
 			t.Errorf("%s: expected %q does not show seed %d", s.Name, s.Expected, res.Seed)
+		}
+	}
+}
+
+// Off AWS a settled state that is not the one waited for is the answer
+// (steps.WaitForState): an endpoint whose CancelKeyDeletion re-enables the
+// key fails STATE-11 saying what it shows, not after the poll timeout.
+func TestSettledStateEndsTheWait(t *testing.T) {
+	svc := reference.NewService(reference.Options{})
+	url := serveCaller(t, callerFunc(func(ctx context.Context, op string, body []byte) ([]byte, error) {
+		out, err := svc.Call(ctx, op, body)
+		if op == "CancelKeyDeletion" && err == nil {
+			_, _ = svc.Call(ctx, "EnableKey", body)
+		}
+		return out, err
+	}))
+	res, err := Run(context.Background(), Options{Endpoint: url, Tags: "@STATE-11 && ~@property", Seed: 1,
+		FS: featureFS(t, "key_states.feature"), PollTimeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Scenarios) == 0 {
+		t.Fatal("no STATE-11 scenario ran")
+	}
+	for _, s := range res.Scenarios {
+		if s.Status != results.Failed || !strings.Contains(s.Reason, "shows Enabled, unchanged for") {
+			t.Errorf("%s: %s (%s), want failed on the settled Enabled state", s.Name, s.Status, s.Reason)
 		}
 	}
 }

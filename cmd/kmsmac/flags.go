@@ -172,7 +172,7 @@ func suiteFlags(fs *pflag.FlagSet, o *runner.Options, verb string) {
 	fs.BoolVar(&o.KeepKeys, "keep-keys", false, "do not schedule the keys the run created for deletion")
 	fs.Int64Var(&o.Seed, "seed", 0, "seed for property tests (0 picks one and prints it)")
 	fs.DurationVar(&o.Timeout, "timeout", 30*time.Minute, "give up on the whole run after this long")
-	fs.DurationVar(&o.PollTimeout, "poll-timeout", 30*time.Second, "how long a state change may take to show")
+	fs.DurationVar(&o.PollTimeout, "poll-timeout", 30*time.Second, "how long a state change may take to show (off AWS a settled state that stays 2 s is the answer; a transitional one such as Creating is waited for)")
 	fs.StringVar(&o.Profile, "profile", "", "shared-config profile (with --aws)")
 	fs.DurationVar(&o.RequestTimeout, "request-timeout", 30*time.Second, "give up on one request after this long")
 	fs.StringVar(&o.KeysFile, "keys", "", "YAML file mapping roles to existing keys (bring your own keys)")
