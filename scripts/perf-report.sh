@@ -230,7 +230,7 @@ $mem_note
 $soak_note
 Raw data: \`$(basename "$DATA")/endpoints.txt\`, \`$(basename "$DATA")/core.txt\`
 (compare endpoints with \`go tool benchstat -col /endpoint $(basename "$DATA")/endpoints.txt\`;
-re-render with \`kmsmac report -o $OUT --notes $DATA/notes.md ${inputs[*]}\`).
+re-render with \`kmsmac report -o $OUT --subject reference,noauth --notes $DATA/notes.md ${inputs[*]}\`).
 
 Compare the raw client with wrk yourself (Debian: \`apt-get install wrk\`):
 
@@ -243,5 +243,5 @@ kmsmac bench --endpoint http://127.0.0.1:4599 --concurrency $CONC --duration 10s
 NOTES
 
 log "writing $OUT"
-"$K" report -o "$OUT" --title "kmsmac performance: reference vs wire floor, floor, local-kms and moto_server" --notes "$notes" "${inputs[@]}"
+"$K" report -o "$OUT" --subject reference,noauth --title "kmsmac performance: reference vs wire floor, floor, local-kms and moto_server" --notes "$notes" "${inputs[@]}"
 log "done"

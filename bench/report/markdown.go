@@ -10,7 +10,7 @@ import (
 // Options shape a report.
 type Options struct {
 	Title   string   // default "kmsmac performance report"
-	Subject string   // the endpoint ratios are stated for; default "reference"
+	Subject string   // the endpoint(s) ratios are stated for, comma-separated, one table each; default "reference"
 	SVG     string   // the chart's file name as linked from the Markdown; "" embeds no chart
 	Sources []string // input file names, listed in the report
 	Notes   string   // Markdown inserted after the summary (how the run was made)
@@ -55,7 +55,10 @@ func Markdown(benches []*Bench, o Options) (md, svg string) {
 	}
 	groups := groupEndpoints(endpoints)
 	if len(groups) > 0 {
-		ratios(&b, groups, o.Subject)
+		subjects := strings.Split(o.Subject, ",")
+		for i, s := range subjects {
+			ratios(&b, groups, strings.TrimSpace(s), subjects[:i])
+		}
 		if o.SVG != "" {
 			fmt.Fprintf(&b, "![Throughput and p99 latency per endpoint and setting](%s)\n\n", o.SVG)
 		}
@@ -130,11 +133,13 @@ func chartGroups(gs []endpointGroup) []Group {
 	return out
 }
 
-func ratios(b *strings.Builder, gs []endpointGroup, subject string) {
+// ratios writes the paired ratios of subject to every other endpoint but
+// the subjects whose tables came before (their ratio to it is there).
+func ratios(b *strings.Builder, gs []endpointGroup, subject string, before []string) {
 	var others []string
 	for _, g := range gs {
 		for _, x := range g.rows {
-			if e := x.Get("endpoint"); e != subject && !slices.Contains(others, e) {
+			if e := x.Get("endpoint"); e != subject && !slices.Contains(others, e) && !slices.Contains(before, e) {
 				others = append(others, e)
 			}
 		}
@@ -175,7 +180,16 @@ func ratios(b *strings.Builder, gs []endpointGroup, subject string) {
 	if len(lines) == 0 {
 		return
 	}
+	if len(before) > 0 {
+		fmt.Fprintf(b, "## Ratios of %[1]s\n\nAs above, for **%[1]s**: requests per second of %[1]s divided by the other endpoint's, then server CPU per request of %[1]s divided by the other's, paired per repetition; median (min–max).\n\n", subject)
+		writeRatioTable(b, subject, others, lines)
+		return
+	}
 	fmt.Fprintf(b, "## Ratios\n\nEach cell: requests per second of **%[1]s** divided by the other endpoint's, then server CPU per request of %[1]s divided by the other's. Paired per repetition: repetition i of every endpoint ran back to back, so each ratio divides two runs that saw the same machine; median (min–max) of the per-repetition ratios. The req/s ratio holds for this machine with driver and servers sharing its cores (whole-machine throughput); the CPU ratio does not depend on the driver.\n\n", subject)
+	writeRatioTable(b, subject, others, lines)
+}
+
+func writeRatioTable(b *strings.Builder, subject string, others, lines []string) {
 	hdr := []string{"setting"}
 	for _, o := range others {
 		hdr = append(hdr, subject+" / "+o)

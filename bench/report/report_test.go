@@ -14,7 +14,7 @@ import (
 func lines(rps map[string][]float64) string {
 	var b strings.Builder
 	b.WriteString("goos: linux\ngoarch: amd64\ncpu: Test CPU\n")
-	for _, e := range []string{"reference", "floor", "moto"} {
+	for _, e := range []string{"reference", "noauth", "floor", "moto"} {
 		for _, v := range rps[e] {
 			fmt.Fprintf(&b, "BenchmarkGenerateMac/endpoint=%s/alg=HMAC_SHA_256/size=4096/c=64/client=raw\t%d\t%.0f ns/op\t%.1f req/s\t100000 p50-ns\t%d p99-ns\t0 errors\t50000 client-cpu-ns/op\n",
 				e, int(v), 1e9/v, v, int(1e9/v*10))
@@ -86,6 +86,32 @@ func TestMarkdownStatesRatios(t *testing.T) {
 		}
 	}
 	checkSVG(t, svg, []string{"reference", "floor", "moto", "3,000", "2,000"})
+}
+
+// With two subjects each gets its table of paired ratios; the second's
+// leaves out the first (its ratio to the second is in the first table).
+func TestMarkdownTwoSubjects(t *testing.T) {
+	bs, err := Read(strings.NewReader(lines(map[string][]float64{
+		"reference": {3000, 3100, 2900, 3050, 2950}, "noauth": {6000, 6200, 5800, 6100, 5900}, "floor": {2000, 2000, 1900, 2100, 2050},
+	})), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, _ := Markdown(bs, Options{Subject: "reference,noauth"})
+	for _, want := range []string{
+		"| setting | reference / noauth | reference / floor |",
+		"| GenerateMac · HMAC_SHA_256 · 4096 B · c=64 · raw | 0.50× (0.50–0.50) | 1.50× (1.44–1.55) |",
+		"## Ratios of noauth",
+		"| setting | noauth / floor |",
+		"| GenerateMac · HMAC_SHA_256 · 4096 B · c=64 · raw | 3.00× (2.88–3.10) |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "noauth / reference") {
+		t.Error("the second table repeats the first's pair")
+	}
 }
 
 // checkSVG asserts the chart is well-formed XML holding the given texts

@@ -45,7 +45,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	})
 	fs.StringVar(&svgPath, "svg", "", "write the chart to `FILE` (default: next to -o)")
 	fs.StringVar(&o.Title, "title", "", "report title")
-	fs.StringVar(&o.Subject, "subject", "reference", "endpoint whose throughput ratios are stated")
+	fs.StringVar(&o.Subject, "subject", "reference", "endpoint(s) whose throughput ratios are stated, comma-separated: one table each (e.g. reference,noauth)")
 	fs.StringVar(&notesFile, "notes", "", "Markdown `FILE` inserted after the summary (how the data was made)")
 	if status, ok := parseFlags(fs, args); !ok {
 		return status
