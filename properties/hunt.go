@@ -153,6 +153,9 @@ func (h *hunt) judge(fs []finding) (rule string, why []string, halt bool) {
 	return h.target, why, halt
 }
 
+// minRunTests is the fewest cases a run after a violation asks for.
+const minRunTests = 5
+
 // maxRuns bounds the runs of one check: one per rule it can report, plus
 // the run that passes.
 const maxRuns = 16
@@ -177,7 +180,10 @@ func hunted(name string, cfg Config, defTests, maxSize int, prop func(h *hunt) g
 	passed := 0 // cases passed by earlier runs
 	for run := range maxRuns {
 		params := gopter.DefaultTestParametersWithSeed(seed + int64(run))
-		params.MinSuccessfulTests = r.Tests - passed
+		// At least minRunTests (or the whole budget if smaller): gopter
+		// calls a run that asks for one or two cases exhausted after two
+		// discarded ones.
+		params.MinSuccessfulTests = max(r.Tests-passed, min(r.Tests, minRunTests))
 		params.MaxShrinkCount = 200
 		if maxSize > 0 {
 			params.MaxSize = maxSize

@@ -11,8 +11,9 @@ import (
 // keyFactory creates the model's keys one ahead: taking a key of a kind
 // (spec, origin) starts the CreateKey of the next one of that kind, so a
 // sequence's CreateKey answers without waiting when the factory has one.
-// A key it hands out is as new as one created on the spot: untouched, and
-// its CreateKey answer is the one the model judges. Against moto, whose
+// A key it hands out is untouched, and its CreateKey answer is the one the
+// model judges. Against real KMS (Config.Wait set) it makes each key on
+// the spot: a key made ahead would have had time to become visible. Against moto, whose
 // every CreateKey takes 45 ms of RSA key generation, waiting for them was
 // most of the model's time. Keys never handed out are scheduled for
 // deletion by close.
@@ -58,6 +59,11 @@ func (f *keyFactory) start(k keyKind) *futureKey {
 // take returns a new key of the kind (its ARN, or CreateKey's error) and
 // starts the next one.
 func (f *keyFactory) take(spec string, origin types.OriginType) (string, error) {
+	if f.cfg.Wait > 0 {
+		// Real KMS: a key made ahead would have had time to show, and a
+		// refused one would be charged to a later sequence; make it now.
+		return f.cfg.createHMACKey(f.ctx, f.client, spec, origin)
+	}
 	k := keyKind{spec, origin}
 	f.mu.Lock()
 	fk := f.next[k]

@@ -3,6 +3,7 @@ package properties
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -23,11 +24,14 @@ func (l *leftovers) add(format string, args ...any) {
 	l.list = append(l.list, fmt.Sprintf(format, args...))
 }
 
-// take returns what was collected, nil if nothing.
+// take returns what was collected, sorted (cleanups run concurrently),
+// nil if nothing.
 func (l *leftovers) take() []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return append([]string(nil), l.list...)
+	out := append([]string(nil), l.list...)
+	slices.Sort(out)
+	return out
 }
 
 // scheduleDeletion schedules key id for deletion and notes a failure. An

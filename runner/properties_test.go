@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -170,5 +171,43 @@ func TestSettledStateEndsTheWait(t *testing.T) {
 		if s.Status != results.Failed || !strings.Contains(s.Reason, "shows Enabled, unchanged for") {
 			t.Errorf("%s: %s (%s), want failed on the settled Enabled state", s.Name, s.Status, s.Reason)
 		}
+	}
+}
+
+// A refusal that is not a missing operation (here CreateKey of EXTERNAL
+// HMAC_224 keys answering 500 InternalFailure) is the refused scenario's
+// alone: the other specs' imports still run, one at a time or four at once.
+func TestOneSpecRefusedBlocksOnlyItsScenarios(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the import scenarios twice")
+	}
+	svc := reference.NewService(reference.Options{})
+	url := serveCaller(t, callerFunc(func(ctx context.Context, op string, body []byte) ([]byte, error) {
+		if op == "CreateKey" && strings.Contains(string(body), `"HMAC_224"`) && strings.Contains(string(body), `"EXTERNAL"`) {
+			return nil, &awsjson.Error{Status: 500, Type: "InternalFailure"}
+		}
+		return svc.Call(ctx, op, body)
+	}))
+	run := func(conc int) (out, wronglyBlocked []string) {
+		res, err := Run(context.Background(), Options{Endpoint: url, Tags: "@import && ~@property", Seed: 1,
+			FS: featureFS(t, "import.feature"), Concurrency: conc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range res.Scenarios {
+			out = append(out, s.Name+": "+string(s.Status))
+			if s.Status == results.Blocked && !strings.Contains(s.Name, "HMAC_224") && !strings.Contains(s.Name, "28 bytes") {
+				wronglyBlocked = append(wronglyBlocked, s.Name+" ("+s.Reason+")")
+			}
+		}
+		return out, wronglyBlocked
+	}
+	seq, b1 := run(1)
+	conc, b4 := run(4)
+	if !slices.Equal(seq, conc) {
+		t.Errorf("statuses differ:\nsequential %q\nconcurrent %q", seq, conc)
+	}
+	if len(b1)+len(b4) > 0 {
+		t.Errorf("blocked by another spec's refusal:\nsequential %q\nconcurrent %q", b1, b4)
 	}
 }

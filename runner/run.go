@@ -97,8 +97,8 @@ func RunOn(ctx context.Context, t *target.Target, o Options) (results.Result, er
 		}
 	}
 	conc := max(o.Concurrency, 1)
-	if needsSequential(format) {
-		conc = 1
+	if needsSequential(format) || o.Golden != "" || o.RecordTo != "" {
+		conc = 1 // and a recording's rows and their #n numbers follow the order scenarios finish
 	}
 	total, err := CountScenarios(fsys, o.Tags)
 	if err != nil {

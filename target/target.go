@@ -62,6 +62,7 @@ type Target struct {
 	accountFrom string // how the account was learned, for Describe
 
 	health   *health  // lost.go: tells a lost endpoint from a stalled call
+	notImpl  *opSet   // retry.go: operations that answered "not implemented"
 	keysLeft []string // keys cleanup could not schedule for deletion (under mu)
 
 	mu        sync.Mutex
@@ -106,6 +107,7 @@ func New(ctx context.Context, o Options) (*Target, error) {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	t.health = &health{rt: base, timeout: t.timeout}
 	notImpl := new(opSet) // retry.go: one run's "not implemented" operations
+	t.notImpl = notImpl
 	sdkHTTP := &http.Client{Transport: recordingTransport{next: &retryTransport{next: base, timeout: t.timeout, health: t.health, notImpl: notImpl}}}
 	rawHTTP := &http.Client{Transport: recordingTransport{next: &retryTransport{next: base, timeout: t.timeout, retries: t.retries, health: t.health, notImpl: notImpl}}}
 	region := o.Region
@@ -573,3 +575,9 @@ func AlreadyGone(o *Outcome) bool {
 	return o.Type == "NotFoundException" ||
 		(o.Type == "KMSInvalidStateException" && (strings.Contains(o.Message, "pending deletion") || strings.Contains(o.Message, "pending replica deletion")))
 }
+
+// OperationMissing reports whether op (e.g. "GetParametersForImport") has
+// answered "not implemented" in this run: HTTP 501, an HTML 5xx page (as
+// moto answers an action it lacks) or UnknownOperationException, which no
+// retry and no other request changes.
+func (t *Target) OperationMissing(op string) bool { return t.notImpl.has(op) }

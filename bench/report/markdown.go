@@ -55,9 +55,14 @@ func Markdown(benches []*Bench, o Options) (md, svg string) {
 	}
 	groups := groupEndpoints(endpoints)
 	if len(groups) > 0 {
-		subjects := strings.Split(o.Subject, ",")
+		var subjects []string
+		for _, s := range strings.Split(o.Subject, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				subjects = append(subjects, s)
+			}
+		}
 		for i, s := range subjects {
-			ratios(&b, groups, strings.TrimSpace(s), subjects[:i])
+			ratios(&b, groups, s, subjects[:i])
 		}
 		if o.SVG != "" {
 			fmt.Fprintf(&b, "![Throughput and p99 latency per endpoint and setting](%s)\n\n", o.SVG)
@@ -181,7 +186,7 @@ func ratios(b *strings.Builder, gs []endpointGroup, subject string, before []str
 		return
 	}
 	if len(before) > 0 {
-		fmt.Fprintf(b, "## Ratios of %[1]s\n\nAs above, for **%[1]s**: requests per second of %[1]s divided by the other endpoint's, then server CPU per request of %[1]s divided by the other's, paired per repetition; median (min–max).\n\n", subject)
+		fmt.Fprintf(b, "## Ratios of %[1]s\n\nFor **%[1]s**: requests per second of %[1]s divided by the other endpoint's, then server CPU per request of %[1]s divided by the other's, paired per repetition; median (min–max).\n\n", subject)
 		writeRatioTable(b, subject, others, lines)
 		return
 	}

@@ -97,7 +97,7 @@ func TestMarkdownTwoSubjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	md, _ := Markdown(bs, Options{Subject: "reference,noauth"})
+	md, _ := Markdown(bs, Options{Subject: "reference, noauth"})
 	for _, want := range []string{
 		"| setting | reference / noauth | reference / floor |",
 		"| GenerateMac · HMAC_SHA_256 · 4096 B · c=64 · raw | 0.50× (0.50–0.50) | 1.50× (1.44–1.55) |",

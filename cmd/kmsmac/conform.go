@@ -37,7 +37,7 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&writeExpect, "write-expectations", "", "write every rule's status from this run to this expectations file (YAML)")
 	fs.BoolVar(&o.Strict, "strict", false, "unverified deviations (rules with inferred evidence) fail the run")
 	fs.Var(&failOn, "fail-on", "exit 1 on: failed | unverified (also unverified deviations) | any (also blocked and skipped scenarios)")
-	fs.IntVar(&o.Concurrency, "concurrency", 4, "scenarios at once (1 = one at a time); results, reports and verdicts are the same as one at a time, in feature order (godog's own formatters pretty, cucumber, junit without a file and events run one at a time)")
+	fs.IntVar(&o.Concurrency, "concurrency", 4, "scenarios at once (1 = one at a time); results, reports and verdicts are the same as one at a time, in feature order (godog's own formatters pretty, cucumber, junit without a file and events, and --golden, run one at a time)")
 	fs.IntVar(&o.Retries, "retries", 3, "extra attempts for throttling (any call) and 5xx answers (setup and cleanup calls only, never the call a scenario asserts on), with backoff; 0 = none")
 	fs.StringVar(&o.Golden, "golden", "", "also compare responses with this recording (kmsmac record)")
 	fs.Usage = func() {
