@@ -82,3 +82,21 @@ func TestStartPaths(t *testing.T) {
 		t.Errorf("sequential start %q, want [.]", paths)
 	}
 }
+
+// Real KMS by URL is eventually consistent like --aws; emulators are not.
+func TestAWSHost(t *testing.T) {
+	for in, want := range map[string]bool{
+		"https://kms.us-east-1.amazonaws.com":                    true,
+		"https://vpce-0a1b-kms.kms.eu-west-1.vpce.amazonaws.com": true,
+		"https://kms-fips.us-gov-west-1.amazonaws.com:443":       true,
+		"https://kms.cn-north-1.amazonaws.com.cn":                true,
+		"http://127.0.0.1:4566":                                  false,
+		"http://localhost.localstack.cloud:4566":                 false,
+		"http://amazonaws.com.evil.example":                      false,
+		"::not a url":                                            false,
+	} {
+		if got := awsHost(in); got != want {
+			t.Errorf("awsHost(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package runner
 import (
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -53,8 +54,19 @@ type Options struct {
 
 // settings are o's share for the vocabulary, one value for the whole run.
 func (o Options) settings(pool *keypool.Pool) *steps.Settings {
-	return &steps.Settings{Strict: o.Strict, KeepKeys: o.KeepKeys, NoCreate: o.NoCreate, AWS: o.AWS,
+	return &steps.Settings{Strict: o.Strict, KeepKeys: o.KeepKeys, NoCreate: o.NoCreate, AWS: o.AWS || awsHost(o.Endpoint),
 		VectorsDir: o.VectorsDir, Seed: o.Seed, Pool: pool}
+}
+
+// awsHost: endpoint is real KMS reached by URL (a FIPS or VPC endpoint,
+// *.amazonaws.com), which is eventually consistent like --aws.
+func awsHost(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return false
+	}
+	h := strings.ToLower(u.Hostname())
+	return strings.HasSuffix(h, ".amazonaws.com") || strings.HasSuffix(h, ".amazonaws.com.cn") || strings.HasSuffix(h, ".api.aws")
 }
 
 // TargetOptions are o's endpoint settings, for target.New.

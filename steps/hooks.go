@@ -28,7 +28,7 @@ type Settings struct {
 	Strict     bool          // unverified deviations fail the scenario
 	KeepKeys   bool          // do not schedule created keys for deletion
 	NoCreate   bool          // never create or change keys: such scenarios skip
-	AWS        bool          // real KMS: generated checks wait for eventual consistency
+	AWS        bool          // real KMS (--aws or an *.amazonaws.com endpoint): waits for eventual consistency
 	VectorsDir string        // Wycheproof directory; "" = $KMSMAC_VECTORS, else the embedded set
 	Seed       int64         // property seed; 0 picks one on first use (generated.RunSeed)
 	Pool       *keypool.Pool // the run's shared keys; nil shares none
