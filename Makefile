@@ -5,7 +5,7 @@ FUZZTIME  ?= 20s
 BENCHTIME ?= 1s
 SOAK      ?= 2m
 
-.PHONY: help build test race lint fuzz serve conform conform-moto conform-localkms expectations matrix bench soak perf-report clean
+.PHONY: help build test race lint fuzz serve conform conform-moto conform-localkms expectations matrix bench soak perf-report suite-times clean
 
 # The sed expands the variables named in the descriptions (their values now).
 help: ## list targets
@@ -53,6 +53,9 @@ bench: ## HMAC core, endpoint and suite-overhead (ns/scenario) benchmarks (Go be
 
 soak: ## fixed mixed load on kmsmac serve (memory, then --data) for $(SOAK) each: RSS, open files, goroutines, p99 into reports/soak.md
 	SOAK=$(SOAK) bash scripts/soak.sh
+
+suite-times: ## time whole conformance runs against the reference, moto_server and local-kms → docs/perf-data/suite-times.txt (~3 min)
+	bash scripts/suite-times.sh
 
 perf-report: ## benchmark the reference, the floor server and moto_server side by side into docs/perf.md
 	bash scripts/perf-report.sh

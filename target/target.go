@@ -581,3 +581,9 @@ func AlreadyGone(o *Outcome) bool {
 // moto answers an action it lacks) or UnknownOperationException, which no
 // retry and no other request changes.
 func (t *Target) OperationMissing(op string) bool { return t.notImpl.has(op) }
+
+// Embedded reports whether o names no endpoint at all, so that New starts
+// the embedded reference.
+func (o Options) Embedded() bool {
+	return !o.AWS && o.Endpoint == "" && firstEnv("AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL") == ""
+}

@@ -37,7 +37,7 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&writeExpect, "write-expectations", "", "write every rule's status from this run to this expectations file (YAML)")
 	fs.BoolVar(&o.Strict, "strict", false, "unverified deviations (rules with inferred evidence) fail the run")
 	fs.Var(&failOn, "fail-on", "exit 1 on: failed | unverified (also unverified deviations) | any (also blocked and skipped scenarios)")
-	fs.IntVar(&o.Concurrency, "concurrency", 4, "scenarios at once (1 = one at a time); results, reports and verdicts are the same as one at a time, in feature order (godog's own formatters pretty, cucumber, junit without a file and events, and --golden, run one at a time)")
+	fs.IntVar(&o.Concurrency, "concurrency", 0, "scenarios at once (1 = one at a time; default 4, 8 against the embedded reference, which waits more than it computes); results, reports and verdicts are the same as one at a time, in feature order (godog's own formatters pretty, cucumber, junit without a file and events, and --golden, run one at a time)")
 	fs.IntVar(&o.Retries, "retries", 3, "extra attempts for throttling (any call) and 5xx answers (setup and cleanup calls only, never the call a scenario asserts on), with backoff; 0 = none")
 	fs.StringVar(&o.Golden, "golden", "", "also compare responses with this recording (kmsmac record)")
 	fs.Usage = func() {
@@ -50,9 +50,14 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	if !checkSuite(&o, "conform", stderr) {
 		return 2
 	}
-	if o.Concurrency < 1 {
+	switch {
+	case fs.Changed("concurrency") && o.Concurrency < 1:
 		fmt.Fprintf(stderr, "kmsmac conform: --concurrency %d: give 1 or more scenarios at once\n", o.Concurrency)
 		return 2
+	case o.Concurrency == 0 && o.TargetOptions().Embedded():
+		o.Concurrency = 8
+	case o.Concurrency == 0:
+		o.Concurrency = 4
 	}
 	failOn = failOn.withStrict(o.Strict)
 	o.Strict = failOn >= failOnUnverified
