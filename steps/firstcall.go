@@ -5,12 +5,12 @@ import (
 	"sync"
 )
 
-// firstCalls lets the first scenario of a run try something whose refusal
-// holds for the whole run (an endpoint without EXTERNAL keys or without
-// import), while later scenarios wait for its verdict: a refusal is then
-// theirs too, with the same words, and costs them no key. Waiting rather
-// than racing keeps the run's key count and reports the same whatever the
-// concurrency.
+// firstCalls (one per run, in Settings) lets the run's first scenario try
+// something whose refusal holds for the whole run (an endpoint without
+// EXTERNAL keys or without import), while later scenarios wait for its
+// verdict: a refusal is then theirs too, with the same words, and costs them
+// no key. Waiting rather than racing keeps the run's key count and reports
+// the same whatever the concurrency.
 type firstCalls struct {
 	mu sync.Mutex
 	m  map[any]*firstCall
@@ -20,8 +20,6 @@ type firstCall struct {
 	done   chan struct{}
 	shared error // the refusal every later caller gets; nil: go ahead
 }
-
-var runFirsts firstCalls
 
 // wait returns the first caller's refusal for key (nil: go ahead), or
 // ctx's error if it ends first; the first caller gets finish, to report

@@ -32,6 +32,10 @@ type Settings struct {
 	VectorsDir string        // Wycheproof directory; "" = $KMSMAC_VECTORS, else the embedded set
 	Seed       int64         // property seed; 0 picks one on first use (generated.RunSeed)
 	Pool       *keypool.Pool // the run's shared keys; nil shares none
+
+	// What the run learns once for all its scenarios (use by pointer only).
+	firsts    firstCalls // firstcall.go: refusals the first scenario shares
+	described sync.Map   // keys_shared.go: shared key id -> its DescribeKey outcome
 }
 
 // stepSets are the step-definition groups, in the order they were defined.

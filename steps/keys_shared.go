@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/kmsmac/kmsmac/internal/textutil"
 	"github.com/kmsmac/kmsmac/keypool"
@@ -121,25 +120,18 @@ func (w *World) checkShared(op string, body []byte) error {
 	return nil
 }
 
-// sharedDescribed keeps each shared key's DescribeKey answer for the run:
-// no scenario may change a shared key, so its metadata does not change,
-// and 178 scenarios asking again cost moto 0.4 s of CPU.
-var sharedDescribed sync.Map // sharedMemo -> *target.Outcome
-
-type sharedMemo struct {
-	t  *target.Target
-	id string
-}
-
+// sharedMetadata is a shared key's DescribeKey answer, asked once per run
+// (Settings.described): no scenario may change a shared key, so its
+// metadata does not change, and 178 scenarios asking again cost moto 0.4 s
+// of CPU.
 func sharedMetadata(ctx context.Context, w *World, id string) *target.Outcome {
-	m := sharedMemo{w.Target, id}
-	if o, ok := sharedDescribed.Load(m); ok {
+	if o, ok := w.Opts.described.Load(id); ok {
 		c := *o.(*target.Outcome) // each scenario its own outcome; the body is only read
 		return &c
 	}
 	o := w.Target.CallSDK(ctx, "DescribeKey", textutil.MustJSON(map[string]any{"KeyId": id}))
 	if o.OK() {
-		sharedDescribed.Store(m, o)
+		w.Opts.described.Store(id, o)
 	}
 	return o
 }

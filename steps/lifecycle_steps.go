@@ -7,7 +7,6 @@ import (
 
 	"github.com/cucumber/godog"
 	"github.com/kmsmac/kmsmac/internal/textutil"
-	"github.com/kmsmac/kmsmac/target"
 )
 
 // Steps for the key lifecycle features (key states, DryRun, creation and
@@ -27,9 +26,9 @@ func init() {
 
 // givenExternalKey creates a key with Origin EXTERNAL: it stays in
 // PendingImport until material is imported (CK-11).
-func givenExternalKey(ctx context.Context, spec, name string) (err error) {
+func givenExternalKey(ctx context.Context, spec, name string) error {
 	w := WorldFrom(ctx)
-	refused, finish := runFirsts.wait(ctx, externalMemo{w.Target, spec})
+	refused, finish := w.Opts.firsts.wait(ctx, externalMemo{spec})
 	if refused != nil {
 		return refused
 	}
@@ -51,13 +50,10 @@ func givenExternalKey(ctx context.Context, spec, name string) (err error) {
 	return nil
 }
 
-// externalMemo is the firstCalls key of an EXTERNAL key of one spec on
-// one target (against moto each CreateKey costs 45 ms of its CPU, and 40
-// import scenarios asked).
-type externalMemo struct {
-	t    *target.Target
-	spec string
-}
+// externalMemo is the firstCalls key of an EXTERNAL key of one spec
+// (against moto each CreateKey costs 45 ms of its CPU, and 40 import
+// scenarios asked).
+type externalMemo struct{ spec string }
 
 // nameCreatedKey names the key a successful "When I call CreateKey" made,
 // so later steps and <key-arn:NAME> can refer to it. World.Call already

@@ -31,30 +31,34 @@ func init() {
 // in the Key for local HMACs.
 func givenImported(ctx context.Context, spec, name string, n int) error {
 	w := WorldFrom(ctx)
-	refused, finish := runFirsts.wait(ctx, importMemo{w.Target})
+	refused, finish := w.Opts.firsts.wait(ctx, importMemo{})
 	if refused != nil {
 		return refused
 	}
 	var err error
-	defer func() {
-		// An import operation the endpoint lacks holds for the run's later
-		// scenarios too (firstCalls): blocked with the same words, no key
-		// made. Any other refusal (a 5xx, one spec refused) is this
-		// scenario's alone.
-		if _, why, ok := IsBlocked(err); ok {
-			for _, op := range []string{"GetParametersForImport", "ImportKeyMaterial"} {
-				if strings.HasPrefix(why, op+" not implemented: ") && w.Target.OperationMissing(op) {
-					finish(err)
-				}
-			}
-		}
-		finish(nil)
-	}()
+	defer func() { finish(importMissing(w, err)) }()
 	err = importInto(ctx, w, spec, name, n)
 	return err
 }
 
-type importMemo struct{ t *target.Target }
+type importMemo struct{}
+
+// importMissing is err when it blocks the import because the endpoint lacks
+// an import operation, which holds for the run's later scenarios too
+// (firstCalls: blocked with the same words, no key made); nil for any other
+// refusal (a 5xx, one spec refused), which is this scenario's alone.
+func importMissing(w *World, err error) error {
+	_, why, ok := IsBlocked(err)
+	if !ok {
+		return nil
+	}
+	for _, op := range []string{"GetParametersForImport", "ImportKeyMaterial"} {
+		if strings.HasPrefix(why, op+" not implemented: ") && w.Target.OperationMissing(op) {
+			return err
+		}
+	}
+	return nil
+}
 
 func importInto(ctx context.Context, w *World, spec, name string, n int) error {
 	k, err := w.CreateKey(ctx, name, map[string]any{"KeySpec": spec, "KeyUsage": "GENERATE_VERIFY_MAC", "Origin": "EXTERNAL"})
