@@ -24,7 +24,7 @@ type collector struct {
 	order []string
 	byID  map[string]*results.ScenarioResult
 	start map[string]time.Time
-	rank  map[string]int // feature file -> its place in lexical order
+	rank  map[string]int // feature file -> its place in lexical order (startPaths); nil: all equal
 
 	golden   *goldenRun    // recording or replay, when the run asks for one
 	progress *progress.Bar // kmsmac-progress output, when asked for
@@ -32,7 +32,7 @@ type collector struct {
 }
 
 func newCollector() *collector {
-	return &collector{byID: map[string]*results.ScenarioResult{}, start: map[string]time.Time{}, rank: map[string]int{}}
+	return &collector{byID: map[string]*results.ScenarioResult{}, start: map[string]time.Time{}}
 }
 
 func (c *collector) put(id string, r *results.ScenarioResult) {
@@ -63,8 +63,8 @@ func (c *collector) results() []results.ScenarioResult {
 }
 
 // byPickleOrder sorts scenario (pickle) ids into the order a sequential
-// run starts them: feature files in lexical order (rank, from
-// featureFiles), and within a file by pickle id, which godog numbers with
+// run starts them: feature files in lexical order (c.rank, from
+// startPaths), and within a file by pickle id, which godog numbers with
 // one counter (messages.Incrementing) scenario by scenario. A concurrent
 // run starts the files in another order (startPaths), so the file comes
 // first. Ids that are not numbers leave the start order.

@@ -320,15 +320,8 @@ func ValidateTags(expr string) error {
 // workers idle at the end.
 func startPaths(fsys fs.FS, conc int) ([]string, map[string]int, error) {
 	var files, slow, rest []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || path.Ext(p) != ".feature" {
-			return err
-		}
+	err := eachFeature(fsys, func(p string, b []byte) error {
 		files = append(files, p)
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
 		if bytes.Contains(b, []byte("@slow")) || bytes.Contains(b, []byte("@property")) {
 			slow = append(slow, p)
 		} else {
@@ -346,11 +339,10 @@ func startPaths(fsys fs.FS, conc int) ([]string, map[string]int, error) {
 	return append(slow, rest...), rank, err
 }
 
-// CountScenarios is how many scenarios of the features in fsys the tag
-// expression selects (godog's filter: "," is or, "&&" is and, "~" is not).
-func CountScenarios(fsys fs.FS, tags string) (int, error) {
-	n := 0
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+// eachFeature calls f with every .feature file of fsys and its text, in
+// lexical order (godog's with Paths ".").
+func eachFeature(fsys fs.FS, f func(path string, text []byte) error) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || path.Ext(p) != ".feature" {
 			return err
 		}
@@ -358,6 +350,15 @@ func CountScenarios(fsys fs.FS, tags string) (int, error) {
 		if err != nil {
 			return err
 		}
+		return f(p, b)
+	})
+}
+
+// CountScenarios is how many scenarios of the features in fsys the tag
+// expression selects (godog's filter: "," is or, "&&" is and, "~" is not).
+func CountScenarios(fsys fs.FS, tags string) (int, error) {
+	n := 0
+	err := eachFeature(fsys, func(p string, b []byte) error {
 		doc, err := gherkin.ParseGherkinDocument(strings.NewReader(string(b)), (&messages.Incrementing{}).NewId)
 		if err != nil {
 			return fmt.Errorf("%s: %w", p, err)
