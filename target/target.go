@@ -144,10 +144,7 @@ func New(ctx context.Context, o Options) (*Target, error) {
 			region = "us-east-1"
 		}
 		t.Region = region
-		url := o.Endpoint
-		if url == "" {
-			url = firstEnv("AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL")
-		}
+		url := o.endpoint()
 		url, _, err := EndpointURL(url)
 		if err != nil {
 			return nil, &SetupError{fmt.Errorf("endpoint: %w", err)}
@@ -584,6 +581,13 @@ func (t *Target) OperationMissing(op string) bool { return t.notImpl.has(op) }
 
 // Embedded reports whether o names no endpoint at all, so that New starts
 // the embedded reference.
-func (o Options) Embedded() bool {
-	return !o.AWS && o.Endpoint == "" && firstEnv("AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL") == ""
+func (o Options) Embedded() bool { return !o.AWS && o.endpoint() == "" }
+
+// endpoint is the URL an --endpoint target names: o.Endpoint, else the
+// SDK's environment variables.
+func (o Options) endpoint() string {
+	if o.Endpoint != "" {
+		return o.Endpoint
+	}
+	return firstEnv("AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL")
 }

@@ -109,17 +109,23 @@ func isTemporary(err error) bool {
 	return errors.As(err, &t) && t.Temporary()
 }
 
-// Shutdown stops accepting, closes idle connections, and waits for the
-// requests in flight until ctx ends (then it returns ctx.Err()).
-func (s *Server) Shutdown(ctx context.Context) error {
+// stopAccepting marks the server closing and closes its listener (what
+// Shutdown and Close begin with).
+func (s *Server) stopAccepting() error {
 	s.init()
 	s.closing.Store(true)
 	s.mu.Lock()
-	var err error
+	defer s.mu.Unlock()
 	if s.ln != nil {
-		err = s.ln.Close()
+		return s.ln.Close()
 	}
-	s.mu.Unlock()
+	return nil
+}
+
+// Shutdown stops accepting, closes idle connections, and waits for the
+// requests in flight until ctx ends (then it returns ctx.Err()).
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.stopAccepting()
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
 	tick := time.NewTicker(10 * time.Millisecond)
@@ -138,14 +144,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 // Close stops accepting and closes every connection at once.
 func (s *Server) Close() error {
-	s.init()
-	s.closing.Store(true)
-	s.mu.Lock()
-	var err error
-	if s.ln != nil {
-		err = s.ln.Close()
-	}
-	s.mu.Unlock()
+	err := s.stopAccepting()
 	s.cancel()
 	s.closeConns(false)
 	s.wg.Wait()

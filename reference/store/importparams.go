@@ -24,42 +24,33 @@ type ImportParams struct {
 // WrappingBits maps the wrapping key specs to RSA modulus sizes.
 var WrappingBits = map[string]int{"RSA_2048": 2048, "RSA_3072": 3072, "RSA_4096": 4096}
 
-// wrappingKeys generates each RSA wrapping key once per process, on first
-// use, and reuses it in every Store: RSA-4096 generation takes a CPU
-// second, and the key guards only material on its way into this process.
-// The first request for one spec starts the others in the background, as
-// a client that imports once usually tries the other specs too.
-type wrappingKeys struct {
-	mu   sync.Mutex
-	once map[string]*onceKey
-}
+// processWrapping holds the process's RSA wrapping key of each spec,
+// generated once on first use and shared by every Store: RSA-4096
+// generation takes a CPU second, and the key guards only material on its
+// way into this process. The first request for one spec starts the others
+// in the background, as a client that imports once usually tries the other
+// specs too. The map is built once and only read.
+var processWrapping = func() map[string]*onceKey {
+	m := make(map[string]*onceKey, len(WrappingBits))
+	for spec, bits := range WrappingBits {
+		m[spec] = &onceKey{bits: bits}
+	}
+	return m
+}()
 
-var processWrapping wrappingKeys
+var prewarm sync.Once
 
 type onceKey struct {
+	bits int
 	once sync.Once
 	key  *rsa.PrivateKey
-	der  []byte
+	der  []byte // the public half, DER SubjectPublicKeyInfo
 	err  error
 }
 
-func (w *wrappingKeys) get(spec string) *onceKey {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.once == nil {
-		w.once = make(map[string]*onceKey)
-	}
-	o := w.once[spec]
-	if o == nil {
-		o = &onceKey{}
-		w.once[spec] = o
-	}
-	return o
-}
-
-func (o *onceKey) generate(bits int) {
+func (o *onceKey) generate() {
 	o.once.Do(func() {
-		if o.key, o.err = rsa.GenerateKey(rand.Reader, bits); o.err == nil {
+		if o.key, o.err = rsa.GenerateKey(rand.Reader, o.bits); o.err == nil {
 			o.der, o.err = x509.MarshalPKIXPublicKey(&o.key.PublicKey)
 		}
 	})
@@ -68,26 +59,23 @@ func (o *onceKey) generate(bits int) {
 // WrappingKey returns the endpoint's RSA wrapping key of this spec, with its
 // public half as DER SubjectPublicKeyInfo.
 func (s *Store) WrappingKey(spec string) (*rsa.PrivateKey, []byte, error) {
-	bits, ok := WrappingBits[spec]
+	o, ok := processWrapping[spec]
 	if !ok {
 		return nil, nil, fmt.Errorf("store: unknown wrapping key spec %q", spec)
 	}
 	prewarm.Do(func() {
-		for other, b := range WrappingBits {
+		for other, k := range processWrapping {
 			if other != spec {
-				go processWrapping.get(other).generate(b)
+				go k.generate()
 			}
 		}
 	})
-	o := processWrapping.get(spec)
-	o.generate(bits)
+	o.generate()
 	if o.err != nil {
 		return nil, nil, o.err
 	}
 	return o.key, o.der, nil
 }
-
-var prewarm sync.Once
 
 // AddImport records parameters. Parameters expired for more than a day are
 // purged on the way, so the map stays bounded while a recently expired token

@@ -59,14 +59,21 @@ func secondRegion(ctx context.Context) error {
 	return err
 }
 
+// keyAndSecond is the scenario key K and the second Region's target, or
+// why either is missing (blocked without a second Region).
+func keyAndSecond(ctx context.Context, key string) (*steps.World, *steps.Key, *target.Target, error) {
+	w, k, err := steps.ScenarioKey(ctx, key)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	s, err := second(w)
+	return w, k, s, err
+}
+
 // replicate is the call under test: ReplicateKey of K to the second
 // Region. On success the replica is named as, and deleted at cleanup.
 func replicate(ctx context.Context, key, as string) error {
-	w, k, err := steps.ScenarioKey(ctx, key)
-	if err != nil {
-		return err
-	}
-	s, err := second(w)
+	w, k, s, err := keyAndSecond(ctx, key)
 	if err != nil {
 		return err
 	}
@@ -80,11 +87,7 @@ func replicate(ctx context.Context, key, as string) error {
 // hasReplica replicates K as a setup step and waits for the replica to
 // settle: Enabled, or PendingImport for imported material (MRK-6).
 func hasReplica(ctx context.Context, key, as string) error {
-	w, k, err := steps.ScenarioKey(ctx, key)
-	if err != nil {
-		return err
-	}
-	s, err := second(w)
+	w, k, s, err := keyAndSecond(ctx, key)
 	if err != nil {
 		return err
 	}
@@ -135,11 +138,7 @@ func addReplica(w *steps.World, s *target.Target, k *steps.Key, as string, o *ta
 // namesInSecond names key K's ARN as it would be in the second Region
 // (KID-10: a key that exists only in the first one).
 func namesInSecond(ctx context.Context, as, key string) error {
-	w, k, err := steps.ScenarioKey(ctx, key)
-	if err != nil {
-		return err
-	}
-	s, err := second(w)
+	w, k, s, err := keyAndSecond(ctx, key)
 	if err != nil {
 		return err
 	}
